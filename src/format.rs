@@ -1,0 +1,41 @@
+//! The canonical form of every JSON file techpact writes, and the one way it
+//! writes files.
+//!
+//! Canonical JSON is 2-space indented, UTF-8 without escaping non-ASCII, with
+//! one trailing newline; a record's keys follow its type's field order. Files
+//! are written to a temporary name in the same folder and renamed into place,
+//! so a reader never sees half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// `value` as canonical JSON text.
+pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|e| unreachable!("in-memory JSON serialization cannot fail: {e}"));
+    out.push('\n');
+    out
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".techpact-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("creating a temporary file in", dir, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| Error::io("writing", tmp.path().to_path_buf(), e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::io("renaming into place", path, e.error))?;
+    Ok(())
+}

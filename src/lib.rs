@@ -1,0 +1,24 @@
+//! techpact: the typed model of an open dataset of industry–academia
+//! partnerships in AI and quantum technology, and the toolkit that checks,
+//! formats and releases it.
+//!
+//! Data flows one way: `load` → `validate` (schema, ids, typing) → `rules` →
+//! findings, which `report` renders. The library never prints and never
+//! exits; the `techpact` binary does both.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod diag;
+pub mod error;
+pub mod evidence;
+pub mod format;
+pub mod json;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod span;
+pub mod validate;

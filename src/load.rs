@@ -1,0 +1,378 @@
+//! Loading: the data directory becomes a `Dataset` of record files.
+//!
+//! The walk is strict. `data/` holds one folder per collection and each of
+//! those holds `<id>.json` files; anything else (an unknown folder, a nested
+//! folder, another file, a symbolic link) is a `layout/unexpected-entry`
+//! finding, never skipped in silence. Each file is read and parsed once, in
+//! parallel; its text is kept so that findings can be located and shown.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::diag::{Code, Finding};
+use crate::error::{Error, Result};
+use crate::json;
+use crate::model::Collection;
+use crate::span::{self, Position, SpanIndex};
+
+/// The largest record file read; a record is a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One record file, read and parsed.
+#[derive(Debug)]
+pub struct RecordFile {
+    /// The collection whose folder holds it.
+    pub collection: Collection,
+    /// The path as findings show it, such as `data/labs/x.json`.
+    pub path: String,
+    /// The file name without `.json`, which must equal the record's id.
+    pub stem: String,
+    /// The text, without a byte-order mark; empty when the file could not be decoded.
+    pub text: String,
+    /// The parsed JSON; `None` when the file could not be read or parsed.
+    pub value: Option<Value>,
+    spans: OnceLock<SpanIndex>,
+}
+
+impl RecordFile {
+    /// A parsed file, as a test or another loader would build it.
+    pub fn new(collection: Collection, path: String, stem: String, text: String) -> RecordFile {
+        RecordFile {
+            collection,
+            path,
+            stem,
+            text,
+            value: None,
+            spans: OnceLock::new(),
+        }
+    }
+
+    /// The positions of every value in the file, computed on first use.
+    pub fn spans(&self) -> &SpanIndex {
+        self.spans.get_or_init(|| SpanIndex::new(&self.text))
+    }
+
+    /// The position of the value at `pointer`.
+    pub fn at(&self, pointer: &str) -> Position {
+        if self.value.is_none() {
+            return (1, 1);
+        }
+        self.spans().value(pointer)
+    }
+
+    /// The position of the key of the member at `pointer`.
+    pub fn at_key(&self, pointer: &str) -> Position {
+        if self.value.is_none() {
+            return (1, 1);
+        }
+        self.spans().key(pointer)
+    }
+
+    /// A finding about the value at `pointer` in this file.
+    pub fn finding(&self, code: Code, pointer: &str, message: impl Into<String>) -> Finding {
+        Finding::new(code, &self.path, self.at(pointer), pointer, message)
+    }
+}
+
+/// Every record file under a data directory, with the findings of the walk.
+#[derive(Debug)]
+pub struct Dataset {
+    /// The data directory as given.
+    pub dir: PathBuf,
+    /// Record files in collection order, then by name.
+    pub files: Vec<RecordFile>,
+    /// Findings about the layout and about files that could not be read or parsed.
+    pub findings: Vec<Finding>,
+    /// Entries looked at: record files and unexpected entries.
+    pub entries: usize,
+}
+
+/// Loads every record under `dir`; `display` is how paths under it are shown.
+///
+/// Fails only when `dir` itself is missing or unreadable.
+pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
+    let top = read_dir_sorted(dir).map_err(|e| Error::io("reading data directory", dir, e))?;
+    let mut findings = Vec::new();
+    let mut candidates = Vec::new();
+    let display = display.trim_end_matches('/');
+    let mut entries = 0;
+    for entry in top {
+        let shown = format!("{display}/{}", entry.name_lossy());
+        entries += 1;
+        let collection = entry.name.to_str().and_then(Collection::from_dir_name);
+        match (entry.kind(), collection) {
+            (Kind::Dir, Some(collection)) => {
+                entries -= 1;
+                walk_collection(&entry.path, collection, &shown, &mut candidates, &mut findings);
+            }
+            (Kind::Dir, None) => findings.push(unexpected(
+                &shown,
+                format!(
+                    "`{}` is not a collection; the collections are {}",
+                    entry.name_lossy(),
+                    collection_list()
+                ),
+            )),
+            (Kind::Symlink, _) => findings.push(unexpected(
+                &shown,
+                "symbolic links are not followed in the data directory",
+            )),
+            (Kind::File | Kind::Other, _) => findings.push(unexpected(
+                &shown,
+                "the data directory holds only collection folders",
+            )),
+            (Kind::Unreadable(e), _) => findings.push(Finding::new(
+                Code::IoUnreadable,
+                &shown,
+                (0, 0),
+                "",
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    entries += candidates.len();
+    let loaded: Vec<(RecordFile, Vec<Finding>)> =
+        candidates.into_par_iter().map(|c| read_record(c)).collect();
+    let mut files = Vec::with_capacity(loaded.len());
+    for (file, file_findings) in loaded {
+        findings.extend(file_findings);
+        files.push(file);
+    }
+    if files.is_empty() {
+        findings.push(Finding::new(
+            Code::LayoutEmpty,
+            display,
+            (0, 0),
+            "",
+            "no records found; a dataset holds at least one `<collection>/<id>.json` file",
+        ));
+    }
+    Ok(Dataset {
+        dir: dir.to_path_buf(),
+        files,
+        findings,
+        entries,
+    })
+}
+
+fn collection_list() -> String {
+    Collection::ALL
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unexpected(shown: &str, message: impl Into<String>) -> Finding {
+    Finding::new(Code::LayoutUnexpectedEntry, shown, (0, 0), "", message)
+}
+
+/// A file that looks like a record, to be read.
+struct Candidate {
+    collection: Collection,
+    path: PathBuf,
+    shown: String,
+    stem: String,
+}
+
+fn walk_collection(
+    dir: &Path,
+    collection: Collection,
+    shown_dir: &str,
+    candidates: &mut Vec<Candidate>,
+    findings: &mut Vec<Finding>,
+) {
+    let entries = match read_dir_sorted(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            findings.push(Finding::new(
+                Code::IoUnreadable,
+                shown_dir,
+                (0, 0),
+                "",
+                format!("cannot read collection folder: {e}"),
+            ));
+            return;
+        }
+    };
+    for entry in entries {
+        let name = entry.name_lossy();
+        let shown = format!("{shown_dir}/{name}");
+        match entry.kind() {
+            Kind::File if name.ends_with(".json") => {
+                let stem = name.trim_end_matches(".json").to_string();
+                if entry.name.to_str().is_none() {
+                    findings.push(Finding::new(
+                        Code::IdFormat,
+                        &shown,
+                        (0, 0),
+                        "",
+                        "the file name is not valid UTF-8; name the file `<id>.json` with a lowercase slug id",
+                    ));
+                }
+                candidates.push(Candidate {
+                    collection,
+                    path: entry.path,
+                    shown,
+                    stem,
+                });
+            }
+            Kind::File | Kind::Other => findings.push(unexpected(
+                &shown,
+                format!("only `<id>.json` record files belong in `{collection}/`"),
+            )),
+            Kind::Dir => findings.push(unexpected(
+                &shown,
+                format!("collection folders hold no folders; move the records in it up into `{collection}/`"),
+            )),
+            Kind::Symlink => findings.push(unexpected(
+                &shown,
+                "symbolic links are not followed in the data directory; commit the record itself",
+            )),
+            Kind::Unreadable(e) => findings.push(Finding::new(
+                Code::IoUnreadable,
+                &shown,
+                (0, 0),
+                "",
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+}
+
+/// Reads, decodes and parses one record file.
+fn read_record(c: Candidate) -> (RecordFile, Vec<Finding>) {
+    let mut file = RecordFile::new(c.collection, c.shown, c.stem, String::new());
+    let mut findings = Vec::new();
+    let bytes = match read_limited(&c.path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            findings.push(Finding::new(Code::IoUnreadable, &file.path, (0, 0), "", message));
+            return (file, findings);
+        }
+    };
+    let body = match bytes.strip_prefix(BOM) {
+        Some(rest) => {
+            findings.push(Finding::new(
+                Code::JsonEncoding,
+                &file.path,
+                (1, 1),
+                "",
+                "the file starts with a UTF-8 byte-order mark; save it without one",
+            ));
+            rest.to_vec()
+        }
+        None => bytes,
+    };
+    file.text = match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = std::str::from_utf8(valid).unwrap_or_default();
+            findings.push(Finding::new(
+                Code::JsonEncoding,
+                &file.path,
+                span::offset_to_position(text, text.len()),
+                "",
+                format!(
+                    "invalid UTF-8 at byte {}; save the file as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            ));
+            return (file, findings);
+        }
+    };
+    match json::parse(&file.text) {
+        Ok(parsed) => {
+            file.value = Some(parsed.value);
+            if parsed.has_duplicate_keys {
+                for (pointer, position) in file.spans().duplicate_keys().to_vec() {
+                    let key = pointer.rsplit('/').next().unwrap_or_default().to_string();
+                    findings.push(Finding::new(
+                        Code::JsonDuplicateKey,
+                        &file.path,
+                        position,
+                        &pointer,
+                        format!("key `{key}` appears again in the same object; keep one"),
+                    ));
+                }
+            }
+        }
+        Err(e) => findings.push(Finding::new(
+            Code::JsonSyntax,
+            &file.path,
+            span::byte_column_to_position(&file.text, e.line, e.byte_column),
+            "",
+            e.message,
+        )),
+    }
+    (file, findings)
+}
+
+fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is larger than {} MiB; a record is a few kilobytes",
+            MAX_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What a directory entry is, without following links.
+enum Kind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+    Unreadable(std::io::Error),
+}
+
+struct Entry {
+    name: std::ffi::OsString,
+    path: PathBuf,
+    file_type: std::io::Result<fs::FileType>,
+}
+
+impl Entry {
+    fn name_lossy(&self) -> String {
+        self.name.to_string_lossy().into_owned()
+    }
+
+    fn kind(&self) -> Kind {
+        match &self.file_type {
+            Ok(t) if t.is_symlink() => Kind::Symlink,
+            Ok(t) if t.is_dir() => Kind::Dir,
+            Ok(t) if t.is_file() => Kind::File,
+            Ok(_) => Kind::Other,
+            Err(e) => Kind::Unreadable(std::io::Error::new(e.kind(), e.to_string())),
+        }
+    }
+}
+
+/// Directory entries sorted by name, so that output does not depend on the file system.
+fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<Entry>> {
+    let mut entries = fs::read_dir(dir)?
+        .map(|entry| {
+            entry.map(|e| Entry {
+                name: e.file_name(),
+                path: e.path(),
+                file_type: e.file_type(),
+            })
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(entries)
+}

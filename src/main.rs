@@ -1,0 +1,20 @@
+//! The `techpact` binary: parse arguments, run, map the outcome to an exit
+//! status (0 clean, 1 findings, 2 the run itself failed).
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
+        Ok(cli::Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(cli::Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("techpact: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

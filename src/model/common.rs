@@ -1,0 +1,215 @@
+//! Value types shared by every collection: dates, bounded text, citations and
+//! external identifiers.
+//!
+//! Each is a newtype whose schema carries its constraint (length, pattern), so
+//! the constraint lives next to the type and reaches the generated schema.
+//! External identifiers (URL, country code, ROR, ORCID, Wikidata) are only
+//! bounded here: their format and check digits are one rule in `rules/`, so a
+//! bad one gets the specific `identifier/invalid` finding.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+use super::ids::SourceId;
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $description:literal, { $($schema:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// The value as a string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "type": "string",
+                    "description": $description,
+                    $($schema)*
+                })
+            }
+        }
+    };
+}
+
+text_type!(
+    /// A date as precise as the source gives it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    PartialDate,
+    "A date as precise as the source gives it: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.",
+    { "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" }
+);
+
+text_type!(
+    /// A name or short label: one line, at most 300 characters.
+    Name,
+    "A name or short label: one line, at most 300 characters.",
+    { "minLength": 1, "maxLength": 300, "pattern": "^[^\\n\\r\\t]+$" }
+);
+
+text_type!(
+    /// A sentence or paragraph, at most 2000 characters.
+    Text,
+    "A sentence or paragraph, at most 2000 characters.",
+    { "minLength": 1, "maxLength": 2000 }
+);
+
+text_type!(
+    /// A verbatim excerpt of a source, at most 500 characters.
+    Quote,
+    "A verbatim excerpt of the cited source (whitespace aside), at most 500 characters.",
+    { "minLength": 1, "maxLength": 500 }
+);
+
+text_type!(
+    /// An `http` or `https` URL.
+    Url,
+    "An `http` or `https` URL.",
+    { "minLength": 1, "maxLength": 2000 }
+);
+
+text_type!(
+    /// An ISO 3166-1 alpha-2 country code.
+    CountryCode,
+    "An ISO 3166-1 alpha-2 country code, such as `CN`.",
+    { "minLength": 1, "maxLength": 10 }
+);
+
+text_type!(
+    /// A language as a BCP 47 tag, such as `en` or `zh-Hans`.
+    Language,
+    "A language as a BCP 47 tag, such as `en` or `zh-Hans`.",
+    { "maxLength": 35, "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$" }
+);
+
+text_type!(
+    /// A SHA-256 digest in lowercase hexadecimal.
+    Sha256,
+    "A SHA-256 digest of a file's bytes, in lowercase hexadecimal.",
+    { "pattern": "^[0-9a-f]{64}$" }
+);
+
+text_type!(
+    /// A Research Organization Registry id, such as `00q4vv597`.
+    RorId,
+    "A Research Organization Registry id: 9 characters, without the `https://ror.org/` prefix.",
+    { "minLength": 1, "maxLength": 100 }
+);
+
+text_type!(
+    /// An ORCID iD, such as `0000-0002-1825-0097`.
+    Orcid,
+    "An ORCID iD: four groups of four digits, the last character may be `X`.",
+    { "minLength": 1, "maxLength": 100 }
+);
+
+text_type!(
+    /// A Wikidata item id, such as `Q15568`.
+    WikidataId,
+    "A Wikidata item id: `Q` followed by digits.",
+    { "minLength": 1, "maxLength": 100 }
+);
+
+/// A citation of a source, optionally with the passage that supports the claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// The cited source.
+    pub source: SourceId,
+    /// A verbatim excerpt of the source that supports the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
+    /// A remark on how the source supports the record, or on what it gets wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+}
+
+/// The technology fields a record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Field {
+    /// Artificial intelligence, including machine learning and large models.
+    ArtificialIntelligence,
+    /// Quantum technology in general.
+    Quantum,
+    /// Quantum computing.
+    QuantumComputing,
+    /// Quantum communication and quantum-secured networks.
+    QuantumCommunication,
+    /// Quantum precision measurement and sensing.
+    QuantumMeasurement,
+    /// Communications networks, including mobile generations such as 6G.
+    Telecommunications,
+    /// Internet of things, smart buildings and smart cities.
+    InternetOfThings,
+    /// Data science.
+    DataScience,
+    /// Manufacturing.
+    Manufacturing,
+    /// Biomedical systems.
+    Biomedical,
+    /// Education and e-learning.
+    Education,
+    /// Cloud computing and computing power networks.
+    CloudComputing,
+    /// Cybersecurity.
+    Cybersecurity,
+}
+
+/// Identifiers of an organization in public registries.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationIdentifiers {
+    /// Research Organization Registry id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ror: Option<RorId>,
+    /// Wikidata item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<WikidataId>,
+    /// Official website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<Url>,
+}
+
+/// Identifiers of a person in public registries.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonIdentifiers {
+    /// ORCID iD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<Orcid>,
+    /// Wikidata item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<WikidataId>,
+}
+
+/// Identifiers of a place or any other entity that has only a Wikidata item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WikidataIdentifiers {
+    /// Wikidata item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<WikidataId>,
+}

@@ -1,0 +1,180 @@
+//! The typed model of the dataset: collections, their record types, ids and
+//! typed references.
+//!
+//! `Collection` is the one list of collections; everything that iterates over
+//! collections (loading, schemas, exports) goes through `Collection::ALL`.
+
+pub mod common;
+pub mod ids;
+pub mod records;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use common::*;
+pub use ids::*;
+pub use records::*;
+
+/// A collection of records: one folder under `data/` and one schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Collection {
+    /// `organizations/`
+    Organizations,
+    /// `people/`
+    People,
+    /// `places/`
+    Places,
+    /// `partnerships/`
+    Partnerships,
+    /// `labs/`
+    Labs,
+    /// `talent-programs/`
+    TalentPrograms,
+    /// `events/`
+    Events,
+    /// `facts/`
+    Facts,
+    /// `sources/`
+    Sources,
+}
+
+impl Collection {
+    /// Every collection, in the order output lists them.
+    pub const ALL: [Collection; 9] = [
+        Collection::Organizations,
+        Collection::People,
+        Collection::Places,
+        Collection::Partnerships,
+        Collection::Labs,
+        Collection::TalentPrograms,
+        Collection::Events,
+        Collection::Facts,
+        Collection::Sources,
+    ];
+
+    /// The folder name under `data/`, which is also the schema's file stem.
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Collection::Organizations => "organizations",
+            Collection::People => "people",
+            Collection::Places => "places",
+            Collection::Partnerships => "partnerships",
+            Collection::Labs => "labs",
+            Collection::TalentPrograms => "talent-programs",
+            Collection::Events => "events",
+            Collection::Facts => "facts",
+            Collection::Sources => "sources",
+        }
+    }
+
+    /// The collection whose folder is `name`.
+    pub fn from_dir_name(name: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.dir_name() == name)
+    }
+
+    /// The schema's file name under `schema/`.
+    pub fn schema_file_name(self) -> String {
+        format!("{}.schema.json", self.dir_name())
+    }
+}
+
+impl fmt::Display for Collection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.dir_name())
+    }
+}
+
+/// A record of any collection, after it passed its schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Record {
+    /// An organization.
+    Organization(Organization),
+    /// A person.
+    Person(Person),
+    /// A place.
+    Place(Place),
+    /// A partnership.
+    Partnership(Partnership),
+    /// A laboratory.
+    Lab(Lab),
+    /// A talent programme.
+    TalentProgram(TalentProgram),
+    /// An event.
+    Event(Event),
+    /// A fact.
+    Fact(Fact),
+    /// A source.
+    Source(Source),
+}
+
+impl Record {
+    /// Turns a schema-valid JSON value into the typed record of `collection`.
+    pub fn from_value(
+        collection: Collection,
+        value: &serde_json::Value,
+    ) -> Result<Record, serde_json::Error> {
+        use serde::Deserialize;
+        fn typed<'a, T: Deserialize<'a>>(v: &'a serde_json::Value) -> Result<T, serde_json::Error> {
+            T::deserialize(v)
+        }
+        Ok(match collection {
+            Collection::Organizations => Record::Organization(typed(value)?),
+            Collection::People => Record::Person(typed(value)?),
+            Collection::Places => Record::Place(typed(value)?),
+            Collection::Partnerships => Record::Partnership(typed(value)?),
+            Collection::Labs => Record::Lab(typed(value)?),
+            Collection::TalentPrograms => Record::TalentProgram(typed(value)?),
+            Collection::Events => Record::Event(typed(value)?),
+            Collection::Facts => Record::Fact(typed(value)?),
+            Collection::Sources => Record::Source(typed(value)?),
+        })
+    }
+
+    /// The collection the record belongs to.
+    pub fn collection(&self) -> Collection {
+        match self {
+            Record::Organization(_) => Collection::Organizations,
+            Record::Person(_) => Collection::People,
+            Record::Place(_) => Collection::Places,
+            Record::Partnership(_) => Collection::Partnerships,
+            Record::Lab(_) => Collection::Labs,
+            Record::TalentProgram(_) => Collection::TalentPrograms,
+            Record::Event(_) => Collection::Events,
+            Record::Fact(_) => Collection::Facts,
+            Record::Source(_) => Collection::Sources,
+        }
+    }
+
+    /// The record's id.
+    pub fn id(&self) -> &str {
+        match self {
+            Record::Organization(r) => r.id.as_str(),
+            Record::Person(r) => r.id.as_str(),
+            Record::Place(r) => r.id.as_str(),
+            Record::Partnership(r) => r.id.as_str(),
+            Record::Lab(r) => r.id.as_str(),
+            Record::TalentProgram(r) => r.id.as_str(),
+            Record::Event(r) => r.id.as_str(),
+            Record::Fact(r) => r.id.as_str(),
+            Record::Source(r) => r.id.as_str(),
+        }
+    }
+
+    /// The record's citations; a source cites nothing.
+    pub fn citations(&self) -> &[Citation] {
+        match self {
+            Record::Organization(r) => &r.sources,
+            Record::Person(r) => &r.sources,
+            Record::Place(r) => &r.sources,
+            Record::Partnership(r) => &r.sources,
+            Record::Lab(r) => &r.sources,
+            Record::TalentProgram(r) => &r.sources,
+            Record::Event(r) => &r.sources,
+            Record::Fact(r) => &r.sources,
+            Record::Source(_) => &[],
+        }
+    }
+}

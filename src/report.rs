@@ -1,0 +1,270 @@
+//! Rendering findings as text: human, JSON and GitHub workflow annotations.
+//!
+//! This is the only place findings become text. It runs no checks and reads
+//! no files: the human renderer is handed the text of the files it quotes.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::diag::{Finding, Severity, Summary};
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// For people: location, message, the source line with a marker, a summary.
+    #[default]
+    Human,
+    /// One JSON document for tools.
+    Json,
+    /// GitHub Actions workflow commands, which annotate pull requests.
+    Github,
+}
+
+/// What the human renderer needs besides the findings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// Print only the summary line (human) or nothing when clean.
+    pub quiet: bool,
+}
+
+/// Renders `findings` with their `summary` in `format`.
+pub fn render(
+    format: Format,
+    findings: &[Finding],
+    summary: &Summary,
+    sources: &HashMap<String, &str>,
+    style: Style,
+) -> String {
+    match format {
+        Format::Human => human(findings, summary, sources, style),
+        Format::Json => json(findings, summary),
+        Format::Github => github(findings),
+    }
+}
+
+/// `{"findings":[...],"summary":{...}}`, one document with a trailing newline.
+pub fn json(findings: &[Finding], summary: &Summary) -> String {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        findings: &'a [Finding],
+        summary: &'a Summary,
+    }
+    let mut out = serde_json::to_string(&Document { findings, summary })
+        .unwrap_or_else(|e| unreachable!("findings always serialize: {e}"));
+    out.push('\n');
+    out
+}
+
+/// One `::error file=F,line=L,col=C,title=CODE::MESSAGE` line per finding.
+pub fn github(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(out, "::{command} file={}", escape_property(&f.file));
+        if f.line > 0 {
+            let _ = write!(out, ",line={},col={}", f.line, f.column);
+        }
+        let message = match f.pointer.as_str() {
+            "" => f.message.clone(),
+            pointer => format!("{} (at {pointer})", f.message),
+        };
+        let _ = writeln!(
+            out,
+            ",title={}::{}",
+            escape_property(f.code.name()),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+/// Escapes the message of a workflow command.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The human report: each finding with its source line, then a summary by code.
+pub fn human(
+    findings: &[Finding],
+    summary: &Summary,
+    sources: &HashMap<String, &str>,
+    style: Style,
+) -> String {
+    let renderer = if style.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    if !style.quiet {
+        for f in findings {
+            out.push_str(&one_finding(&renderer, f, sources.get(&f.file).copied()));
+            out.push_str("\n\n");
+        }
+    }
+    out.push_str(&summary_text(summary));
+    out
+}
+
+fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
+    let level = match f.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = format!("[{}] {}", f.code, f.message);
+    let mut notes = Vec::new();
+    if !f.pointer.is_empty() {
+        notes.push(format!("at {}", f.pointer));
+    }
+    if let Some(keyword) = &f.keyword {
+        notes.push(format!("schema keyword `{keyword}`"));
+    }
+    let line_text = text
+        .filter(|_| f.line > 0)
+        .and_then(|t| t.lines().nth(f.line as usize - 1));
+    let rendered = match line_text {
+        Some(line) => {
+            let (shown, start, end) = excerpt(line, f.column as usize);
+            let label = notes.join("; ");
+            let snippet = Snippet::source(shown.as_str())
+                .line_start(f.line as usize)
+                .path(f.file.as_str())
+                .annotation(AnnotationKind::Primary.span(start..end).label(label.as_str()));
+            renderer.render(&[level.primary_title(title.as_str()).element(snippet)])
+        }
+        None => {
+            let location = if f.line > 0 {
+                format!("{}:{}:{}", f.file, f.line, f.column)
+            } else {
+                f.file.clone()
+            };
+            let mut text = renderer.render(&[Group::with_title(level.primary_title(title.as_str()))]);
+            let _ = write!(text, "\n  --> {location}");
+            for note in notes {
+                let _ = write!(text, "\n   = {note}");
+            }
+            text
+        }
+    };
+    rendered
+}
+
+/// The part of `line` shown for a marker at 1-based character `column`, and the
+/// marked byte range within it. Long lines are cut around the column.
+fn excerpt(line: &str, column: usize) -> (String, usize, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let (from, to) = if chars.len() <= WIDTH + WIDTH / 2 {
+        (0, chars.len())
+    } else {
+        (at.saturating_sub(WIDTH / 2), (at + WIDTH).min(chars.len()))
+    };
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push('…');
+    }
+    let prefix_len = shown.len();
+    let visible: String = chars[from..to].iter().collect();
+    shown.push_str(&visible);
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let start = prefix_len + chars[from..at].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let token = token_len(&chars[at..to]);
+    let end = start + chars[at..at + token].iter().map(|c| c.len_utf8()).sum::<usize>();
+    (shown, start, end.max(start))
+}
+
+/// How many characters of the JSON token at the start of `rest` to underline.
+fn token_len(rest: &[char]) -> usize {
+    match rest.first() {
+        None => 0,
+        Some('"') => {
+            let mut escaped = false;
+            for (i, c) in rest.iter().enumerate().skip(1) {
+                match c {
+                    '\\' if !escaped => escaped = true,
+                    '"' if !escaped => return i + 1,
+                    _ => escaped = false,
+                }
+            }
+            rest.len()
+        }
+        Some('{' | '[') => 1,
+        Some(_) => rest
+            .iter()
+            .position(|c| matches!(c, ',' | '}' | ']' | ' ' | '\t'))
+            .unwrap_or(rest.len())
+            .max(1),
+    }
+}
+
+/// "3 errors and 1 warning in 40 files (38 records)", then a line per code.
+pub fn summary_text(summary: &Summary) -> String {
+    let mut out = String::new();
+    if summary.errors == 0 && summary.warnings == 0 {
+        let _ = writeln!(
+            out,
+            "ok: {} records in {} files, no findings",
+            summary.records, summary.files
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} and {} in {} files ({} records)",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        summary.files,
+        summary.records
+    );
+    let width = summary.by_code.values().map(|n| n.to_string().len()).max().unwrap_or(1);
+    for (code, n) in &summary.by_code {
+        let _ = writeln!(out, "  {n:>width$}  {code}");
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_marks_the_value() {
+        let (shown, start, end) = excerpt(r#"  "name": "Hong \"K\"","#, 11);
+        assert_eq!(&shown[start..end], r#""Hong \"K\"""#);
+        let long = format!("{}x", "a".repeat(500));
+        assert_eq!(excerpt("ab", 2), ("ab".to_string(), 1, 2));
+        let (shown, start, end) = excerpt(&long, 501);
+        assert_eq!(&shown[start..end], "x");
+        assert!(shown.starts_with('…'));
+    }
+
+    #[test]
+    fn github_escapes() {
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("50%\nx"), "50%25%0Ax");
+    }
+}

@@ -1,0 +1,194 @@
+//! JSON Schemas generated from the record types: one per collection, draft
+//! 2020-12. `techpact schema` writes them to `schema/`; `--check` compares the
+//! committed files with what the types generate, so the two never drift.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use schemars::generate::SchemaSettings;
+use schemars::transform::{Transform, transform_subschemas};
+use schemars::{JsonSchema, Schema};
+use serde_json::Value;
+
+use crate::diag::{Code, Finding};
+use crate::error::{Error, Result};
+use crate::format;
+use crate::model::{
+    Collection, Event, Fact, Lab, Organization, Partnership, Person, Place, Source, TalentProgram,
+};
+
+/// The schema of `collection`, as a JSON value.
+pub fn generate(collection: Collection) -> Value {
+    let schema = match collection {
+        Collection::Organizations => root::<Organization>(),
+        Collection::People => root::<Person>(),
+        Collection::Places => root::<Place>(),
+        Collection::Partnerships => root::<Partnership>(),
+        Collection::Labs => root::<Lab>(),
+        Collection::TalentPrograms => root::<TalentProgram>(),
+        Collection::Events => root::<Event>(),
+        Collection::Facts => root::<Fact>(),
+        Collection::Sources => root::<Source>(),
+    };
+    let mut value = schema.to_value();
+    if let Some(object) = value.as_object_mut() {
+        object.insert(
+            "$id".into(),
+            Value::String(format!("techpact/schema/{}", collection.schema_file_name())),
+        );
+        object.insert(
+            "title".into(),
+            Value::String(format!("techpact {collection} record")),
+        );
+    }
+    value
+}
+
+fn root<T: JsonSchema>() -> Schema {
+    SchemaSettings::draft2020_12()
+        .with_transform(Simplify)
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// Two simplifications that give contributors clearer errors:
+/// - optional fields are left out, never `null`: strips the `null` that
+///   schemars adds for `Option<T>`, so a record has one spelling of "absent";
+/// - a `oneOf` of documented string constants (a plain Rust enum) becomes an
+///   `enum`, with each value's meaning listed in the description.
+#[derive(Debug, Clone)]
+struct Simplify;
+
+impl Transform for Simplify {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(Value::Array(branches)) = schema.get("oneOf")
+            && !branches.is_empty()
+            && branches.iter().all(|b| b.get("const").is_some_and(Value::is_string))
+        {
+            let values: Vec<Value> = branches.iter().map(|b| b["const"].clone()).collect();
+            let mut description = schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            for b in branches {
+                let meaning = b.get("description").and_then(Value::as_str).unwrap_or("");
+                description.push_str(&format!("\n- `{}`: {meaning}", b["const"].as_str().unwrap_or("")));
+            }
+            schema.remove("oneOf");
+            schema.insert("type".into(), Value::String("string".into()));
+            schema.insert("enum".into(), Value::Array(values));
+            schema.insert("description".into(), Value::String(description.trim_start().to_string()));
+        }
+        if let Some(Value::Array(types)) = schema.get_mut("type") {
+            types.retain(|t| t != "null");
+            if types.len() == 1 {
+                let only = types.remove(0);
+                schema.insert("type".into(), only);
+            }
+        }
+        if let Some(Value::Array(branches)) = schema.get_mut("anyOf") {
+            branches.retain(|b| b.get("type").and_then(Value::as_str) != Some("null"));
+            if branches.len() == 1 {
+                let only = branches.remove(0);
+                schema.remove("anyOf");
+                if let Value::Object(map) = only {
+                    for (k, v) in map {
+                        schema.insert(k, v);
+                    }
+                }
+            }
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+/// The committed text of a schema: canonical JSON, as every file we write.
+pub fn render(collection: Collection) -> String {
+    format::to_canonical_string(&generate(collection))
+}
+
+/// Writes every schema into `dir`, returning the files that changed.
+pub fn write_all(dir: &Path) -> Result<Vec<String>> {
+    fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    let mut changed = Vec::new();
+    for collection in Collection::ALL {
+        let path = dir.join(collection.schema_file_name());
+        let text = render(collection);
+        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            format::write_atomic(&path, text.as_bytes())?;
+            changed.push(collection.schema_file_name());
+        }
+    }
+    Ok(changed)
+}
+
+/// Compares the schemas in `dir` with the generated ones; `shown` is how `dir`
+/// appears in findings. A differing, missing or extra file is `schema/stale`.
+pub fn check_all(dir: &Path, shown: &str) -> Vec<Finding> {
+    let shown = shown.trim_end_matches('/');
+    let mut findings = Vec::new();
+    let mut expected = BTreeSet::new();
+    for collection in Collection::ALL {
+        let name = collection.schema_file_name();
+        let path = dir.join(&name);
+        let file = format!("{shown}/{name}");
+        let want = render(collection);
+        match fs::read_to_string(&path) {
+            Ok(have) if have == want => {}
+            Ok(have) => findings.push(Finding::new(
+                Code::SchemaStale,
+                file,
+                first_difference(&have, &want),
+                "",
+                format!("differs from what the `{collection}` type generates; run `techpact schema`"),
+            )),
+            Err(_) => findings.push(Finding::new(
+                Code::SchemaStale,
+                file,
+                (0, 0),
+                "",
+                format!("missing; run `techpact schema` to write the `{collection}` schema"),
+            )),
+        }
+        expected.insert(name);
+    }
+    if let Ok(entries) = fs::read_dir(dir) {
+        let mut extra: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !expected.contains(name))
+            .collect();
+        extra.sort();
+        for name in extra {
+            findings.push(Finding::new(
+                Code::SchemaStale,
+                format!("{shown}/{name}"),
+                (0, 0),
+                "",
+                "no collection generates this file; delete it, or run `techpact schema` after adding the collection",
+            ));
+        }
+    }
+    findings
+}
+
+/// The 1-based line and column where two texts first differ.
+pub fn first_difference(have: &str, want: &str) -> (u32, u32) {
+    let mut line = 1u32;
+    let mut column = 1u32;
+    let mut want_chars = want.chars();
+    for a in have.chars() {
+        if Some(a) != want_chars.next() {
+            return (line, column);
+        }
+        if a == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+    }
+    (line, column)
+}

@@ -1,0 +1,212 @@
+//! Source positions: maps a JSON pointer inside a record to a line and column.
+//!
+//! Built lazily, only for files that have findings, from a second parse with
+//! jsonc-parser (which keeps byte ranges and repeated keys). The file already
+//! passed serde_json, so this parse cannot fail on depth or syntax.
+
+use std::collections::HashMap;
+
+use jsonc_parser::ast::{ObjectPropName, Value as Node};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+
+/// A 1-based line and column; the column counts characters, not bytes.
+pub type Position = (u32, u32);
+
+/// Where one JSON value sits in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    /// The value's position.
+    value: Position,
+    /// The position of the key naming it, for object members.
+    key: Option<Position>,
+}
+
+/// Positions of every value of one file, by JSON pointer.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    spans: HashMap<String, Span>,
+    duplicates: Vec<(String, Position)>,
+}
+
+/// Turns byte offsets of one text into positions.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl Lines<'_> {
+    fn position(&self, offset: usize) -> Position {
+        position_in(&self.starts, offset, self.text)
+    }
+}
+
+impl SpanIndex {
+    /// Indexes `text`, which must be valid JSON.
+    pub fn new(text: &str) -> SpanIndex {
+        let mut index = SpanIndex::default();
+        let lines = Lines {
+            text,
+            starts: line_starts(text),
+        };
+        let strict = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        if let Ok(parsed) = parse_to_ast(text, &CollectOptions::default(), &strict)
+            && let Some(root) = parsed.value
+        {
+            index.walk(&lines, &root, String::new(), None);
+        }
+        index
+    }
+
+    fn walk(&mut self, lines: &Lines<'_>, node: &Node<'_>, pointer: String, key: Option<Position>) {
+        match node {
+            Node::Object(object) => {
+                let mut seen = std::collections::HashSet::new();
+                for prop in &object.properties {
+                    let name = prop_name(&prop.name);
+                    let child = format!("{pointer}/{}", escape(&name));
+                    let key_at = lines.position(prop.name.start());
+                    if !seen.insert(name) {
+                        self.duplicates.push((child.clone(), key_at));
+                    }
+                    self.walk(lines, &prop.value, child, Some(key_at));
+                }
+            }
+            Node::Array(array) => {
+                for (i, element) in array.elements.iter().enumerate() {
+                    self.walk(lines, element, format!("{pointer}/{i}"), None);
+                }
+            }
+            _ => {}
+        }
+        self.spans.insert(
+            pointer,
+            Span {
+                value: lines.position(node.start()),
+                key,
+            },
+        );
+    }
+
+    /// The position of the value at `pointer`, or of its nearest existing ancestor.
+    pub fn value(&self, pointer: &str) -> Position {
+        self.nearest(pointer).value
+    }
+
+    /// The position of the key naming the member at `pointer`; the value's
+    /// position for array elements and the root.
+    pub fn key(&self, pointer: &str) -> Position {
+        let span = self.nearest(pointer);
+        span.key.unwrap_or(span.value)
+    }
+
+    /// Every repeated key after its first occurrence, as (pointer, position).
+    pub fn duplicate_keys(&self) -> &[(String, Position)] {
+        &self.duplicates
+    }
+
+    fn nearest(&self, pointer: &str) -> Span {
+        let mut p = pointer;
+        loop {
+            if let Some(span) = self.spans.get(p) {
+                return *span;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => {
+                    return Span {
+                        value: (1, 1),
+                        key: None,
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Converts a byte offset in `text` to a 1-based line and character column.
+pub fn offset_to_position(text: &str, offset: usize) -> Position {
+    position_in(&line_starts(text), offset, text)
+}
+
+/// Converts a 1-based line and byte column (as serde_json reports them) to a
+/// line and character column.
+pub fn byte_column_to_position(text: &str, line: usize, byte_column: usize) -> Position {
+    let starts = line_starts(text);
+    let start = starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
+    position_in(&starts, (start + byte_column.saturating_sub(1)).min(text.len()), text)
+}
+
+fn position_in(line_starts: &[usize], offset: usize, text: &str) -> Position {
+    let line = line_starts.partition_point(|&s| s <= offset).max(1);
+    let start = line_starts[line - 1];
+    (to_u32(line), to_u32(char_count(text, start, offset) + 1))
+}
+
+fn char_count(text: &str, start: usize, end: usize) -> usize {
+    let bytes = &text.as_bytes()[start.min(text.len())..end.min(text.len())];
+    // Count UTF-8 lead bytes: a column is a character, and `end` may fall inside one.
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+fn prop_name(name: &ObjectPropName<'_>) -> String {
+    match name {
+        ObjectPropName::String(s) => s.value.to_string(),
+        ObjectPropName::Word(w) => w.value.to_string(),
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901).
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "{\n  \"id\": \"x\",\n  \"names\": [\"a\", \"b\"],\n  \"é\": {\"k/1\": 2}\n}\n";
+
+    #[test]
+    fn locates_values_and_keys() {
+        let index = SpanIndex::new(TEXT);
+        assert_eq!(index.value(""), (1, 1));
+        assert_eq!(index.value("/id"), (2, 9));
+        assert_eq!(index.key("/id"), (2, 3));
+        assert_eq!(index.value("/names/1"), (3, 18));
+        assert_eq!(index.value("/é/k~11"), (4, 16));
+        assert_eq!(index.value("/names/7/x"), (3, 12));
+    }
+
+    #[test]
+    fn finds_repeated_keys() {
+        let index = SpanIndex::new("{\"a\": 1,\n \"a\": 2}");
+        assert_eq!(index.duplicate_keys(), &[("/a".to_string(), (2, 2))]);
+    }
+
+    #[test]
+    fn converts_byte_columns() {
+        assert_eq!(byte_column_to_position("\"é\" x", 1, 6), (1, 5));
+    }
+}
