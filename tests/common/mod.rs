@@ -1,0 +1,93 @@
+//! Shared helpers for the integration tests: run the real `techpact` binary
+//! and read its JSON findings.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The output of one run of the binary.
+pub struct Run {
+    /// The exit status.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output parsed as the `--format json` document.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
+    }
+
+    /// The findings of a `--format json` run.
+    pub fn findings(&self) -> Vec<Value> {
+        self.json()["findings"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Runs `techpact` with `args` in `cwd`.
+pub fn techpact(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_techpact"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the techpact binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture folder under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+/// Copies the tree at `from` into `to`, which must not exist yet.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Asserts that `findings` hold exactly one finding of `code` in a file whose
+/// path ends with `file`, at `line`:`column` and `pointer`.
+pub fn assert_finding(findings: &[Value], code: &str, file: &str, line: u64, column: u64, pointer: &str) {
+    let matching: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["code"] == code && f["file"].as_str().is_some_and(|p| p.ends_with(file)))
+        .collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one {code} in {file}, got {}:\n{}",
+        matching.len(),
+        serde_json::to_string_pretty(findings).unwrap()
+    );
+    let f = matching[0];
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64(), f["pointer"].as_str()),
+        (Some(line), Some(column), Some(pointer)),
+        "location of {code} in {file}: {f}"
+    );
+}
