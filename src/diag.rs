@@ -221,7 +221,14 @@ impl Finding {
 
     /// The order findings are reported in: by file, then position, then code.
     pub fn sort_key(&self) -> (&str, u32, u32, Code, &str, &str) {
-        (&self.file, self.line, self.column, self.code, &self.pointer, &self.message)
+        (
+            &self.file,
+            self.line,
+            self.column,
+            self.code,
+            &self.pointer,
+            &self.message,
+        )
     }
 }
 

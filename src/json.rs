@@ -36,14 +36,16 @@ pub struct Parsed {
 pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
     let duplicates = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = ValueSeed { duplicates: &duplicates }
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|()| v))
-        .map_err(|e| SyntaxError {
-            message: describe(&e),
-            line: e.line().max(1),
-            byte_column: e.column().max(1),
-        })?;
+    let value = ValueSeed {
+        duplicates: &duplicates,
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|()| v))
+    .map_err(|e| SyntaxError {
+        message: describe(&e),
+        line: e.line().max(1),
+        byte_column: e.column().max(1),
+    })?;
     Ok(Parsed {
         value,
         has_duplicate_keys: duplicates.get(),
@@ -146,7 +148,11 @@ mod tests {
         let p = parse(r#"{"a": 1, "b": {"c": 2, "c": 3}}"#).unwrap();
         assert!(p.has_duplicate_keys);
         assert_eq!(p.value["b"]["c"], 3);
-        assert!(!parse(r#"{"a": [1, 2.5, "x", null, true]}"#).unwrap().has_duplicate_keys);
+        assert!(
+            !parse(r#"{"a": [1, 2.5, "x", null, true]}"#)
+                .unwrap()
+                .has_duplicate_keys
+        );
     }
 
     #[test]

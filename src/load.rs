@@ -110,7 +110,13 @@ pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
         match (entry.kind(), collection) {
             (Kind::Dir, Some(collection)) => {
                 entries -= 1;
-                walk_collection(&entry.path, collection, &shown, &mut candidates, &mut findings);
+                walk_collection(
+                    &entry.path,
+                    collection,
+                    &shown,
+                    &mut candidates,
+                    &mut findings,
+                );
             }
             (Kind::Dir, None) => findings.push(unexpected(
                 &shown,
@@ -139,7 +145,7 @@ pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
     }
     entries += candidates.len();
     let loaded: Vec<(RecordFile, Vec<Finding>)> =
-        candidates.into_par_iter().map(|c| read_record(c)).collect();
+        candidates.into_par_iter().map(read_record).collect();
     let mut files = Vec::with_capacity(loaded.len());
     for (file, file_findings) in loaded {
         findings.extend(file_findings);
@@ -254,7 +260,13 @@ fn read_record(c: Candidate) -> (RecordFile, Vec<Finding>) {
     let bytes = match read_limited(&c.path) {
         Ok(bytes) => bytes,
         Err(message) => {
-            findings.push(Finding::new(Code::IoUnreadable, &file.path, (0, 0), "", message));
+            findings.push(Finding::new(
+                Code::IoUnreadable,
+                &file.path,
+                (0, 0),
+                "",
+                message,
+            ));
             return (file, findings);
         }
     };

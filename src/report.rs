@@ -88,7 +88,9 @@ pub fn github(findings: &[Finding]) -> String {
 
 /// Escapes the message of a workflow command.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command.
@@ -135,14 +137,18 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
     let line_text = text
         .filter(|_| f.line > 0)
         .and_then(|t| t.lines().nth(f.line as usize - 1));
-    let rendered = match line_text {
+    match line_text {
         Some(line) => {
             let (shown, start, end) = excerpt(line, f.column as usize);
             let label = notes.join("; ");
             let snippet = Snippet::source(shown.as_str())
                 .line_start(f.line as usize)
                 .path(f.file.as_str())
-                .annotation(AnnotationKind::Primary.span(start..end).label(label.as_str()));
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(start..end)
+                        .label(label.as_str()),
+                );
             renderer.render(&[level.primary_title(title.as_str()).element(snippet)])
         }
         None => {
@@ -151,15 +157,15 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
             } else {
                 f.file.clone()
             };
-            let mut text = renderer.render(&[Group::with_title(level.primary_title(title.as_str()))]);
+            let mut text =
+                renderer.render(&[Group::with_title(level.primary_title(title.as_str()))]);
             let _ = write!(text, "\n  --> {location}");
             for note in notes {
                 let _ = write!(text, "\n   = {note}");
             }
             text
         }
-    };
-    rendered
+    }
 }
 
 /// The part of `line` shown for a marker at 1-based character `column`, and the
@@ -185,7 +191,11 @@ fn excerpt(line: &str, column: usize) -> (String, usize, usize) {
     }
     let start = prefix_len + chars[from..at].iter().map(|c| c.len_utf8()).sum::<usize>();
     let token = token_len(&chars[at..to]);
-    let end = start + chars[at..at + token].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let end = start
+        + chars[at..at + token]
+            .iter()
+            .map(|c| c.len_utf8())
+            .sum::<usize>();
     (shown, start, end.max(start))
 }
 
@@ -232,7 +242,12 @@ pub fn summary_text(summary: &Summary) -> String {
         summary.files,
         summary.records
     );
-    let width = summary.by_code.values().map(|n| n.to_string().len()).max().unwrap_or(1);
+    let width = summary
+        .by_code
+        .values()
+        .map(|n| n.to_string().len())
+        .max()
+        .unwrap_or(1);
     for (code, n) in &summary.by_code {
         let _ = writeln!(out, "  {n:>width$}  {code}");
     }

@@ -64,7 +64,9 @@ impl Transform for Simplify {
     fn transform(&mut self, schema: &mut Schema) {
         if let Some(Value::Array(branches)) = schema.get("oneOf")
             && !branches.is_empty()
-            && branches.iter().all(|b| b.get("const").is_some_and(Value::is_string))
+            && branches
+                .iter()
+                .all(|b| b.get("const").is_some_and(Value::is_string))
         {
             let values: Vec<Value> = branches.iter().map(|b| b["const"].clone()).collect();
             let mut description = schema
@@ -74,12 +76,18 @@ impl Transform for Simplify {
                 .to_string();
             for b in branches {
                 let meaning = b.get("description").and_then(Value::as_str).unwrap_or("");
-                description.push_str(&format!("\n- `{}`: {meaning}", b["const"].as_str().unwrap_or("")));
+                description.push_str(&format!(
+                    "\n- `{}`: {meaning}",
+                    b["const"].as_str().unwrap_or("")
+                ));
             }
             schema.remove("oneOf");
             schema.insert("type".into(), Value::String("string".into()));
             schema.insert("enum".into(), Value::Array(values));
-            schema.insert("description".into(), Value::String(description.trim_start().to_string()));
+            schema.insert(
+                "description".into(),
+                Value::String(description.trim_start().to_string()),
+            );
         }
         if let Some(Value::Array(types)) = schema.get_mut("type") {
             types.retain(|t| t != "null");
@@ -142,7 +150,9 @@ pub fn check_all(dir: &Path, shown: &str) -> Vec<Finding> {
                 file,
                 first_difference(&have, &want),
                 "",
-                format!("differs from what the `{collection}` type generates; run `techpact schema`"),
+                format!(
+                    "differs from what the `{collection}` type generates; run `techpact schema`"
+                ),
             )),
             Err(_) => findings.push(Finding::new(
                 Code::SchemaStale,

@@ -144,8 +144,15 @@ pub fn offset_to_position(text: &str, offset: usize) -> Position {
 /// line and character column.
 pub fn byte_column_to_position(text: &str, line: usize, byte_column: usize) -> Position {
     let starts = line_starts(text);
-    let start = starts.get(line.saturating_sub(1)).copied().unwrap_or(text.len());
-    position_in(&starts, (start + byte_column.saturating_sub(1)).min(text.len()), text)
+    let start = starts
+        .get(line.saturating_sub(1))
+        .copied()
+        .unwrap_or(text.len());
+    position_in(
+        &starts,
+        (start + byte_column.saturating_sub(1)).min(text.len()),
+        text,
+    )
 }
 
 fn position_in(line_starts: &[usize], offset: usize, text: &str) -> Position {
@@ -186,7 +193,8 @@ pub fn escape(token: &str) -> String {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "{\n  \"id\": \"x\",\n  \"names\": [\"a\", \"b\"],\n  \"é\": {\"k/1\": 2}\n}\n";
+    const TEXT: &str =
+        "{\n  \"id\": \"x\",\n  \"names\": [\"a\", \"b\"],\n  \"é\": {\"k/1\": 2}\n}\n";
 
     #[test]
     fn locates_values_and_keys() {

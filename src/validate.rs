@@ -30,7 +30,9 @@ impl Validators {
             let validator = jsonschema::options()
                 .with_draft(Draft::Draft202012)
                 .build(&schema)
-                .map_err(|e| Error::Other(format!("the {collection} schema does not compile: {e}")))?;
+                .map_err(|e| {
+                    Error::Other(format!("the {collection} schema does not compile: {e}"))
+                })?;
             by_collection.push((collection, schema, validator));
         }
         Ok(Validators { by_collection })
@@ -93,7 +95,10 @@ pub fn validate_file(file: &RecordFile, validators: &Validators) -> (Vec<Finding
             findings.push(file.finding(
                 Code::SchemaViolation,
                 "",
-                format!("the record does not fit the `{}` type: {e}", file.collection),
+                format!(
+                    "the record does not fit the `{}` type: {e}",
+                    file.collection
+                ),
             ));
             (findings, None)
         }
@@ -130,7 +135,9 @@ fn schema_findings(
             }
         }
         ValidationErrorKind::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
             out.push(
                 file.finding(
                     Code::SchemaViolation,
@@ -162,15 +169,22 @@ fn schema_findings(
                     file.finding(
                         Code::SchemaViolation,
                         &pointer,
-                        format!("the value matches none of the allowed forms{}", forms_hint(error)),
+                        format!(
+                            "the value matches none of the allowed forms{}",
+                            forms_hint(error)
+                        ),
                     )
                     .with_keyword(&keyword),
                 );
             }
         }
         _ => out.push(
-            file.finding(Code::SchemaViolation, &pointer, truncate(&error.masked_with("the value").to_string()))
-                .with_keyword(&keyword),
+            file.finding(
+                Code::SchemaViolation,
+                &pointer,
+                truncate(&error.masked_with("the value").to_string()),
+            )
+            .with_keyword(&keyword),
         ),
     }
 }
@@ -270,7 +284,9 @@ fn check_id(file: &RecordFile, value: &Value, out: &mut Vec<Finding>) {
         )),
         _ => {}
     }
-    if !is_slug(&file.stem) && id != Some(file.stem.as_str()) {
+    // A file name that is not UTF-8 was reported while loading.
+    let undecodable = file.stem.contains(char::REPLACEMENT_CHARACTER);
+    if !is_slug(&file.stem) && id != Some(file.stem.as_str()) && !undecodable {
         out.push(Finding::new(
             Code::IdFormat,
             &file.path,

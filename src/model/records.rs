@@ -14,8 +14,7 @@ use super::common::{
     PersonIdentifiers, Quote, Sha256, Text, Url, WikidataIdentifiers,
 };
 use super::ids::{
-    EventId, LabId, OrganizationId, PartnershipId, PersonId, PlaceId, RecordId,
-    TalentProgramId,
+    EventId, LabId, OrganizationId, PartnershipId, PersonId, PlaceId, RecordId, TalentProgramId,
 };
 
 fn is_false(b: &bool) -> bool {

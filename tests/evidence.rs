@@ -1,0 +1,108 @@
+//! `check --evidence`: quotes are proven against the source texts, matched by
+//! SHA-256 whatever the file names.
+
+mod common;
+
+use std::fs;
+
+use common::{assert_finding, copy_tree, fixture, techpact};
+
+fn setup(overlay: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    if let Some(name) = overlay {
+        copy_tree(
+            &fixture(&format!("codes/{name}/data")),
+            &dir.path().join("data"),
+        );
+    }
+    fs::create_dir(dir.path().join("texts")).unwrap();
+    // A different file name: matching is by content.
+    fs::copy(
+        fixture("golden/evidence/press-release.txt"),
+        dir.path().join("texts/any-name.txt"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_quote_missing_from_its_source_is_located_at_the_quote() {
+    let dir = setup(Some("source-quote-not-found"));
+    let run = techpact(
+        dir.path(),
+        &[
+            "check",
+            "--data",
+            "data",
+            "--evidence",
+            "texts",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_finding(
+        &findings,
+        "source/quote-not-found",
+        "data/places/misquoted.json",
+        12,
+        16,
+        "/sources/1/quote",
+    );
+}
+
+#[test]
+fn quotes_match_across_line_breaks_and_spacing() {
+    let dir = setup(None);
+    let place = dir.path().join("data/places/cityville.json");
+    let text = fs::read_to_string(&place)
+        .unwrap()
+        .replace("held in Cityville", "held\\n  in    Cityville");
+    fs::write(&place, text).unwrap();
+    let run = techpact(
+        dir.path(),
+        &["check", "--data", "data", "--evidence", "texts"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn a_pinned_source_without_its_text_is_a_mismatch() {
+    let dir = setup(None);
+    fs::write(dir.path().join("texts/any-name.txt"), "edited text\n").unwrap();
+    let run = techpact(
+        dir.path(),
+        &[
+            "check",
+            "--data",
+            "data",
+            "--evidence",
+            "texts",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_finding(
+        &run.findings(),
+        "source/text-mismatch",
+        "data/sources/example-press-release.json",
+        9,
+        13,
+        "/sha256",
+    );
+}
+
+#[test]
+fn a_missing_evidence_folder_fails_the_run() {
+    let dir = setup(None);
+    let run = techpact(
+        dir.path(),
+        &["check", "--data", "data", "--evidence", "nowhere"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nowhere"), "{}", run.stderr);
+}
