@@ -27,6 +27,10 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 
+    fn word(&mut self) -> &'static str {
+        WORDS[self.below(WORDS.len())]
+    }
+
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
@@ -107,8 +111,8 @@ fn id(prefix: &str, i: usize) -> String {
 fn name(rng: &mut Rng, kind: &str, i: usize) -> Name {
     Name(format!(
         "{} {} {kind} {i}",
-        capitalise(*rng.pick(WORDS)),
-        capitalise(*rng.pick(WORDS))
+        capitalise(rng.word()),
+        capitalise(rng.word())
     ))
 }
 
@@ -136,7 +140,7 @@ fn date(rng: &mut Rng, from_year: usize, years: usize) -> PartialDate {
 fn cite(rng: &mut Rng, plan: &Plan, quote_words: usize) -> Vec<Citation> {
     let source = SourceId(id("source", rng.below(plan.count(Collection::Sources))));
     let quote = (0..quote_words)
-        .map(|_| *rng.pick(WORDS))
+        .map(|_| rng.word())
         .collect::<Vec<_>>()
         .join(" ");
     vec![Citation {
@@ -160,7 +164,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("source", i);
             let r = Source {
                 id: RecordId(rid.clone()),
-                title: Text(format!("Report {i} on {} partnerships", rng.pick(WORDS))),
+                title: Text(format!("Report {i} on {} partnerships", rng.word())),
                 kind: SourceKind::NewsArticle,
                 publisher: Some(name(rng, "Press", i)),
                 published: Some(date(rng, 2020, 6)),
@@ -210,16 +214,12 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                     OrganizationKind::Company,
                     OrganizationKind::ResearchInstitute,
                 ]),
-                parent: (i % 4 != 0).then(|| OrganizationId(id("org", i - 1))),
+                parent: (!i.is_multiple_of(4)).then(|| OrganizationId(id("org", i - 1))),
                 founders: vec![],
                 founded: Some(date(rng, 1950, 60)),
                 dissolved: None,
                 location: Some(place_ref(rng, plan)),
-                focus: vec![Text(format!(
-                    "{} {} research",
-                    rng.pick(WORDS),
-                    rng.pick(WORDS)
-                ))],
+                focus: vec![Text(format!("{} {} research", rng.word(), rng.word()))],
                 fields: vec![*rng.pick(FIELDS)],
                 identifiers: None,
                 sources: cite(rng, plan, 4),
@@ -269,11 +269,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 }],
                 witnesses: vec![],
                 framework: None,
-                aims: vec![Text(format!(
-                    "advance {} {}",
-                    rng.pick(WORDS),
-                    rng.pick(WORDS)
-                ))],
+                aims: vec![Text(format!("advance {} {}", rng.word(), rng.word()))],
                 goals: vec![],
                 clusters: vec![],
                 offers: vec![],
@@ -299,7 +295,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 announced: Some(date(rng, 2015, 5)),
                 established: None,
                 closed: None,
-                focus: vec![Text(format!("{} {}", rng.pick(WORDS), rng.pick(WORDS)))],
+                focus: vec![Text(format!("{} {}", rng.word(), rng.word()))],
                 fields: vec![*rng.pick(FIELDS)],
                 sources: cite(rng, plan, 5),
                 note: None,
@@ -343,7 +339,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 place: Some(place_ref(rng, plan)),
                 hosts: vec![org_ref(rng, plan)],
                 organizers: vec![],
-                theme: Some(Name(format!("{} futures", capitalise(*rng.pick(WORDS))))),
+                theme: Some(Name(format!("{} futures", capitalise(rng.word())))),
                 activities: vec![],
                 fields: vec![*rng.pick(FIELDS)],
                 sources: cite(rng, plan, 5),
