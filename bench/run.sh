@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Benchmarks techpact against the fastest schema validators on a synthetic
+# dataset of N records, on this machine.
+#
+#   bench/run.sh [N] [RUNS]        (defaults: 100000 records, 5 runs)
+#
+# Builds techpact, generates the dataset (cached under bench/.work), installs
+# the peers into bench/.tools from the package registries (jsonschema-cli via
+# cargo, ajv-cli + ajv-formats via npm, check-jsonschema via pip), confirms
+# that every tool rejects a planted bad record, then times interleaved runs
+# and prints median wall time, records/s, peak RSS and the ratio to
+# `techpact check`. Claims are ratios: absolute times depend on the machine.
+set -euo pipefail
+
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools=${BENCH_TOOLS:-$root/bench/.tools}
+work=${BENCH_WORK:-$root/bench/.work}
+techpact=$root/target/release/techpact
+synth=$root/target/release/examples/synth
+floor=$root/target/release/examples/parse_floor
+jsonschema_cli=$tools/cargo/bin/jsonschema-cli
+ajv_dir=$tools/node
+log() { printf '== %s\n' "$*" >&2; }
+
+# --- tool commands -----------------------------------------------------------
+# Each takes a data directory as $1 and exits non-zero when a record is invalid.
+# They run as `run.sh --tool NAME DIR`, so /usr/bin/time can measure them.
+run_floor() { "$floor" "$1" 2 >/dev/null; }
+run_techpact() { "$techpact" check --data "$1" --quiet >/dev/null; }
+run_jsonschema_cli() {
+  local c status=0
+  for c in $(ls "$1"); do
+    find "$1/$c" -name '*.json' -print0 | sort -z |
+      xargs -0 -n 4000 "$jsonschema_cli" validate "$root/schema/$c.schema.json" --errors-only -i \
+        >/dev/null || status=1
+  done
+  return $status
+}
+run_ajv() {
+  local c status=0
+  for c in $(ls "$1"); do
+    (cd "$ajv_dir" && node_modules/.bin/ajv validate --spec=draft2020 --strict=false --all-errors \
+      -c ajv-formats -s "$root/schema/$c.schema.json" -d "$1/$c/*.json" --errors=line) \
+      >/dev/null 2>&1 || status=1
+  done
+  return $status
+}
+run_check_jsonschema() {
+  local c status=0
+  for c in $(ls "$1"); do
+    find "$1/$c" -name '*.json' -print0 | sort -z |
+      xargs -0 -n 4000 "$tools/venv/bin/check-jsonschema" --schemafile "$root/schema/$c.schema.json" \
+        >/dev/null 2>&1 || status=1
+  done
+  return $status
+}
+# Pull-request mode: one changed record in the dataset's git repository.
+run_prmode() {
+  local repo=$1 changed
+  changed=$(find "$repo/data/facts" -name '*.json' | sort | sed -n 1p)
+  sed -i 's/"statement": "/"statement": "Changed: /' "$changed"
+  local status=0
+  (cd "$repo" && "$techpact" check --changed-since HEAD --quiet >/dev/null) || status=$?
+  git -C "$repo" checkout --quiet -- "$changed"
+  return $status
+}
+run_release() {
+  rm -rf "$work/dist"
+  (cd "$1" && "$techpact" release 0.0.1 --out "$work/dist" --quiet >/dev/null)
+}
+run_tar_gzip_sha() {
+  (cd "$1" && tar -c data schema | gzip -n > "$work/plain.tar.gz" && sha256sum "$work/plain.tar.gz" >/dev/null)
+}
+
+if [ "${1:-}" = --tool ]; then
+  "run_$2" "$3"
+  exit
+fi
+
+N=${1:-100000}
+RUNS=${2:-5}
+mkdir -p "$tools" "$work"
+
+log "building techpact (release)"
+(cd "$root" && cargo build --release --quiet --bin techpact --example synth --example parse_floor)
+
+# --- peers -------------------------------------------------------------------
+if [ ! -x "$jsonschema_cli" ]; then
+  log "installing jsonschema-cli 0.60.2 (cargo)"
+  cargo install --quiet --locked jsonschema-cli --version 0.60.2 --root "$tools/cargo"
+fi
+if [ ! -x "$ajv_dir/node_modules/.bin/ajv" ]; then
+  log "installing ajv-cli 5 and ajv-formats 3 (npm)"
+  npm install --silent --prefix "$ajv_dir" ajv-cli@5 ajv-formats@3 >/dev/null
+fi
+if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
+  log "installing check-jsonschema 0.39.0 (pip)"
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet check-jsonschema==0.39.0
+fi
+
+# --- dataset -----------------------------------------------------------------
+data_root=$work/synth-$N
+if [ ! -f "$data_root/.complete" ]; then
+  log "generating $N records"
+  rm -rf "$data_root"
+  "$synth" --records "$N" --out "$data_root" --seed 1 >/dev/null
+  cp -r "$root/schema" "$data_root/schema"
+  # A git repository, for --changed-since and release.
+  git -C "$data_root" init --quiet
+  git -C "$data_root" -c user.name=bench -c user.email=bench@localhost add -A
+  git -C "$data_root" -c user.name=bench -c user.email=bench@localhost commit --quiet -m "synthetic data"
+  touch "$data_root/.complete"
+fi
+data=$data_root/data
+collections=$(ls "$data")
+
+# --- planted bad record --------------------------------------------------------
+log "confirming every tool rejects a planted bad record"
+planted=$work/planted
+rm -rf "$planted" && mkdir -p "$planted/data"
+for c in $collections; do
+  mkdir -p "$planted/data/$c"
+  find "$data/$c" -name '*.json' | sort | sed -n 1,3p | xargs -I{} cp {} "$planted/data/$c/"
+done
+bad=$(find "$planted/data/organizations" -name '*.json' | sed -n 1p)
+sed -i 's/"kind": "[a-z-]*"/"kind": 7/' "$bad"
+for tool in techpact jsonschema_cli ajv check_jsonschema; do
+  if "run_$tool" "$planted/data"; then
+    echo "bench: $tool accepted the planted bad record $bad" >&2
+    exit 1
+  fi
+done
+printf '{"oops": \n' > "$planted/data/places/broken.json"
+if run_floor "$planted/data"; then
+  echo "bench: the parse floor accepted broken JSON" >&2
+  exit 1
+fi
+
+# --- timings -----------------------------------------------------------------
+results=$work/results-$N.tsv
+: > "$results"
+measure() { # name tool dir
+  /usr/bin/time -f '%e %M' -o "$work/time.out" bash "$self" --tool "$2" "$3" >/dev/null 2>&1 || {
+    echo "bench: $1 failed on valid data" >&2
+    exit 1
+  }
+  printf '%s\t%s\n' "$1" "$(tail -1 "$work/time.out")" >> "$results"
+}
+
+log "timing $RUNS interleaved runs of each tool on $N records"
+for run in $(seq "$RUNS"); do
+  log "run $run/$RUNS"
+  measure "serde_json parse floor (2 threads)" floor "$data"
+  measure "techpact check" techpact "$data"
+  measure "jsonschema-cli 0.60.2" jsonschema_cli "$data"
+  measure "ajv-cli 5" ajv "$data"
+  measure "check-jsonschema 0.39.0" check_jsonschema "$data"
+  if "$techpact" check --help | grep -q -- --changed-since; then
+    measure "techpact check --changed-since (1 file)" prmode "$data_root"
+  fi
+  if "$techpact" --help | grep -q '^  release'; then
+    measure "techpact release" release "$data_root"
+    measure "tar -c | gzip -n + sha256sum" tar_gzip_sha "$data_root"
+  fi
+done
+
+python3 - "$results" "$N" <<'PY'
+import statistics, sys, collections
+path, n = sys.argv[1], int(sys.argv[2])
+rows = collections.OrderedDict()
+for line in open(path):
+    name, rest = line.rstrip("\n").split("\t")
+    wall, rss = rest.split()
+    rows.setdefault(name, []).append((float(wall), int(rss)))
+base = statistics.median(w for w, _ in rows["techpact check"])
+print(f"\n{n} records, {len(next(iter(rows.values())))} runs each, interleaved\n")
+print("| tool | median wall | records/s | peak RSS | ratio to techpact check |")
+print("|---|---:|---:|---:|---:|")
+for name, samples in rows.items():
+    wall = statistics.median(w for w, _ in samples)
+    rss = max(r for _, r in samples) / 1024
+    rate = f"{n / wall / 1000:.0f}k" if wall > 0 else "-"
+    print(f"| {name} | {wall:.2f} s | {rate} | {rss:.0f} MiB | {wall / base:.2f}× |")
+PY
