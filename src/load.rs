@@ -329,16 +329,26 @@ fn read_record(c: Candidate) -> (RecordFile, Vec<Finding>) {
 }
 
 fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
+    let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_large = || {
+        format!(
+            "the file is larger than {} MiB; a record is a few kilobytes",
+            MAX_FILE_BYTES / 1024 / 1024
+        )
+    };
+    if len > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    // Sized from the metadata, so a file is read in one call; `take` still
+    // bounds a file that grows while it is read.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB; a record is a few kilobytes",
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
+        return Err(too_large());
     }
     Ok(bytes)
 }
