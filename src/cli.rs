@@ -158,6 +158,13 @@ fn run_schema(common: &Common, args: &SchemaArgs) -> Result<Outcome> {
     };
     if args.check {
         let findings = schema::check_all(&dir, &display);
+        if findings.is_empty() && common.format == OutputFormat::Human {
+            print(&format!(
+                "ok: the {} schemas in {display}/ match the types\n",
+                techpact::model::Collection::ALL.len()
+            ))?;
+            return Ok(Outcome::Clean);
+        }
         let summary = Summary::of(&findings, techpact::model::Collection::ALL.len(), 0);
         emit(common, &findings, &summary, &HashMap::new())?;
         return Ok(verdict(&findings, false));
