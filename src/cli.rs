@@ -70,6 +70,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Explain a finding code and how to fix it
     Explain(ExplainArgs),
+    /// Rewrite records into canonical form, or list the ones that are not
+    Fmt(FmtArgs),
 }
 
 /// `techpact check`
@@ -101,6 +103,17 @@ pub struct ExplainArgs {
     pub code: Option<String>,
 }
 
+/// `techpact fmt`
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Report non-canonical files as `format/noncanonical` instead of rewriting them
+    #[arg(long)]
+    pub check: bool,
+    /// Record files or folders to format [default: every record]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
 /// How a command ended, before it becomes an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -116,6 +129,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => run_check(&cli.common, args),
         Command::Schema(args) => run_schema(&cli.common, args),
         Command::Explain(args) => run_explain(args),
+        Command::Fmt(args) => run_fmt(&cli.common, args),
     }
 }
 
@@ -199,6 +213,40 @@ fn run_explain(args: &ExplainArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let options = techpact::fmt::Options {
+        check: args.check,
+        paths: args.paths.clone(),
+    };
+    let outcome = techpact::fmt::run(&dir, &display, &options)?;
+    if common.format == OutputFormat::Human && !common.quiet {
+        print(
+            &outcome
+                .rewritten
+                .iter()
+                .map(|p| format!("formatted {p}\n"))
+                .collect::<String>(),
+        )?;
+    }
+    emit(
+        common,
+        &outcome.findings,
+        &outcome.summary(),
+        &file_texts(&outcome.dataset),
+    )?;
+    Ok(verdict(&outcome.findings, false))
+}
+
+/// The text of every loaded file, by shown path, for the human report.
+fn file_texts(dataset: &techpact::load::Dataset) -> HashMap<String, &str> {
+    dataset
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.text.as_str()))
+        .collect()
+}
+
 /// Whether `findings` fail the run.
 fn verdict(findings: &[Finding], deny_warnings: bool) -> Outcome {
     let fails = findings
@@ -240,7 +288,10 @@ fn emit(
 /// Writes `text` to standard output in one go.
 fn print(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => Ok(()),
         // A closed pipe (`techpact check | head`) is not a failure of the run.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

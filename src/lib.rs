@@ -13,6 +13,7 @@ pub mod check;
 pub mod diag;
 pub mod error;
 pub mod evidence;
+pub mod fmt;
 pub mod format;
 pub mod json;
 pub mod load;
