@@ -72,6 +72,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Rewrite records into canonical form, or list the ones that are not
     Fmt(FmtArgs),
+    /// Write a skeleton record to fill in
+    New(NewArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
 }
 
 /// `techpact check`
@@ -114,6 +118,34 @@ pub struct FmtArgs {
     pub paths: Vec<PathBuf>,
 }
 
+/// `techpact new`
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The collection, such as `labs`
+    pub collection: String,
+    /// The new record's id: a lowercase slug such as `china-telecom`
+    pub id: String,
+}
+
+/// `techpact completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash
+    Bash,
+    /// Zsh
+    Zsh,
+    /// Fish
+    Fish,
+}
+
 /// How a command ended, before it becomes an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -130,6 +162,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(args) => run_schema(&cli.common, args),
         Command::Explain(args) => run_explain(args),
         Command::Fmt(args) => run_fmt(&cli.common, args),
+        Command::New(args) => run_new(&cli.common, args),
+        Command::Completions(args) => run_completions(args),
     }
 }
 
@@ -236,6 +270,42 @@ fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
         &file_texts(&outcome.dataset),
     )?;
     Ok(verdict(&outcome.findings, false))
+}
+
+fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let (_, skeleton) = techpact::new::create(&dir, &args.collection, &args.id)?;
+    let shown = format!("{display}/{}/{}.json", args.collection, args.id);
+    let mut out = format!("wrote {shown}\n");
+    if !common.quiet {
+        out.push_str("Replace each \"\" placeholder with what the sources say, and delete the optional fields they do not give:\n");
+        let width = skeleton
+            .placeholders
+            .iter()
+            .map(|p| p.pointer.len())
+            .max()
+            .unwrap_or(0);
+        for p in &skeleton.placeholders {
+            out.push_str(&format!("  {:<width$}  {}\n", p.pointer, p.description));
+        }
+        out.push_str(&format!("Then run `techpact fmt {shown}` and `techpact check`, which points at every placeholder left.\n"));
+    }
+    print(&out)?;
+    Ok(Outcome::Clean)
+}
+
+fn run_completions(args: &CompletionsArgs) -> Result<Outcome> {
+    use clap::CommandFactory;
+    use clap_complete::Shell as Target;
+    let shell = match args.shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "techpact", &mut script);
+    print(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Clean)
 }
 
 /// The text of every loaded file, by shown path, for the human report.

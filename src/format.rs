@@ -23,6 +23,16 @@ pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_via_temporary(path, bytes, true)
+}
+
+/// Like `write_atomic`, but fails instead of replacing a file that already
+/// exists, even one created since the caller last looked.
+pub fn write_atomic_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_via_temporary(path, bytes, false)
+}
+
+fn write_via_temporary(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -35,7 +45,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("writing", tmp.path().to_path_buf(), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io("renaming into place", path, e.error))?;
+    if replace {
+        tmp.persist(path)
+            .map_err(|e| Error::io("renaming into place", path, e.error))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| Error::io("moving into place (without replacing)", path, e.error))?;
+    }
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod format;
 pub mod json;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod report;
 pub mod rules;
 pub mod schema;
