@@ -74,6 +74,10 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Write a skeleton record to fill in
     New(NewArgs),
+    /// Count records per collection, per source and per year, and references per collection
+    Stats,
+    /// Export the dataset as JSON Lines, CSV (with datapackage.json) or SQLite
+    Export(ExportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
 }
@@ -127,6 +131,32 @@ pub struct NewArgs {
     pub id: String,
 }
 
+/// `techpact export`
+///
+/// The format is chosen with `--to`, because `--format` chooses how findings
+/// are printed, for every command (an export refuses a dataset with errors
+/// and prints them).
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The export format
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+    /// Where to write: a file (jsonl, sqlite) or a folder (csv)
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One `{"collection":…,"record":…}` per line
+    Jsonl,
+    /// One CSV file per table and a Frictionless `datapackage.json`, in a folder
+    Csv,
+    /// One SQLite database with primary and foreign keys
+    Sqlite,
+}
+
 /// `techpact completions`
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -163,6 +193,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Explain(args) => run_explain(args),
         Command::Fmt(args) => run_fmt(&cli.common, args),
         Command::New(args) => run_new(&cli.common, args),
+        Command::Stats => run_stats(&cli.common),
+        Command::Export(args) => run_export(&cli.common, args),
         Command::Completions(args) => run_completions(args),
     }
 }
@@ -291,6 +323,67 @@ fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
         out.push_str(&format!("Then run `techpact fmt {shown}` and `techpact check`, which points at every placeholder left.\n"));
     }
     print(&out)?;
+    Ok(Outcome::Clean)
+}
+
+fn run_stats(common: &Common) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let checked = check::run(&dir, &display, &check::Options::default())?;
+    if checked
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
+        emit(
+            common,
+            &checked.findings,
+            &checked.summary(),
+            &file_texts(&checked.dataset),
+        )?;
+        return Ok(Outcome::Findings);
+    }
+    let stats = techpact::stats::compute(&checked.typed.records)?;
+    print(&match common.format {
+        OutputFormat::Json => stats.to_json(),
+        OutputFormat::Human | OutputFormat::Github => stats.to_human(),
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
+    use techpact::export::{self, Target};
+    let (dir, display) = data_location(common);
+    let target = match args.to {
+        ExportFormat::Jsonl => Target::Jsonl,
+        ExportFormat::Csv => Target::Csv,
+        ExportFormat::Sqlite => Target::Sqlite,
+    };
+    let outcome = export::run(&dir, &display, target, &args.out)?;
+    let checked = &outcome.checked;
+    if outcome.refused() || !checked.findings.is_empty() || common.format != OutputFormat::Human {
+        emit(
+            common,
+            &checked.findings,
+            &checked.summary(),
+            &file_texts(&checked.dataset),
+        )?;
+    }
+    if outcome.refused() {
+        if common.format == OutputFormat::Human {
+            eprintln!("techpact: nothing exported; fix the errors above first");
+        }
+        return Ok(Outcome::Findings);
+    }
+    if common.format == OutputFormat::Human && !common.quiet {
+        let files = match outcome.written.as_slice() {
+            [one] => one.display().to_string(),
+            many => format!("{} files in {}", many.len(), args.out.display()),
+        };
+        print(&format!(
+            "exported {} records to {files}\n",
+            outcome.records
+        ))?;
+    }
     Ok(Outcome::Clean)
 }
 

@@ -297,7 +297,7 @@ fn completions_are_printed_for_each_shell() {
         let run = techpact(tmp.path(), &["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
         assert!(run.stdout.contains("techpact"), "{shell}");
-        for command in ["fmt", "new", "completions"] {
+        for command in ["fmt", "new", "stats", "export", "completions"] {
             assert!(
                 run.stdout.contains(command),
                 "{shell} completions lack `{command}`"
