@@ -451,10 +451,7 @@ fn emit(
 /// Writes `text` to standard output in one go.
 fn print(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         // A closed pipe (`techpact check | head`) is not a failure of the run.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
