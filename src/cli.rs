@@ -77,6 +77,9 @@ pub enum Command {
     /// Count records per collection, per source and per year, and references per collection
     Stats,
     /// Export the dataset as JSON Lines, CSV (with datapackage.json) or SQLite
+    #[command(
+        after_help = "`--to` picks the export format; the global `--format` picks how findings are printed when the export refuses a dataset with errors."
+    )]
     Export(ExportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
@@ -131,11 +134,7 @@ pub struct NewArgs {
     pub id: String,
 }
 
-/// `techpact export`
-///
-/// The format is chosen with `--to`, because `--format` chooses how findings
-/// are printed, for every command (an export refuses a dataset with errors
-/// and prints them).
+/// `techpact export`; the format is `--to`, as `--format` is every command's findings format.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The export format
