@@ -70,6 +70,19 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Explain a finding code and how to fix it
     Explain(ExplainArgs),
+    /// Rewrite records into canonical form, or list the ones that are not
+    Fmt(FmtArgs),
+    /// Write a skeleton record to fill in
+    New(NewArgs),
+    /// Count records per collection, per source and per year, and references per collection
+    Stats,
+    /// Export the dataset as JSON Lines, CSV (with datapackage.json) or SQLite
+    #[command(
+        after_help = "`--to` picks the export format; the global `--format` picks how findings are printed when the export refuses a dataset with errors."
+    )]
+    Export(ExportArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
 }
 
 /// `techpact check`
@@ -101,6 +114,67 @@ pub struct ExplainArgs {
     pub code: Option<String>,
 }
 
+/// `techpact fmt`
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Report non-canonical files as `format/noncanonical` instead of rewriting them
+    #[arg(long)]
+    pub check: bool,
+    /// Record files or folders to format [default: every record]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `techpact new`
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The collection, such as `labs`
+    pub collection: String,
+    /// The new record's id: a lowercase slug such as `china-telecom`
+    pub id: String,
+}
+
+/// `techpact export`; the format is `--to`, as `--format` is every command's findings format.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The export format
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: ExportFormat,
+    /// Where to write: a file (jsonl, sqlite) or a folder (csv)
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One `{"collection":…,"record":…}` per line
+    Jsonl,
+    /// One CSV file per table and a Frictionless `datapackage.json`, in a folder
+    Csv,
+    /// One SQLite database with primary and foreign keys
+    Sqlite,
+}
+
+/// `techpact completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash
+    Bash,
+    /// Zsh
+    Zsh,
+    /// Fish
+    Fish,
+}
+
 /// How a command ended, before it becomes an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -116,6 +190,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => run_check(&cli.common, args),
         Command::Schema(args) => run_schema(&cli.common, args),
         Command::Explain(args) => run_explain(args),
+        Command::Fmt(args) => run_fmt(&cli.common, args),
+        Command::New(args) => run_new(&cli.common, args),
+        Command::Stats => run_stats(&cli.common),
+        Command::Export(args) => run_export(&cli.common, args),
+        Command::Completions(args) => run_completions(args),
     }
 }
 
@@ -204,6 +283,137 @@ fn run_explain(args: &ExplainArgs) -> Result<Outcome> {
     };
     print(&text)?;
     Ok(Outcome::Clean)
+}
+
+fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let options = techpact::fmt::Options {
+        check: args.check,
+        paths: args.paths.clone(),
+    };
+    let outcome = techpact::fmt::run(&dir, &display, &options)?;
+    if common.format == OutputFormat::Human && !common.quiet {
+        print(
+            &outcome
+                .rewritten
+                .iter()
+                .map(|p| format!("formatted {p}\n"))
+                .collect::<String>(),
+        )?;
+    }
+    emit(
+        common,
+        &outcome.findings,
+        &outcome.summary(),
+        &file_texts(&outcome.dataset),
+    )?;
+    Ok(verdict(&outcome.findings, false))
+}
+
+fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let (_, skeleton) = techpact::new::create(&dir, &args.collection, &args.id)?;
+    let shown = format!("{display}/{}/{}.json", args.collection, args.id);
+    let mut out = format!("wrote {shown}\n");
+    if !common.quiet {
+        out.push_str("Replace each \"\" placeholder with what the sources say, and delete the optional fields they do not give:\n");
+        let width = skeleton
+            .placeholders
+            .iter()
+            .map(|p| p.pointer.len())
+            .max()
+            .unwrap_or(0);
+        for p in &skeleton.placeholders {
+            out.push_str(&format!("  {:<width$}  {}\n", p.pointer, p.description));
+        }
+        out.push_str(&format!("Then run `techpact fmt {shown}` and `techpact check`, which points at every placeholder left.\n"));
+    }
+    print(&out)?;
+    Ok(Outcome::Clean)
+}
+
+fn run_stats(common: &Common) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let checked = check::run(&dir, &display, &check::Options::default())?;
+    if checked
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
+        emit(
+            common,
+            &checked.findings,
+            &checked.summary(),
+            &file_texts(&checked.dataset),
+        )?;
+        return Ok(Outcome::Findings);
+    }
+    let stats = techpact::stats::compute(&checked.typed.records)?;
+    print(&match common.format {
+        OutputFormat::Json => stats.to_json(),
+        OutputFormat::Human | OutputFormat::Github => stats.to_human(),
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
+    use techpact::export::{self, Target};
+    let (dir, display) = data_location(common);
+    let target = match args.to {
+        ExportFormat::Jsonl => Target::Jsonl,
+        ExportFormat::Csv => Target::Csv,
+        ExportFormat::Sqlite => Target::Sqlite,
+    };
+    let outcome = export::run(&dir, &display, target, &args.out)?;
+    let checked = &outcome.checked;
+    if outcome.refused() || !checked.findings.is_empty() || common.format != OutputFormat::Human {
+        emit(
+            common,
+            &checked.findings,
+            &checked.summary(),
+            &file_texts(&checked.dataset),
+        )?;
+    }
+    if outcome.refused() {
+        if common.format == OutputFormat::Human {
+            eprintln!("techpact: nothing exported; fix the errors above first");
+        }
+        return Ok(Outcome::Findings);
+    }
+    if common.format == OutputFormat::Human && !common.quiet {
+        let files = match outcome.written.as_slice() {
+            [one] => one.display().to_string(),
+            many => format!("{} files in {}", many.len(), args.out.display()),
+        };
+        print(&format!(
+            "exported {} records to {files}\n",
+            outcome.records
+        ))?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn run_completions(args: &CompletionsArgs) -> Result<Outcome> {
+    use clap::CommandFactory;
+    use clap_complete::Shell as Target;
+    let shell = match args.shell {
+        Shell::Bash => Target::Bash,
+        Shell::Zsh => Target::Zsh,
+        Shell::Fish => Target::Fish,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "techpact", &mut script);
+    print(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Clean)
+}
+
+/// The text of every loaded file, by shown path, for the human report.
+fn file_texts(dataset: &techpact::load::Dataset) -> HashMap<String, &str> {
+    dataset
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.text.as_str()))
+        .collect()
 }
 
 /// Whether `findings` fail the run.

@@ -23,19 +23,60 @@ pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_via_temporary(path, bytes, true)
+}
+
+/// Like `write_atomic`, but fails instead of replacing a file that already
+/// exists, even one created since the caller last looked.
+pub fn write_atomic_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_via_temporary(path, bytes, false)
+}
+
+/// A temporary file in the folder of `path`, to be renamed onto it: same
+/// file system, so the rename is atomic. It gets the permissions of the file
+/// it will replace, or the usual ones for a new file (`rw-r--r--` less the
+/// umask) rather than the owner-only mode of temporary files.
+pub fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".techpact-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".techpact-").suffix(".tmp");
+    if let Some(permissions) = std::fs::metadata(path)
+        .map(|m| m.permissions())
+        .ok()
+        .or_else(new_file_permissions)
+    {
+        builder.permissions(permissions);
+    }
+    builder
         .tempfile_in(dir)
-        .map_err(|e| Error::io("creating a temporary file in", dir, e))?;
+        .map_err(|e| Error::io("creating a temporary file in", dir, e))
+}
+
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
+fn write_via_temporary(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    let mut tmp = temporary_beside(path)?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("writing", tmp.path().to_path_buf(), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io("renaming into place", path, e.error))?;
+    if replace {
+        tmp.persist(path)
+            .map_err(|e| Error::io("renaming into place", path, e.error))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| Error::io("moving into place (without replacing)", path, e.error))?;
+    }
     Ok(())
 }

@@ -1,0 +1,140 @@
+//! CSV: one file per table, and a Frictionless `datapackage.json` that
+//! describes every table with its columns, primary key and foreign keys, so
+//! `frictionless validate DIR/datapackage.json` can check the export and
+//! consumers can load it with any Frictionless tool.
+//!
+//! Cells are plain text; an empty cell is a missing value (no text field of
+//! the model can be empty). Lines end with `\n`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use super::table::{ColumnType, Table, Tables};
+use crate::error::{Error, Result};
+use crate::format;
+
+/// The file name of the package descriptor.
+pub const DESCRIPTOR: &str = "datapackage.json";
+
+/// The CSV text of one table.
+pub fn render(table: &Table) -> Result<String> {
+    let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
+    let failed =
+        |e: ::csv::Error| Error::Other(format!("writing table `{}` as CSV: {e}", table.name));
+    writer
+        .write_record(table.columns.iter().map(|c| c.name.as_str()))
+        .map_err(failed)?;
+    for row in &table.rows {
+        writer
+            .write_record(row.iter().map(|c| c.to_text()))
+            .map_err(failed)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Other(format!("writing table `{}` as CSV: {e}", table.name)))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Other(format!("table `{}` is not UTF-8: {e}", table.name)))
+}
+
+/// The Frictionless data package descriptor of `tables`.
+pub fn descriptor(tables: &Tables) -> Value {
+    let resources: Vec<Value> = tables.tables.iter().map(resource).collect();
+    json!({
+        "profile": "tabular-data-package",
+        "name": "techpact",
+        "title": "techpact: industry–academia partnerships in AI and quantum technology",
+        "description": "The techpact dataset as related tables: one table per collection (one row per record) and one per list field (one row per item, keyed by the record's id and the item's position). Reference columns end in `_id` and are foreign keys.",
+        "resources": resources,
+    })
+}
+
+fn resource(table: &Table) -> Value {
+    let fields: Vec<Value> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let mut field = Map::new();
+            field.insert("name".into(), Value::from(c.name.as_str()));
+            field.insert(
+                "type".into(),
+                Value::from(match c.kind {
+                    ColumnType::String => "string",
+                    ColumnType::Integer => "integer",
+                    ColumnType::Number => "number",
+                    ColumnType::Boolean => "boolean",
+                }),
+            );
+            if !c.description.is_empty() {
+                field.insert("description".into(), Value::from(c.description.as_str()));
+            }
+            let mut constraints = Map::new();
+            if c.required {
+                constraints.insert("required".into(), Value::Bool(true));
+            }
+            if !c.values.is_empty() {
+                constraints.insert("enum".into(), json!(c.values));
+            }
+            if !constraints.is_empty() {
+                field.insert("constraints".into(), Value::Object(constraints));
+            }
+            Value::Object(field)
+        })
+        .collect();
+    let mut foreign_keys: Vec<Value> = table
+        .foreign_keys
+        .iter()
+        .map(|fk| json!({"fields": fk.columns, "reference": {"resource": fk.table, "fields": fk.target}}))
+        .collect();
+    for column in &table.columns {
+        if let Some(target) = column.references {
+            foreign_keys.push(json!({
+                "fields": [column.name],
+                "reference": {"resource": super::table::table_name(target), "fields": ["id"]},
+            }));
+        }
+    }
+    json!({
+        "profile": "tabular-data-resource",
+        "name": table.name,
+        "path": format!("{}.csv", table.name),
+        "description": table.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {
+            "fields": fields,
+            "primaryKey": table.primary_key,
+            "foreignKeys": foreign_keys,
+            "missingValues": [""],
+        },
+    })
+}
+
+/// Writes every table as `<table>.csv` into the folder `out` (created when
+/// missing), then `datapackage.json`; returns the files written.
+pub fn write(tables: &Tables, out: &Path) -> Result<Vec<PathBuf>> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{}` is a file; the CSV export writes into a folder",
+            out.display()
+        )));
+    }
+    super::parent_exists(out)?;
+    fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
+    let mut written = Vec::new();
+    for table in &tables.tables {
+        let path = out.join(format!("{}.csv", table.name));
+        format::write_atomic(&path, render(table)?.as_bytes())?;
+        written.push(path);
+    }
+    // The descriptor last, so it only ever names complete tables.
+    let path = out.join(DESCRIPTOR);
+    format::write_atomic(
+        &path,
+        format::to_canonical_string(&descriptor(tables)).as_bytes(),
+    )?;
+    written.push(path);
+    Ok(written)
+}

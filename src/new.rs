@@ -1,0 +1,428 @@
+//! `techpact new`: a skeleton record for a contributor to fill in.
+//!
+//! The skeleton holds every field of the collection's type, in canonical
+//! form, with the empty string `""` as the placeholder of every value except
+//! the id (and a fact value's `type` tag, which selects its form). An empty
+//! string breaks every field's schema (each has `minLength: 1`, a pattern, an
+//! enum or a non-string type), so `techpact check` flags each placeholder left
+//! as `schema/violation` at its pointer; filling the values in, and deleting
+//! the optional fields the sources do not give, makes the record pass.
+//!
+//! The skeleton is built from a full typed record (each struct literal below
+//! must name every field, so a field added to a type cannot be forgotten
+//! here): its canonical text keeps the type's field order, and each value in
+//! it is then replaced by `""`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jsonc_parser::ast::{ObjectPropName, Value as Node};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::format;
+use crate::model::*;
+use crate::schema;
+use crate::span::escape;
+
+/// Pointers whose sample value is kept instead of becoming a placeholder.
+const KEPT: &[&str] = &["/id", "/value/type"];
+
+/// A placeholder of a skeleton: where it is and what belongs there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// JSON pointer of the placeholder.
+    pub pointer: String,
+    /// The field's description, from the schema.
+    pub description: String,
+}
+
+/// A skeleton record.
+#[derive(Debug, Clone)]
+pub struct Skeleton {
+    /// The record's canonical text, with placeholders.
+    pub text: String,
+    /// Every placeholder, in the order of the text.
+    pub placeholders: Vec<Placeholder>,
+}
+
+/// The skeleton of a record of `collection` with `id`.
+pub fn skeleton(collection: Collection, id: &str) -> Skeleton {
+    let full = format::to_canonical_string(&sample(collection, id));
+    let mut replaced = Vec::new();
+    if let Ok(parsed) = parse_to_ast(&full, &CollectOptions::default(), &ParseOptions::default())
+        && let Some(root) = parsed.value
+    {
+        leaves(&root, String::new(), &mut replaced);
+    }
+    let schema = schema::generate(collection);
+    let mut text = full.clone();
+    for (range, _) in replaced.iter().rev() {
+        text.replace_range(range.clone(), "\"\"");
+    }
+    let placeholders = replaced
+        .into_iter()
+        .map(|(_, pointer)| Placeholder {
+            description: describe(&schema, &pointer),
+            pointer,
+        })
+        .collect();
+    Skeleton { text, placeholders }
+}
+
+/// Collects the byte range and pointer of every scalar value to replace.
+fn leaves(node: &Node<'_>, pointer: String, out: &mut Vec<(std::ops::Range<usize>, String)>) {
+    match node {
+        Node::Object(object) => {
+            for prop in &object.properties {
+                let name = match &prop.name {
+                    ObjectPropName::String(s) => s.value.to_string(),
+                    ObjectPropName::Word(w) => w.value.to_string(),
+                };
+                leaves(&prop.value, format!("{pointer}/{}", escape(&name)), out);
+            }
+        }
+        Node::Array(array) => {
+            for (i, element) in array.elements.iter().enumerate() {
+                leaves(element, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ if KEPT.contains(&pointer.as_str()) => {}
+        scalar => out.push((scalar.start()..scalar.end(), pointer)),
+    }
+}
+
+/// The description of the field at `pointer`, following the schema; an array
+/// element is described by its array.
+fn describe(root: &Value, pointer: &str) -> String {
+    let mut node = root;
+    let mut description = String::new();
+    for segment in pointer.split('/').skip(1) {
+        node = resolve(root, node);
+        if segment.parse::<usize>().is_ok()
+            && let Some(items) = node.get("items")
+        {
+            node = items;
+            continue;
+        }
+        let Some(next) = property(root, node, segment) else {
+            break;
+        };
+        description = next
+            .get("description")
+            .or_else(|| resolve(root, next).get("description"))
+            .and_then(Value::as_str)
+            .and_then(|d| d.lines().next())
+            .unwrap_or_default()
+            .to_string();
+        node = next;
+    }
+    let leaf = resolve(root, node);
+    let leaf = leaf.get("items").map_or(leaf, |items| resolve(root, items));
+    if let Some(values) = leaf.get("enum").and_then(Value::as_array) {
+        let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        description = format!("{} One of: {}.", description, values.join(", "));
+    }
+    description
+}
+
+/// The schema of property `name` of the object schema `node`, looking into
+/// the branches of a `oneOf`.
+fn property<'a>(root: &'a Value, node: &'a Value, name: &str) -> Option<&'a Value> {
+    if let Some(p) = node.get("properties").and_then(|p| p.get(name)) {
+        return Some(p);
+    }
+    node.get("oneOf")?
+        .as_array()?
+        .iter()
+        .find_map(|branch| resolve(root, branch).get("properties")?.get(name))
+}
+
+/// Follows a local `$ref`.
+fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    node.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| root.pointer(p))
+        .unwrap_or(node)
+}
+
+/// Writes the skeleton of `collection/id` into the data directory `dir`;
+/// returns the path written and the skeleton.
+///
+/// Refuses an unknown collection, an id that is not a slug and an id that is
+/// already taken, each with what to do instead.
+pub fn create(dir: &Path, collection: &str, id: &str) -> Result<(PathBuf, Skeleton)> {
+    let collection = Collection::from_dir_name(collection).ok_or_else(|| {
+        let names: Vec<&str> = Collection::ALL.iter().map(|c| c.dir_name()).collect();
+        Error::Usage(format!(
+            "unknown collection `{collection}`; choose one of {}",
+            names.join(", ")
+        ))
+    })?;
+    if !is_slug(id) {
+        return Err(Error::Usage(format!(
+            "`{id}` is not a valid id: use lowercase letters, digits and single hyphens, at most {SLUG_MAX_LEN} characters, such as `china-telecom`"
+        )));
+    }
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "the data directory `{}` does not exist; run in the repository or pass `--data DIR`",
+            dir.display()
+        )));
+    }
+    let folder = dir.join(collection.dir_name());
+    let path = folder.join(format!("{id}.json"));
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "`{collection}/{id}` already exists in `{}`; edit that record, or choose another id",
+            dir.display()
+        )));
+    }
+    fs::create_dir_all(&folder).map_err(|e| Error::io("creating", &folder, e))?;
+    let skeleton = skeleton(collection, id);
+    format::write_atomic_new(&path, skeleton.text.as_bytes())?;
+    Ok((path, skeleton))
+}
+
+fn name() -> Name {
+    Name("name".into())
+}
+
+fn text() -> Text {
+    Text("text".into())
+}
+
+fn date() -> Option<PartialDate> {
+    Some(PartialDate("2000".into()))
+}
+
+fn citations() -> Vec<Citation> {
+    vec![Citation {
+        source: SourceId("source".into()),
+        quote: Some(Quote("quote".into())),
+        note: Some(text()),
+    }]
+}
+
+fn participants() -> Vec<Participant> {
+    vec![Participant {
+        person: PersonId("person".into()),
+        organization: OrganizationId("organization".into()),
+        title: Some(name()),
+    }]
+}
+
+/// A record of `collection` with every field present, so its canonical text
+/// shows every field.
+fn sample(collection: Collection, id: &str) -> Record {
+    let id = RecordId(id.to_string());
+    let organization = || OrganizationId("organization".into());
+    let place = || PlaceId("place".into());
+    let partnership = || Some(PartnershipId("partnership".into()));
+    let wikidata = || Some(WikidataId("Q1".into()));
+    match collection {
+        Collection::Organizations => Record::Organization(Organization {
+            id,
+            name: name(),
+            aliases: vec![name()],
+            kind: OrganizationKind::Other,
+            parent: Some(organization()),
+            founders: vec![organization()],
+            founded: date(),
+            dissolved: date(),
+            location: Some(place()),
+            focus: vec![text()],
+            fields: vec![Field::Quantum],
+            identifiers: Some(OrganizationIdentifiers {
+                ror: Some(RorId("ror".into())),
+                wikidata: wikidata(),
+                website: Some(Url("https://example.org".into())),
+            }),
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::People => Record::Person(Person {
+            id,
+            name: name(),
+            honorific: Some(name()),
+            aliases: vec![name()],
+            roles: vec![Role {
+                organization: organization(),
+                title: Some(name()),
+                leads: true,
+                start: date(),
+                end: date(),
+                as_of: date(),
+            }],
+            identifiers: Some(PersonIdentifiers {
+                orcid: Some(Orcid("orcid".into())),
+                wikidata: wikidata(),
+            }),
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::Places => Record::Place(Place {
+            id,
+            name: name(),
+            aliases: vec![name()],
+            kind: PlaceKind::City,
+            within: Some(place()),
+            country: Some(CountryCode("CN".into())),
+            identifiers: Some(WikidataIdentifiers {
+                wikidata: wikidata(),
+            }),
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::Partnerships => Record::Partnership(Partnership {
+            id,
+            name: name(),
+            aliases: vec![name()],
+            kind: PartnershipKind::JointResearch,
+            parties: vec![organization()],
+            signed: date(),
+            announced: date(),
+            start: date(),
+            end: date(),
+            signatories: participants(),
+            witnesses: participants(),
+            framework: Some(Framework {
+                name: name(),
+                expansion: Some(text()),
+                bodies: vec![name()],
+            }),
+            aims: vec![text()],
+            goals: vec![text()],
+            clusters: vec![name()],
+            offers: vec![Offer {
+                party: Some(name()),
+                benefits: vec![text()],
+            }],
+            expected_impacts: vec![name()],
+            fields: vec![Field::Quantum],
+            regions: vec![place()],
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::Labs => Record::Lab(Lab {
+            id,
+            name: name(),
+            aliases: vec![name()],
+            hosts: vec![organization()],
+            partnership: partnership(),
+            announced: date(),
+            established: date(),
+            closed: date(),
+            focus: vec![text()],
+            fields: vec![Field::Quantum],
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::TalentPrograms => Record::TalentProgram(TalentProgram {
+            id,
+            name: name(),
+            aliases: vec![name()],
+            hosts: vec![organization()],
+            partnership: partnership(),
+            announced: date(),
+            initiatives: vec![name()],
+            aims: vec![text()],
+            regions: vec![place()],
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::Events => Record::Event(Event {
+            id,
+            name: name(),
+            series: Some(name()),
+            edition: Some(1),
+            start: date(),
+            end: date(),
+            place: Some(place()),
+            hosts: vec![organization()],
+            organizers: vec![organization()],
+            theme: Some(name()),
+            activities: vec![text()],
+            fields: vec![Field::Quantum],
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::Facts => Record::Fact(Fact {
+            id,
+            statement: text(),
+            category: FactCategory::Figure,
+            subjects: vec![Subject::Organization(organization())],
+            value: Some(FactValue::Quantity {
+                number: 1.into(),
+                comparator: Comparator::Exactly,
+                unit: name(),
+                as_of: date(),
+            }),
+            items: vec![name()],
+            fields: vec![Field::Quantum],
+            sources: citations(),
+            note: Some(text()),
+        }),
+        Collection::Sources => Record::Source(Source {
+            id,
+            title: text(),
+            kind: SourceKind::WebPage,
+            publisher: Some(name()),
+            published: date(),
+            dateline: Some(name()),
+            url: Some(Url("https://example.org".into())),
+            language: Language("en".into()),
+            credits: vec![Credit {
+                name: name(),
+                role: CreditRole::Author,
+                quote: Some(Quote("quote".into())),
+            }],
+            sha256: Some(Sha256("0".repeat(64))),
+            note: Some(text()),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_but_the_id_is_a_placeholder() {
+        for collection in Collection::ALL {
+            let skeleton = skeleton(collection, "x");
+            let value: Value = serde_json::from_str(&skeleton.text).unwrap();
+            assert_eq!(value["id"], "x");
+            for p in &skeleton.placeholders {
+                assert_eq!(
+                    value.pointer(&p.pointer),
+                    Some(&Value::from("")),
+                    "{collection} {}",
+                    p.pointer
+                );
+                assert!(
+                    !p.description.is_empty(),
+                    "{collection} {} has no description",
+                    p.pointer
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_property_of_the_schema_is_in_the_skeleton() {
+        for collection in Collection::ALL {
+            let schema = schema::generate(collection);
+            let value: Value = serde_json::from_str(&skeleton(collection, "x").text).unwrap();
+            for name in schema["properties"].as_object().unwrap().keys() {
+                assert!(
+                    value.get(name).is_some(),
+                    "{collection} skeleton lacks `{name}`"
+                );
+            }
+        }
+    }
+}

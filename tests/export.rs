@@ -1,0 +1,504 @@
+//! `techpact export`: each format read back by an independent reader (serde
+//! for JSON Lines, the csv crate for CSV, rusqlite for SQLite), row counts
+//! against record counts, keys and foreign keys, determinism, and refusals.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{assert_finding, fixture, techpact};
+use serde_json::Value;
+
+const COLLECTIONS: [&str; 9] = [
+    "organizations",
+    "people",
+    "places",
+    "partnerships",
+    "labs",
+    "talent-programs",
+    "events",
+    "facts",
+    "sources",
+];
+
+/// The records of the valid fixture by collection, each by id, read as plain JSON.
+fn fixture_records() -> BTreeMap<String, BTreeMap<String, Value>> {
+    let data = fixture("tooling-valid").join("data");
+    let mut out = BTreeMap::new();
+    for collection in COLLECTIONS {
+        let mut records = BTreeMap::new();
+        for entry in fs::read_dir(data.join(collection)).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            let value: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+            records.insert(value["id"].as_str().unwrap().to_string(), value);
+        }
+        out.insert(collection.to_string(), records);
+    }
+    out
+}
+
+/// Runs an export of the valid fixture into `out`.
+fn export(to: &str, out: &Path) {
+    let data = fixture("tooling-valid").join("data");
+    let run = techpact(
+        Path::new("."),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "export",
+            "--to",
+            to,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with("exported 22 records to "),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Every regular file under `dir` with its bytes.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (PathBuf::from(p.file_name().unwrap()), fs::read(&p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn jsonl_holds_every_record_once_in_order_and_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("techpact.jsonl");
+    export("jsonl", &out);
+    let text = fs::read_to_string(&out).unwrap();
+    let expected = fixture_records();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        expected.values().map(BTreeMap::len).sum::<usize>()
+    );
+    let mut order = Vec::new();
+    for line in &lines {
+        let collection = line["collection"].as_str().unwrap();
+        let id = line["record"]["id"].as_str().unwrap();
+        assert_eq!(
+            line["record"], expected[collection][id],
+            "{collection}/{id}"
+        );
+        assert_eq!(line.as_object().unwrap().len(), 2);
+        order.push((
+            COLLECTIONS.iter().position(|c| *c == collection).unwrap(),
+            id.to_string(),
+        ));
+    }
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "collection order, then id");
+    for collection in COLLECTIONS {
+        let n = lines
+            .iter()
+            .filter(|l| l["collection"] == collection)
+            .count();
+        assert_eq!(n, expected[collection].len(), "{collection}");
+    }
+    let again = tmp.path().join("again.jsonl");
+    export("jsonl", &again);
+    assert_eq!(
+        fs::read(&out).unwrap(),
+        fs::read(&again).unwrap(),
+        "the same data gives the same bytes"
+    );
+}
+
+/// A CSV file read with the csv crate: header and rows.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn csv_tables_match_the_records_and_their_keys_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("csv");
+    export("csv", &out);
+    let expected = fixture_records();
+    let package: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("datapackage.json")).unwrap()).unwrap();
+    let resources = package["resources"].as_array().unwrap();
+    let mut tables: HashMap<String, (Vec<String>, Vec<Vec<String>>)> = HashMap::new();
+    for resource in resources {
+        let name = resource["name"].as_str().unwrap();
+        let path = out.join(resource["path"].as_str().unwrap());
+        let (header, rows) = read_csv(&path);
+        let fields: Vec<&str> = resource["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(header, fields, "{name}: header and descriptor agree");
+        tables.insert(name.to_string(), (header, rows));
+    }
+    assert_eq!(
+        files(&out).len(),
+        resources.len() + 1,
+        "one CSV per resource, and the descriptor"
+    );
+    // One row per record in each collection's table, with the record's values.
+    for collection in COLLECTIONS {
+        let (header, rows) = &tables[&collection.replace('-', "_")];
+        assert_eq!(rows.len(), expected[collection].len(), "{collection}");
+        let name_column = header
+            .iter()
+            .position(|h| h == "name" || h == "title" || h == "statement")
+            .unwrap();
+        for row in rows {
+            let record = &expected[collection][&row[0]];
+            let field = &header[name_column];
+            assert_eq!(
+                record[field],
+                row[name_column].as_str(),
+                "{collection}/{}",
+                row[0]
+            );
+        }
+    }
+    // Link and child tables: one row per item.
+    let items = |collection: &str, field: &str| -> usize {
+        expected[collection]
+            .values()
+            .map(|r| r.get(field).and_then(Value::as_array).map_or(0, Vec::len))
+            .sum()
+    };
+    for (table, collection, field) in [
+        ("partnerships_parties", "partnerships", "parties"),
+        ("partnerships_signatories", "partnerships", "signatories"),
+        ("partnerships_witnesses", "partnerships", "witnesses"),
+        ("people_roles", "people", "roles"),
+        ("facts_subjects", "facts", "subjects"),
+        ("labs_hosts", "labs", "hosts"),
+        ("sources_credits", "sources", "credits"),
+        ("organizations_sources", "organizations", "sources"),
+        ("facts_sources", "facts", "sources"),
+    ] {
+        assert_eq!(tables[table].1.len(), items(collection, field), "{table}");
+        assert!(
+            !tables[table].1.is_empty(),
+            "{table} is exercised by the fixture"
+        );
+    }
+    assert_eq!(
+        tables["partnerships_parties"].0,
+        ["partnership_id", "position", "organization_id"]
+    );
+    assert_eq!(tables["partnerships_offers_benefits"].1.len(), 2);
+    // Primary keys are unique and every foreign key names an existing row.
+    for resource in resources {
+        let name = resource["name"].as_str().unwrap();
+        let (header, rows) = &tables[name];
+        let index =
+            |h: &[String], n: &Value| h.iter().position(|c| c == n.as_str().unwrap()).unwrap();
+        let key: Vec<usize> = resource["schema"]["primaryKey"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| index(header, k))
+            .collect();
+        let unique: HashSet<Vec<&String>> = rows
+            .iter()
+            .map(|r| key.iter().map(|i| &r[*i]).collect())
+            .collect();
+        assert_eq!(unique.len(), rows.len(), "{name}: primary key is unique");
+        for fk in resource["schema"]["foreignKeys"].as_array().unwrap() {
+            let target = fk["reference"]["resource"].as_str().unwrap();
+            let (target_header, target_rows) = &tables[target];
+            let from: Vec<usize> = fk["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| index(header, f))
+                .collect();
+            let to: Vec<usize> = fk["reference"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| index(target_header, f))
+                .collect();
+            let known: HashSet<Vec<&String>> = target_rows
+                .iter()
+                .map(|r| to.iter().map(|i| &r[*i]).collect())
+                .collect();
+            for row in rows {
+                let value: Vec<&String> = from.iter().map(|i| &row[*i]).collect();
+                if value.iter().all(|v| v.is_empty()) {
+                    continue;
+                }
+                assert!(known.contains(&value), "{name}: {value:?} not in {target}");
+            }
+        }
+    }
+    let again = tmp.path().join("again");
+    export("csv", &again);
+    assert_eq!(
+        files(&out),
+        files(&again),
+        "the same data gives the same bytes"
+    );
+}
+
+#[test]
+fn frictionless_validates_the_csv_package() {
+    let Ok(probe) = Command::new("frictionless").arg("--version").output() else {
+        eprintln!(
+            "note: `frictionless` is not installed (pip install frictionless); validation skipped"
+        );
+        return;
+    };
+    assert!(probe.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture_out = tmp.path().join("fixture");
+    export("csv", &fixture_out);
+    // The real data too, as CI sees it.
+    let real_out = tmp.path().join("real");
+    let run = techpact(
+        &common::root(),
+        &["export", "--to", "csv", "--out", real_out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    for out in [fixture_out, real_out] {
+        let run = Command::new("frictionless")
+            .arg("validate")
+            .arg(out.join("datapackage.json"))
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn sqlite_has_the_same_tables_with_keys_that_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("techpact.sqlite");
+    export("sqlite", &db);
+    let csv_dir = tmp.path().join("csv");
+    export("csv", &csv_dir);
+    let expected = fixture_records();
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let names: Vec<String> = connection
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut csv_names: Vec<String> = files(&csv_dir)
+        .keys()
+        .filter_map(|p| p.to_str().unwrap().strip_suffix(".csv").map(str::to_string))
+        .collect();
+    csv_names.sort();
+    assert_eq!(names, csv_names, "the same tables as the CSV export");
+    for name in &names {
+        let count: i64 = connection
+            .query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        let (_, rows) = read_csv(&csv_dir.join(format!("{name}.csv")));
+        assert_eq!(count as usize, rows.len(), "{name}");
+    }
+    for collection in COLLECTIONS {
+        let count: i64 = connection
+            .query_row(
+                &format!("SELECT count(*) FROM \"{}\"", collection.replace('-', "_")),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(count as usize, expected[collection].len(), "{collection}");
+    }
+    let violations: usize = connection
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count();
+    assert_eq!(violations, 0);
+    let foreign_keys: i64 = connection
+        .query_row(
+            "SELECT count(*) FROM pragma_foreign_key_list('partnerships_parties')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(foreign_keys, 2, "to partnerships and to organizations");
+    let index: String = connection
+        .query_row(
+            "SELECT name FROM pragma_index_list('partnerships_parties') WHERE origin = 'c'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, "partnerships_parties_organization_id");
+    let (leads, number): (i64, i64) = connection
+        .query_row(
+            "SELECT (SELECT leads FROM people_roles WHERE person_id = 'nancy-ip'),
+                    (SELECT value_number FROM facts WHERE id = 'quantum-voice-users')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((leads, number), (1, 500_000));
+    // The sqlite3 shell agrees, when it is installed.
+    if let Ok(shell) = Command::new("sqlite3")
+        .arg(&db)
+        .arg("PRAGMA foreign_key_check")
+        .output()
+    {
+        assert!(shell.status.success());
+        assert_eq!(String::from_utf8_lossy(&shell.stdout), "");
+    }
+    // Exporting again replaces the file.
+    export("sqlite", &db);
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".techpact-") || name.ends_with("-journal"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn export_refuses_a_dataset_with_errors_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = fixture("tooling-broken").join("data");
+    for to in ["jsonl", "csv", "sqlite"] {
+        let out = tmp.path().join(format!("out-{to}"));
+        let run = techpact(
+            tmp.path(),
+            &[
+                "--data",
+                data.to_str().unwrap(),
+                "--format",
+                "json",
+                "export",
+                "--to",
+                to,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
+        assert_finding(
+            &run.findings(),
+            "schema/violation",
+            "organizations/hkust.json",
+            1,
+            1,
+            "",
+        );
+        assert!(!out.exists(), "{to}: nothing written");
+    }
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn export_refuses_dangling_references() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = fixture("tooling-dangling").join("data");
+    for to in ["jsonl", "csv", "sqlite"] {
+        let out = tmp.path().join(format!("out-{to}"));
+        let run = techpact(
+            tmp.path(),
+            &[
+                "--data",
+                data.to_str().unwrap(),
+                "--format",
+                "json",
+                "export",
+                "--to",
+                to,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
+        assert_finding(
+            &run.findings(),
+            "ref/dangling",
+            "labs/quantum-lab.json",
+            6,
+            5,
+            "/hosts/1",
+        );
+        assert!(!out.exists(), "{to}: nothing written");
+    }
+}
+
+#[test]
+fn export_refuses_unusable_output_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = fixture("tooling-valid").join("data");
+    let data = data.to_str().unwrap();
+    let missing = techpact(
+        tmp.path(),
+        &[
+            "--data",
+            data,
+            "export",
+            "--to",
+            "jsonl",
+            "--out",
+            "no/such/dir/x.jsonl",
+        ],
+    );
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("the folder `no/such/dir` does not exist"),
+        "{}",
+        missing.stderr
+    );
+    fs::write(tmp.path().join("file"), "").unwrap();
+    let csv_on_file = techpact(
+        tmp.path(),
+        &["--data", data, "export", "--to", "csv", "--out", "file"],
+    );
+    assert_eq!(csv_on_file.code, 2);
+    assert!(
+        csv_on_file.stderr.contains("is a file"),
+        "{}",
+        csv_on_file.stderr
+    );
+    let unknown = techpact(
+        tmp.path(),
+        &["--data", data, "export", "--to", "xml", "--out", "x"],
+    );
+    assert_eq!(unknown.code, 2);
+}

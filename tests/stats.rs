@@ -1,0 +1,119 @@
+//! `techpact stats`: counts over the valid fixture, counted by hand from its
+//! records, in JSON and for people; refusal on a dataset with errors.
+
+mod common;
+
+use common::{assert_finding, fixture, root, techpact};
+use serde_json::json;
+
+#[test]
+fn stats_counts_records_sources_years_and_references() {
+    let data = fixture("tooling-valid").join("data");
+    let run = techpact(
+        &root(),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--format",
+            "json",
+            "stats",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let stats = run.json();
+    assert_eq!(
+        stats["records"],
+        json!({"organizations": 3, "people": 4, "places": 4, "partnerships": 1, "labs": 2,
+               "talent-programs": 1, "events": 1, "facts": 4, "sources": 2})
+    );
+    assert_eq!(stats["total"], 22);
+    // Every record but the two sources cites exactly one source.
+    assert_eq!(
+        stats["sources"],
+        json!([
+            {"source": "prnewswire-china-telecom-hkust-2025-04-09", "records": 14},
+            {"source": "peoples-daily-quantum-industry-conference-2023", "records": 6},
+        ])
+    );
+    // 2023: the conference (start) and the fact of its holding (milestone date);
+    // 2025: the partnership, labs and programme (announced), the signing
+    // fact and the press release (published).
+    assert_eq!(
+        stats["years"],
+        json!([
+            {"year": 2023, "records": 2, "collections": {"events": 1, "facts": 1}},
+            {"year": 2025, "records": 6, "collections":
+                {"partnerships": 1, "labs": 2, "talent-programs": 1, "facts": 1, "sources": 1}},
+        ])
+    );
+    assert_eq!(
+        stats["undated"],
+        json!({"organizations": 3, "people": 4, "places": 4, "facts": 2, "sources": 1})
+    );
+    assert_eq!(
+        stats["references"],
+        json!({"organizations": 21, "people": 5, "places": 10, "partnerships": 4, "labs": 1,
+               "talent-programs": 1, "events": 2, "facts": 0, "sources": 20})
+    );
+}
+
+#[test]
+fn stats_for_people_shows_each_section() {
+    let data = fixture("tooling-valid").join("data");
+    let run = techpact(&root(), &["--data", data.to_str().unwrap(), "stats"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in [
+        "Records per collection",
+        "  talent-programs      1",
+        "  total               22",
+        "Records citing each source",
+        "  peoples-daily-quantum-industry-conference-2023      6",
+        "Records per year of their primary date",
+        "  2023                 2  events 1, facts 1",
+        "  undated             14  organizations 3, people 4, places 4, facts 2, sources 1",
+        "References into each collection",
+        "  organizations       21",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l == line),
+            "missing `{line}` in:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn stats_refuses_a_dataset_with_errors() {
+    let data = fixture("tooling-broken").join("data");
+    let run = techpact(
+        &root(),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--format",
+            "json",
+            "stats",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_finding(
+        &run.findings(),
+        "schema/violation",
+        "organizations/hkust.json",
+        1,
+        1,
+        "",
+    );
+}
+
+#[test]
+fn stats_runs_on_the_real_data() {
+    let run = techpact(&root(), &["--format", "json", "stats"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let stats = run.json();
+    let files = std::fs::read_dir(root().join("data"))
+        .unwrap()
+        .map(|d| std::fs::read_dir(d.unwrap().path()).unwrap().count())
+        .sum::<usize>();
+    assert_eq!(stats["total"], files);
+}
