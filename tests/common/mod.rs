@@ -27,10 +27,7 @@ impl Run {
 
     /// The findings of a `--format json` run.
     pub fn findings(&self) -> Vec<Value> {
-        self.json()["findings"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        self.json()["findings"].as_array().cloned().unwrap_or_default()
     }
 }
 
@@ -75,14 +72,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 
 /// Asserts that `findings` hold exactly one finding of `code` in a file whose
 /// path ends with `file`, at `line`:`column` and `pointer`.
-pub fn assert_finding(
-    findings: &[Value],
-    code: &str,
-    file: &str,
-    line: u64,
-    column: u64,
-    pointer: &str,
-) {
+pub fn assert_finding(findings: &[Value], code: &str, file: &str, line: u64, column: u64, pointer: &str) {
     let matching: Vec<&Value> = findings
         .iter()
         .filter(|f| f["code"] == code && f["file"].as_str().is_some_and(|p| p.ends_with(file)))
@@ -96,11 +86,7 @@ pub fn assert_finding(
     );
     let f = matching[0];
     assert_eq!(
-        (
-            f["line"].as_u64(),
-            f["column"].as_u64(),
-            f["pointer"].as_str()
-        ),
+        (f["line"].as_u64(), f["column"].as_u64(), f["pointer"].as_str()),
         (Some(line), Some(column), Some(pointer)),
         "location of {code} in {file}: {f}"
     );
