@@ -189,7 +189,8 @@ fn safe_path(raw: &[u8]) -> std::result::Result<String, &'static str> {
     Ok(trimmed.to_string())
 }
 
-/// Checks one header: its type, its path and its declared size.
+/// Checks one header: its declared size (first, since an oversized entry
+/// stops the scan), its type and its path.
 fn check_header(header: &tar::Header, limits: &Limits) -> std::result::Result<Entry, Problem> {
     let raw = header.path_bytes();
     let shown = String::from_utf8_lossy(&raw).into_owned();
@@ -199,6 +200,21 @@ fn check_header(header: &tar::Header, limits: &Limits) -> std::result::Result<En
         message,
     };
     let unsafe_entry = |what: &str| problem(Code::ReleaseUnsafePath, what.to_string());
+    let size = header.size().map_err(|e| {
+        problem(
+            Code::ReleaseBadArchive,
+            format!("has an unreadable size: {e}"),
+        )
+    })?;
+    if size > limits.max_entry_bytes {
+        return Err(problem(
+            Code::ReleaseBadArchive,
+            format!(
+                "declares {size} bytes, more than the limit of {} per entry; refused as a possible decompression bomb",
+                limits.max_entry_bytes
+            ),
+        ));
+    }
     let is_dir = match header.entry_type() {
         tar::EntryType::Regular => false,
         tar::EntryType::Directory => true,
@@ -215,21 +231,6 @@ fn check_header(header: &tar::Header, limits: &Limits) -> std::result::Result<En
         }
     };
     let path = safe_path(&raw).map_err(unsafe_entry)?;
-    let size = header.size().map_err(|e| {
-        problem(
-            Code::ReleaseBadArchive,
-            format!("has an unreadable size: {e}"),
-        )
-    })?;
-    if size > limits.max_entry_bytes {
-        return Err(problem(
-            Code::ReleaseBadArchive,
-            format!(
-                "declares {size} bytes, more than the limit of {} per entry; refused as a possible decompression bomb",
-                limits.max_entry_bytes
-            ),
-        ));
-    }
     Ok(Entry { path, is_dir, size })
 }
 
@@ -262,11 +263,28 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Ve
             )));
             return Err(problems);
         }
+        // Sizes first, for every entry: the data of an entry that is refused
+        // is still skipped over, and skipping reads it.
+        let declared = entry.header().size().unwrap_or(u64::MAX);
+        total = total.saturating_add(declared);
+        if declared <= limits.max_entry_bytes && total > limits.max_total_bytes {
+            problems.push(Problem::archive(format!(
+                "unpacks to more than the limit of {} bytes; refused as a possible decompression bomb",
+                limits.max_total_bytes
+            )));
+            return Err(problems);
+        }
         let checked = match check_header(entry.header(), limits) {
             Ok(checked) => checked,
-            Err(p) => {
+            Err(p) if p.code == Code::ReleaseUnsafePath => {
                 problems.push(p);
                 continue;
+            }
+            Err(p) => {
+                // An oversized or unreadable header: reading on would mean
+                // reading what the limits are there to avoid.
+                problems.push(p);
+                return Err(problems);
             }
         };
         let parts: Vec<&str> = checked.path.split('/').collect();
@@ -291,14 +309,6 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Ve
         }
         if !checked.is_dir {
             files.insert(checked.path.clone());
-        }
-        total = total.saturating_add(checked.size);
-        if total > limits.max_total_bytes {
-            problems.push(Problem::archive(format!(
-                "unpacks to more than the limit of {} bytes; refused as a possible decompression bomb",
-                limits.max_total_bytes
-            )));
-            return Err(problems);
         }
         entries.push(checked);
     }
