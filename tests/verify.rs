@@ -577,3 +577,34 @@ fn a_path_that_does_not_exist_fails_the_run() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("nowhere"), "{}", run.stderr);
 }
+
+#[test]
+fn a_checksum_line_naming_a_path_outside_the_folder_is_refused() {
+    let r = Released::new();
+    let sums = std::fs::read_to_string(r.dist.join("SHA256SUMS")).unwrap();
+    let hash = "0".repeat(64);
+    std::fs::write(
+        r.dist.join("SHA256SUMS"),
+        format!("{sums}{hash}  ../../etc/passwd\nnot a checksum line\n"),
+    )
+    .unwrap();
+    let run = r.verify("dist");
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_finding(
+        &findings,
+        "release/unsafe-path",
+        "dist/SHA256SUMS",
+        6,
+        67,
+        "",
+    );
+    assert_finding(
+        &findings,
+        "release/bad-manifest",
+        "dist/SHA256SUMS",
+        7,
+        1,
+        "",
+    );
+}
