@@ -14,6 +14,8 @@
 //! major bump (a minor one while at 0.x) for a breaking change; then write
 //! the artifacts, each to a temporary name renamed into place, `SHA256SUMS`
 //! last; with `--tag`, create the annotated tag `v<version>` on HEAD.
+//! (A previous tag without a `schema/` folder gives the gate nothing to
+//! compare, and a first release has no previous tag: everything is "added".)
 
 pub mod archive;
 pub mod compat;
@@ -208,6 +210,9 @@ pub struct Released {
     pub previous: Option<String>,
     /// The output folder.
     pub out: PathBuf,
+    /// The output folder as people see it: as given, or `dist` for the default.
+    #[serde(skip)]
+    pub shown_out: String,
     /// The artifacts, `SHA256SUMS` last.
     pub artifacts: Vec<Artifact>,
     /// Records per collection.
@@ -266,9 +271,9 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     if request.tag && !uncommitted.is_empty() {
         return refuse(Refusal::DirtyWorkTree { paths: uncommitted });
     }
-    let out = match &request.out {
-        Some(dir) => start.join(dir),
-        None => workdir.join("dist"),
+    let (out, shown_out) = match &request.out {
+        Some(dir) => (start.join(dir), dir.display().to_string()),
+        None => (workdir.join("dist"), "dist".to_string()),
     };
     let names = manifest::artifact_names(&version.to_string());
     let foreign = foreign_entries(&out, &names)?;
@@ -356,6 +361,7 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         commit_time: built.manifest.commit_time.clone(),
         previous: previous.map(|(_, t)| t),
         out,
+        shown_out,
         artifacts,
         records: built.manifest.records.clone(),
         changes: changes.totals,
@@ -697,7 +703,7 @@ impl Released {
         for a in &self.artifacts {
             out.push_str(&format!(
                 "wrote {} ({} bytes, sha256 {})\n",
-                self.out.join(&a.name).display(),
+                Path::new(&self.shown_out).join(&a.name).display(),
                 a.bytes,
                 a.sha256
             ));
