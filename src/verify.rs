@@ -243,6 +243,7 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Ve
     let mut problems = Vec::new();
     let mut seen = HashSet::new();
     let mut files = HashSet::new();
+    let mut folders = HashSet::new();
     let mut total = 0u64;
     let iter = match archive.entries() {
         Ok(iter) => iter.raw(true),
@@ -306,6 +307,17 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Ve
                 message: "appears more than once; a later copy would replace the first".into(),
             });
             continue;
+        }
+        if !checked.is_dir && folders.contains(&checked.path) {
+            problems.push(Problem {
+                code: Code::ReleaseBadArchive,
+                entry: Some(checked.path.clone()),
+                message: "is a file where an earlier entry needs a folder".into(),
+            });
+            continue;
+        }
+        for depth in 1..parts.len() {
+            folders.insert(parts[..depth].join("/"));
         }
         if !checked.is_dir {
             files.insert(checked.path.clone());
@@ -1185,6 +1197,18 @@ mod tests {
             problems[0].message.contains("decompression bomb"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_file_and_a_folder_of_the_same_name_are_refused() {
+        for order in [
+            [("a/b", &b"x"[..]), ("a", b"y")],
+            [("a", b"y"), ("a/b", b"x")],
+        ] {
+            let archive = gzip(&tar_of(&order));
+            let problems = scan(&archive, &Limits::default()).unwrap_err();
+            assert_eq!(problems[0].code, Code::ReleaseBadArchive, "{problems:?}");
+        }
     }
 
     #[test]
