@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use techpact::diag::{Code, Finding, Severity, Summary};
+use techpact::diff::{self, Snapshot};
 use techpact::error::{Error, Result};
 use techpact::report::{self, Style};
-use techpact::{check, schema};
+use techpact::{check, release, schema, verify};
 
 /// Checks, formats and releases the techpact dataset.
 #[derive(Debug, Parser)]
@@ -83,6 +84,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+    /// Build the release artifacts of VERSION from HEAD; with --tag, tag HEAD
+    Release(ReleaseArgs),
+    /// Check a downloaded release folder or archive
+    Verify(VerifyArgs),
+    /// Records added, changed and removed between two git revisions or releases
+    Diff(DiffArgs),
 }
 
 /// `techpact check`
@@ -175,6 +182,49 @@ pub enum Shell {
     Fish,
 }
 
+/// `techpact release`
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The version, such as 1.4.0 (semantic, without a leading `v`)
+    pub version: String,
+    /// The output folder [default: `dist/` of the repository]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Create the annotated tag v<VERSION> on HEAD; refuses a dirty work tree
+    #[arg(long)]
+    pub tag: bool,
+}
+
+/// `techpact verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A release folder, or a `techpact-data-<version>.tar.gz` archive
+    pub path: PathBuf,
+}
+
+/// `techpact diff`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a git revision, a release folder or a release archive
+    pub old: String,
+    /// The new side: a git revision, a release folder or a release archive
+    pub new: String,
+    /// How to print the changes [default: json under `--format json`, else human]
+    #[arg(long = "as", value_enum, value_name = "FORMAT")]
+    pub output: Option<DiffOutput>,
+}
+
+/// Output formats of `techpact diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffOutput {
+    /// For people
+    Human,
+    /// One JSON document, as `changes.json` in a release
+    Json,
+    /// Markdown, as `CHANGES.md` in a release
+    Markdown,
+}
+
 /// How a command ended, before it becomes an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -195,6 +245,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Stats => run_stats(&cli.common),
         Command::Export(args) => run_export(&cli.common, args),
         Command::Completions(args) => run_completions(args),
+        Command::Release(args) => run_release(&cli.common, args),
+        Command::Verify(args) => run_verify(&cli.common, args),
+        Command::Diff(args) => run_diff(&cli.common, args),
     }
 }
 
@@ -414,6 +467,78 @@ fn file_texts(dataset: &techpact::load::Dataset) -> HashMap<String, &str> {
         .iter()
         .map(|f| (f.path.clone(), f.text.as_str()))
         .collect()
+}
+
+fn current_dir() -> Result<PathBuf> {
+    std::env::current_dir().map_err(|e| Error::io("reading", "the current directory", e))
+}
+
+fn run_release(common: &Common, args: &ReleaseArgs) -> Result<Outcome> {
+    if common.data.is_some() {
+        return Err(Error::Usage(
+            "release builds from the committed `data/` at HEAD; --data does not apply".into(),
+        ));
+    }
+    let request = release::Request {
+        version: args.version.clone(),
+        out: args.out.clone(),
+        tag: args.tag,
+    };
+    match release::run(&current_dir()?, &request)? {
+        release::Outcome::Released(done) => {
+            match common.format {
+                OutputFormat::Json => print(&techpact::format::to_canonical_string(&done))?,
+                _ if common.quiet => {}
+                _ => print(&done.to_human())?,
+            }
+            Ok(Outcome::Clean)
+        }
+        release::Outcome::Refused(refusal) => {
+            if let release::Refusal::CheckFailed {
+                findings,
+                summary,
+                texts,
+            } = refusal.as_ref()
+            {
+                let sources = texts.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+                emit(common, findings, summary, &sources)?;
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "techpact: release refused: {refusal}");
+            Ok(Outcome::Findings)
+        }
+    }
+}
+
+fn run_verify(common: &Common, args: &VerifyArgs) -> Result<Outcome> {
+    let display = args.path.to_string_lossy();
+    let report = verify::verify(&args.path, &display, &verify::Limits::default())?;
+    let sources = report
+        .texts
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str()))
+        .collect();
+    emit(common, &report.findings, &report.summary, &sources)?;
+    Ok(verdict(&report.findings, false))
+}
+
+fn run_diff(common: &Common, args: &DiffArgs) -> Result<Outcome> {
+    let cwd = current_dir()?;
+    let old = Snapshot::open(&args.old, &cwd)?;
+    let new = Snapshot::open(&args.new, &cwd)?;
+    let changes = diff::diff(Some(&old), &new);
+    let output = args.output.unwrap_or(match common.format {
+        OutputFormat::Json => DiffOutput::Json,
+        _ => DiffOutput::Human,
+    });
+    print(&match output {
+        DiffOutput::Human => changes.to_human(),
+        DiffOutput::Json => changes.to_json(),
+        DiffOutput::Markdown => {
+            changes.to_markdown(&format!("Changes from {} to {}", old.label, new.label))
+        }
+    })?;
+    Ok(Outcome::Clean)
 }
 
 /// Whether `findings` fail the run.

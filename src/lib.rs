@@ -11,18 +11,22 @@
 
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod fmt;
 pub mod format;
+pub mod git;
 pub mod json;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod release;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod span;
 pub mod stats;
 pub mod validate;
+pub mod verify;

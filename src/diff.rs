@@ -1,0 +1,574 @@
+//! Differences between two states of the dataset: which records were added,
+//! changed and removed in each collection, and for a changed record which
+//! fields changed (as JSON pointers with the old and new values).
+//!
+//! A state is a `Snapshot`: the records of a git revision, of a release
+//! archive, or of a release folder. `techpact diff` prints the comparison;
+//! `techpact release` writes the same comparison against the previous tag as
+//! `CHANGES.md` and `changes.json`, so the two can never disagree.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::git::releases as git;
+use crate::json;
+use crate::model::Collection;
+use crate::span::escape;
+use crate::verify;
+
+/// The records of one state of the dataset: collection folder name → id → record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// How the state is named in output: a ref, a tag, a release.
+    pub label: String,
+    /// Records by collection folder name, then by id (the file name without `.json`).
+    pub collections: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl Snapshot {
+    /// A snapshot of the record files among `files`, given as paths from the
+    /// dataset root (`data/<collection>/<id>.json`) with their bytes. Other
+    /// paths are not records and are left out; a record that is not valid
+    /// JSON fails the snapshot, since its fields cannot be compared.
+    pub fn from_files<'a>(
+        label: impl Into<String>,
+        files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    ) -> Result<Snapshot> {
+        let label = label.into();
+        let mut collections: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
+        for (path, bytes) in files {
+            let Some((collection, id)) = record_path(path) else {
+                continue;
+            };
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Error::Other(format!(
+                    "{path} in {label} is not UTF-8; it cannot be compared"
+                ))
+            })?;
+            let value = json::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
+                .map_err(|e| {
+                    Error::Other(format!(
+                        "{path} in {label} is not valid JSON (line {}: {}); it cannot be compared",
+                        e.line, e.message
+                    ))
+                })?
+                .value;
+            collections
+                .entry(collection.to_string())
+                .or_default()
+                .insert(id.to_string(), value);
+        }
+        Ok(Snapshot { label, collections })
+    }
+
+    /// The records of the tree at `rev` in `repo`.
+    pub fn at_revision(repo: &git2::Repository, rev: &str) -> Result<Snapshot> {
+        let files = git::tree_files(repo, rev, "data")?;
+        Snapshot::from_files(
+            rev,
+            files
+                .iter()
+                .filter(|f| f.kind == git::EntryKind::File)
+                .map(|f| (f.path.as_str(), f.bytes.as_slice())),
+        )
+    }
+
+    /// The records of a release archive, read in memory with the same entry
+    /// checks and size limits as `verify` (but without checking hashes).
+    pub fn of_archive(path: &Path, label: impl Into<String>) -> Result<Snapshot> {
+        let label = label.into();
+        let files = verify::read_archive_files(path, &verify::Limits::default(), |p| {
+            record_path(p).is_some()
+        })?;
+        Snapshot::from_files(label, files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
+    }
+
+    /// The side of a `diff` named by `spec`: an existing path is a release
+    /// archive or a release folder (holding one `techpact-data-*.tar.gz`);
+    /// anything else is a git revision of the repository holding `cwd`.
+    pub fn open(spec: &str, cwd: &Path) -> Result<Snapshot> {
+        let path = cwd.join(spec);
+        if path.is_file() {
+            return Snapshot::of_archive(&path, spec);
+        }
+        if path.is_dir() {
+            let archive = release_archive_in(&path)?;
+            return Snapshot::of_archive(&archive, spec);
+        }
+        let repo = git::discover(cwd).map_err(|e| {
+            Error::Usage(format!(
+                "`{spec}` is neither a release folder or archive nor a git revision ({e})"
+            ))
+        })?;
+        repo.revparse_single(spec).map_err(|_| {
+            Error::Usage(format!(
+                "`{spec}` is neither a release folder or archive nor a git revision of {}",
+                repo.workdir().unwrap_or(repo.path()).display()
+            ))
+        })?;
+        Snapshot::at_revision(&repo, spec)
+    }
+
+    /// How many records the snapshot holds.
+    pub fn len(&self) -> usize {
+        self.collections.values().map(BTreeMap::len).sum()
+    }
+
+    /// Whether the snapshot holds no records.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The one `techpact-data-*.tar.gz` in a release folder.
+fn release_archive_in(dir: &Path) -> Result<std::path::PathBuf> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("reading", dir, e))?;
+    let mut archives: Vec<_> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("techpact-data-") && n.ends_with(".tar.gz"))
+        })
+        .collect();
+    archives.sort();
+    match archives.len() {
+        1 => Ok(archives.remove(0)),
+        0 => Err(Error::Usage(format!(
+            "{} holds no techpact-data-*.tar.gz; name a release folder, a release archive or a git revision",
+            dir.display()
+        ))),
+        _ => Err(Error::Usage(format!(
+            "{} holds more than one techpact-data-*.tar.gz; name the archive itself",
+            dir.display()
+        ))),
+    }
+}
+
+/// `(collection, id)` when `path` is `data/<collection>/<id>.json`.
+pub fn record_path(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("data/")?;
+    let (collection, file) = rest.split_once('/')?;
+    let id = file.strip_suffix(".json")?;
+    (!collection.is_empty() && !id.is_empty() && !file.contains('/')).then_some((collection, id))
+}
+
+/// One changed field of a record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// Where in the record, as a JSON pointer.
+    pub pointer: String,
+    /// The old value; absent when the field was added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    /// The new value; absent when the field was removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// A record present on both sides with different content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangedRecord {
+    /// The record id.
+    pub id: String,
+    /// Its changed fields, in pointer order.
+    pub fields: Vec<FieldChange>,
+}
+
+/// What changed in one collection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollectionChanges {
+    /// The collection folder name.
+    pub collection: String,
+    /// Ids of records only the new side has.
+    pub added: Vec<String>,
+    /// Records whose content changed.
+    pub changed: Vec<ChangedRecord>,
+    /// Ids of records only the old side has.
+    pub removed: Vec<String>,
+}
+
+/// Totals over every collection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Records added.
+    pub added: usize,
+    /// Records changed.
+    pub changed: usize,
+    /// Records removed.
+    pub removed: usize,
+}
+
+/// The comparison of two snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Changes {
+    /// The old side's label; `None` when there is no old side (a first release).
+    pub from: Option<String>,
+    /// The new side's label.
+    pub to: String,
+    /// Totals.
+    pub totals: Totals,
+    /// Collections with at least one change, in collection order.
+    pub collections: Vec<CollectionChanges>,
+}
+
+/// Compares `old` (absent for a first release) with `new`.
+pub fn diff(old: Option<&Snapshot>, new: &Snapshot) -> Changes {
+    let empty = BTreeMap::new();
+    let mut names: Vec<&String> = new.collections.keys().collect();
+    if let Some(old) = old {
+        names.extend(old.collections.keys());
+    }
+    names.sort_by(|a, b| collection_order(a, b));
+    names.dedup();
+    let mut totals = Totals::default();
+    let mut collections = Vec::new();
+    for name in names {
+        let before = old.and_then(|o| o.collections.get(name)).unwrap_or(&empty);
+        let after = new.collections.get(name).unwrap_or(&empty);
+        let added: Vec<String> = after
+            .keys()
+            .filter(|id| !before.contains_key(*id))
+            .cloned()
+            .collect();
+        let removed: Vec<String> = before
+            .keys()
+            .filter(|id| !after.contains_key(*id))
+            .cloned()
+            .collect();
+        let changed: Vec<ChangedRecord> = after
+            .iter()
+            .filter_map(|(id, value)| {
+                let previous = before.get(id)?;
+                let mut fields = Vec::new();
+                field_changes("", previous, value, &mut fields);
+                (!fields.is_empty()).then(|| ChangedRecord {
+                    id: id.clone(),
+                    fields,
+                })
+            })
+            .collect();
+        if added.is_empty() && removed.is_empty() && changed.is_empty() {
+            continue;
+        }
+        totals.added += added.len();
+        totals.changed += changed.len();
+        totals.removed += removed.len();
+        collections.push(CollectionChanges {
+            collection: name.clone(),
+            added,
+            changed,
+            removed,
+        });
+    }
+    Changes {
+        from: old.map(|o| o.label.clone()),
+        to: new.label.clone(),
+        totals,
+        collections,
+    }
+}
+
+/// Known collections in their usual order, then any other folder by name.
+fn collection_order(a: &str, b: &str) -> Ordering {
+    let rank = |name: &str| {
+        Collection::ALL
+            .iter()
+            .position(|c| c.dir_name() == name)
+            .unwrap_or(Collection::ALL.len())
+    };
+    rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
+}
+
+/// Pushes the differences between `old` and `new` at `pointer`. Objects are
+/// compared key by key; arrays of equal length element by element; anything
+/// else (including arrays whose length changed) as one value, which reads
+/// better than a shifted list of element changes.
+fn field_changes(pointer: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let at = format!("{pointer}/{}", escape(key));
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => field_changes(&at, x, y, out),
+                    (x, y) => out.push(FieldChange {
+                        pointer: at,
+                        old: x.cloned(),
+                        new: y.cloned(),
+                    }),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                field_changes(&format!("{pointer}/{i}"), x, y, out);
+            }
+        }
+        _ if old == new => {}
+        _ => out.push(FieldChange {
+            pointer: pointer.to_string(),
+            old: Some(old.clone()),
+            new: Some(new.clone()),
+        }),
+    }
+}
+
+impl Changes {
+    /// `changes.json`: the comparison as one JSON document with a trailing newline.
+    pub fn to_json(&self) -> String {
+        crate::format::to_canonical_string(self)
+    }
+
+    /// The one-line headline: `v1.0.0 → v1.1.0: 2 added, 1 changed, 0 removed`.
+    pub fn headline(&self) -> String {
+        let range = match &self.from {
+            Some(from) => format!("{from} → {}", self.to),
+            None => format!("{} (first release)", self.to),
+        };
+        let t = self.totals;
+        if t.added + t.changed + t.removed == 0 {
+            format!("{range}: no changes")
+        } else {
+            format!(
+                "{range}: {} added, {} changed, {} removed",
+                t.added, t.changed, t.removed
+            )
+        }
+    }
+
+    /// For people, as `techpact diff` prints it:
+    /// `+ id` added, `~ id` changed (with its fields), `- id` removed.
+    pub fn to_human(&self) -> String {
+        let mut out = format!("{}\n", self.headline());
+        for c in &self.collections {
+            let _ = writeln!(out, "\n{}", c.collection);
+            for id in &c.added {
+                let _ = writeln!(out, "  + {id}");
+            }
+            for record in &c.changed {
+                let _ = writeln!(out, "  ~ {}", record.id);
+                for f in &record.fields {
+                    let _ = writeln!(
+                        out,
+                        "      {}: {} → {}",
+                        display_pointer(&f.pointer),
+                        show(f.old.as_ref()),
+                        show(f.new.as_ref())
+                    );
+                }
+            }
+            for id in &c.removed {
+                let _ = writeln!(out, "  - {id}");
+            }
+        }
+        out
+    }
+
+    /// Markdown, as `CHANGES.md` holds it; `title` is its first heading.
+    pub fn to_markdown(&self, title: &str) -> String {
+        let mut out = format!("# {title}\n\n");
+        let t = self.totals;
+        match &self.from {
+            Some(from) => {
+                let _ = writeln!(
+                    out,
+                    "Changes from {from} to {}: {} added, {} changed, {} removed.",
+                    self.to, t.added, t.changed, t.removed
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "First release: every record is new ({} records).",
+                    t.added
+                );
+            }
+        }
+        for c in &self.collections {
+            let _ = writeln!(out, "\n## {}", c.collection);
+            if !c.added.is_empty() {
+                let _ = writeln!(out, "\nAdded:\n");
+                for id in &c.added {
+                    let _ = writeln!(out, "- {}", code(id));
+                }
+            }
+            if !c.changed.is_empty() {
+                let _ = writeln!(out, "\nChanged:\n");
+                for record in &c.changed {
+                    let _ = writeln!(out, "- {}", code(&record.id));
+                    for f in &record.fields {
+                        let _ = writeln!(
+                            out,
+                            "  - {}: {} → {}",
+                            code(display_pointer(&f.pointer)),
+                            markdown_value(f.old.as_ref()),
+                            markdown_value(f.new.as_ref())
+                        );
+                    }
+                }
+            }
+            if !c.removed.is_empty() {
+                let _ = writeln!(out, "\nRemoved:\n");
+                for id in &c.removed {
+                    let _ = writeln!(out, "- {}", code(id));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The root pointer is empty, which reads as nothing; show it as `/`.
+fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
+fn show(value: Option<&Value>) -> String {
+    match value {
+        Some(v) => serde_json::to_string(v).unwrap_or_default(),
+        None => "(absent)".to_string(),
+    }
+}
+
+fn markdown_value(value: Option<&Value>) -> String {
+    match value {
+        Some(v) => code(&serde_json::to_string(v).unwrap_or_default()),
+        None => "*(absent)*".to_string(),
+    }
+}
+
+/// `text` as Markdown inline code, fenced with more backticks than it holds
+/// in a row, so a value with backticks cannot break out of it.
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    let text = text.replace(['\n', '\r'], " ");
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn snapshot(label: &str, records: &[(&str, &str, Value)]) -> Snapshot {
+        let mut s = Snapshot {
+            label: label.into(),
+            ..Snapshot::default()
+        };
+        for (c, id, v) in records {
+            s.collections
+                .entry(c.to_string())
+                .or_default()
+                .insert(id.to_string(), v.clone());
+        }
+        s
+    }
+
+    #[test]
+    fn reports_added_changed_removed_with_field_pointers() {
+        let old = snapshot(
+            "v1",
+            &[
+                (
+                    "organizations",
+                    "a",
+                    json!({"id": "a", "name": "A", "aliases": ["x"]}),
+                ),
+                ("organizations", "gone", json!({"id": "gone"})),
+                ("sources", "s", json!({"id": "s"})),
+            ],
+        );
+        let new = snapshot(
+            "v2",
+            &[
+                (
+                    "organizations",
+                    "a",
+                    json!({"id": "a", "name": "A2", "aliases": ["y"], "kind": "company"}),
+                ),
+                ("labs", "l", json!({"id": "l"})),
+                ("sources", "s", json!({"id": "s"})),
+            ],
+        );
+        let changes = diff(Some(&old), &new);
+        assert_eq!(
+            changes.totals,
+            Totals {
+                added: 1,
+                changed: 1,
+                removed: 1
+            }
+        );
+        let names: Vec<&str> = changes
+            .collections
+            .iter()
+            .map(|c| c.collection.as_str())
+            .collect();
+        assert_eq!(names, ["organizations", "labs"]);
+        let orgs = &changes.collections[0];
+        assert_eq!(orgs.removed, ["gone"]);
+        let fields = &orgs.changed[0].fields;
+        let pointers: Vec<&str> = fields.iter().map(|f| f.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/aliases/0", "/kind", "/name"]);
+        assert_eq!(fields[1].old, None);
+        assert_eq!(fields[1].new, Some(json!("company")));
+        assert_eq!(fields[2].old, Some(json!("A")));
+    }
+
+    #[test]
+    fn a_resized_array_is_one_change_and_keys_are_escaped() {
+        let mut out = Vec::new();
+        field_changes(
+            "",
+            &json!({"a/b": [1], "t~": 1}),
+            &json!({"a/b": [1, 2], "t~": 2}),
+            &mut out,
+        );
+        assert_eq!(out[0].pointer, "/a~1b");
+        assert_eq!(out[0].new, Some(json!([1, 2])));
+        assert_eq!(out[1].pointer, "/t~0");
+    }
+
+    #[test]
+    fn first_release_lists_everything_as_added() {
+        let new = snapshot("v0.1.0", &[("sources", "s", json!({"id": "s"}))]);
+        let changes = diff(None, &new);
+        assert_eq!(changes.totals.added, 1);
+        assert!(changes.to_markdown("t").contains("First release"));
+        assert_eq!(
+            changes.headline(),
+            "v0.1.0 (first release): 1 added, 0 changed, 0 removed"
+        );
+    }
+
+    #[test]
+    fn record_paths() {
+        assert_eq!(record_path("data/labs/x.json"), Some(("labs", "x")));
+        assert_eq!(record_path("data/labs/a/x.json"), None);
+        assert_eq!(record_path("schema/labs.schema.json"), None);
+        assert_eq!(record_path("data/labs/.json"), None);
+    }
+
+    #[test]
+    fn markdown_code_survives_backticks() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a"), "`` `a ``");
+    }
+}

@@ -1,0 +1,198 @@
+//! What a release holds and how its files are named: the artifact names, the
+//! `manifest.json` document, and the `SHA256SUMS` list. `release` writes
+//! them; `verify` reads them back, so both sides share these definitions.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The dataset's name in artifact names and in the manifest.
+pub const NAME: &str = "techpact-data";
+
+/// The manifest's file name, inside the archive and beside it.
+pub const MANIFEST: &str = "manifest.json";
+
+/// The checksum list's file name.
+pub const SUMS: &str = "SHA256SUMS";
+
+/// The changes as Markdown.
+pub const CHANGES_MD: &str = "CHANGES.md";
+
+/// The changes as JSON.
+pub const CHANGES_JSON: &str = "changes.json";
+
+/// The version of the manifest's own layout, raised when a field changes meaning.
+pub const MANIFEST_FORMAT: u32 = 1;
+
+/// `techpact-data-<version>.tar.gz`
+pub fn archive_name(version: &str) -> String {
+    format!("{NAME}-{version}.tar.gz")
+}
+
+/// `techpact-data-<version>.json`
+pub fn document_name(version: &str) -> String {
+    format!("{NAME}-{version}.json")
+}
+
+/// Every artifact of a release except `SHA256SUMS`, which lists them, in the
+/// order `SHA256SUMS` lists them.
+pub fn artifact_names(version: &str) -> [String; 5] {
+    [
+        archive_name(version),
+        document_name(version),
+        MANIFEST.to_string(),
+        CHANGES_MD.to_string(),
+        CHANGES_JSON.to_string(),
+    ]
+}
+
+/// The version in an archive's file name `techpact-data-<version>.tar.gz`.
+pub fn version_of_archive_name(name: &str) -> Option<&str> {
+    name.strip_prefix(NAME)?
+        .strip_prefix('-')?
+        .strip_suffix(".tar.gz")
+}
+
+/// `manifest.json`: what the archive holds, so that a lone archive can be
+/// checked. Every file of the archive except the manifest itself is listed
+/// with its SHA-256, under `schemas` or `files`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The layout version of this document.
+    pub manifest_format: u32,
+    /// Always `techpact-data`.
+    pub name: String,
+    /// The release's semantic version, without a leading `v`.
+    pub version: String,
+    /// The git commit the release was built from.
+    pub commit: String,
+    /// The commit's committer time, RFC 3339 in UTC.
+    pub commit_time: String,
+    /// The same time in seconds since the Unix epoch; every archive entry carries it.
+    pub commit_timestamp: i64,
+    /// The previous release's tag, when there is one.
+    pub previous: Option<String>,
+    /// Records per collection, every collection listed.
+    pub records: BTreeMap<String, usize>,
+    /// SHA-256 of each schema file, by collection: the schema's version.
+    pub schemas: BTreeMap<String, String>,
+    /// SHA-256 of every record file, by path in the archive (`data/<collection>/<id>.json`).
+    pub files: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// The path in the archive of the schema of `collection`.
+    pub fn schema_path(collection: &str) -> String {
+        format!("schema/{collection}.schema.json")
+    }
+}
+
+/// `SHA256SUMS` text for `(name, sha256)` pairs, in the format `sha256sum -c`
+/// reads: `<hex>  <name>` per line.
+pub fn sums_text<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    entries
+        .into_iter()
+        .map(|(name, hash)| format!("{hash}  {name}\n"))
+        .collect()
+}
+
+/// One line of `SHA256SUMS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SumLine {
+    /// 1-based line number.
+    pub line: u32,
+    /// The lowercase hex SHA-256.
+    pub hash: String,
+    /// The file name.
+    pub name: String,
+    /// 1-based column where the name starts.
+    pub name_column: u32,
+}
+
+/// Parses `SHA256SUMS` text; a malformed line comes back as `Err((line, why))`.
+/// Both the text (`<hex>  <name>`) and binary (`<hex> *<name>`) forms are read.
+pub fn parse_sums(text: &str) -> Vec<Result<SumLine, (u32, String)>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let malformed = || (number, "is not `<sha256 hex>  <file name>`".to_string());
+            let (hash, rest) = line.split_at_checked(64).ok_or_else(malformed)?;
+            if !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(malformed());
+            }
+            let name = rest
+                .strip_prefix("  ")
+                .or_else(|| rest.strip_prefix(" *"))
+                .filter(|n| !n.is_empty())
+                .ok_or_else(malformed)?;
+            Ok(SumLine {
+                line: number,
+                hash: hash.to_ascii_lowercase(),
+                name: name.to_string(),
+                name_column: 67,
+            })
+        })
+        .collect()
+}
+
+/// Seconds since the Unix epoch as RFC 3339 in UTC, such as `2025-04-09T08:30:00Z`.
+pub fn rfc3339_utc(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm, valid for any day count here.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_times_like_date_does() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        // `date -u -d @1744187400 +%FT%TZ`
+        assert_eq!(rfc3339_utc(1_744_187_400), "2025-04-09T08:30:00Z");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339_utc(-1), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn reads_what_it_writes() {
+        let hash = "a".repeat(64);
+        let text = sums_text([("x.tar.gz", hash.as_str())]);
+        assert_eq!(text, format!("{hash}  x.tar.gz\n"));
+        let parsed = parse_sums(&format!("{text}\n{hash} *b.json\nnot a line\n"));
+        assert_eq!(parsed[0].as_ref().unwrap().name, "x.tar.gz");
+        assert_eq!(parsed[1].as_ref().unwrap().name, "b.json");
+        assert_eq!(parsed[1].as_ref().unwrap().line, 3);
+        assert_eq!(
+            parsed[2],
+            Err((4, "is not `<sha256 hex>  <file name>`".to_string()))
+        );
+    }
+
+    #[test]
+    fn archive_names_round_trip() {
+        assert_eq!(
+            version_of_archive_name(&archive_name("1.2.0-rc.1")),
+            Some("1.2.0-rc.1")
+        );
+        assert_eq!(version_of_archive_name("other.tar.gz"), None);
+    }
+}

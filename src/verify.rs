@@ -1,0 +1,1248 @@
+//! `techpact verify`: what a consumer runs on a downloaded release, a folder
+//! or a lone archive.
+//!
+//! An archive is untrusted input. It is read into memory (bounded) and walked
+//! twice. The first pass reads headers only and refuses the whole archive,
+//! before anything is written, when an entry has an absolute path, a `..`, a
+//! link or a device (`release/unsafe-path`), or when the entries exceed the
+//! size and count limits or the gzip or tar stream is corrupt
+//! (`release/bad-archive`). Only then does the second pass unpack regular
+//! files and folders into a private temporary folder, removed afterwards;
+//! nothing is ever written anywhere else. The unpacked files are compared
+//! with `manifest.json` (hashes, counts) and the full check runs on the
+//! unpacked `data/`. For a folder, `SHA256SUMS` is checked first, and the
+//! loose `manifest.json` and dataset document must agree with the archive.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::rc::Rc;
+
+use flate2::bufread::GzDecoder;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::check;
+use crate::diag::{self, Code, Finding, Summary};
+use crate::diff::{Snapshot, record_path};
+use crate::error::{Error, Result};
+use crate::json;
+use crate::release::manifest::{self, Manifest};
+use crate::schema::first_difference;
+use crate::span::{self, SpanIndex, escape};
+
+/// How much an archive may unpack to; beyond these it is refused as a
+/// decompression bomb before the offending entry is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes all entries together may hold.
+    pub max_total_bytes: u64,
+    /// The most bytes one entry may hold.
+    pub max_entry_bytes: u64,
+    /// The most entries an archive may have.
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    /// 1 GiB in all, 1 GiB per entry, 250,000 entries: far above any
+    /// release of this dataset, far below what would exhaust a machine.
+    fn default() -> Limits {
+        Limits {
+            max_total_bytes: 1 << 30,
+            max_entry_bytes: 1 << 30,
+            max_entries: 250_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The most bytes the decompressed stream may hold: the content plus a
+    /// header and padding per entry and the end-of-archive blocks.
+    fn stream_budget(&self) -> u64 {
+        let per_entry = (self.max_entries as u64)
+            .saturating_add(32)
+            .saturating_mul(1024);
+        self.max_total_bytes.saturating_add(per_entry)
+    }
+}
+
+/// An archive entry whose header passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The relative path, without a trailing `/`.
+    pub path: String,
+    /// A folder rather than a regular file.
+    pub is_dir: bool,
+    /// The size the header declares.
+    pub size: u64,
+}
+
+/// Why an archive is refused: about one entry, or the whole archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `release/unsafe-path` or `release/bad-archive`.
+    pub code: Code,
+    /// The entry's path as the header spells it, when the problem is one entry's.
+    pub entry: Option<String>,
+    /// What is wrong, completing "entry `x` …" or standing alone.
+    pub message: String,
+}
+
+impl Problem {
+    fn archive(message: impl Into<String>) -> Problem {
+        Problem {
+            code: Code::ReleaseBadArchive,
+            entry: None,
+            message: message.into(),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.entry {
+            Some(entry) => format!("entry `{}` {}", entry.escape_debug(), self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// A reader that fails once more than `left` bytes pass through it, and
+/// says so in `exceeded`, so a decompression bomb stops at the limit.
+struct Budget<R> {
+    inner: R,
+    left: u64,
+    exceeded: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for Budget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.exceeded.set(true);
+            return Err(io::Error::other("the size limit was reached"));
+        }
+        let max = usize::try_from(self.left)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+type Stream<'a> = Budget<GzDecoder<&'a [u8]>>;
+
+fn open_stream<'a>(bytes: &'a [u8], limits: &Limits) -> (tar::Archive<Stream<'a>>, Rc<Cell<bool>>) {
+    let exceeded = Rc::new(Cell::new(false));
+    let stream = Budget {
+        inner: GzDecoder::new(bytes),
+        left: limits.stream_budget(),
+        exceeded: Rc::clone(&exceeded),
+    };
+    (tar::Archive::new(stream), exceeded)
+}
+
+fn stream_problem(e: &io::Error, exceeded: &Cell<bool>, limits: &Limits) -> Problem {
+    if exceeded.get() {
+        Problem::archive(format!(
+            "unpacks to more than the limit of {} bytes; refused as a possible decompression bomb",
+            limits.max_total_bytes
+        ))
+    } else {
+        Problem::archive(format!("is not a valid gzip-compressed tar archive: {e}"))
+    }
+}
+
+/// `raw` as a safe relative path: UTF-8, relative, plain components only.
+fn safe_path(raw: &[u8]) -> std::result::Result<String, &'static str> {
+    let text = std::str::from_utf8(raw).map_err(|_| "has a path that is not UTF-8")?;
+    if text.starts_with('/') {
+        return Err("has an absolute path");
+    }
+    if text.contains('\\') {
+        return Err("has a backslash in its path, a separator on Windows");
+    }
+    let trimmed = text.strip_suffix('/').unwrap_or(text);
+    if trimmed.is_empty() {
+        return Err("has an empty path");
+    }
+    for part in trimmed.split('/') {
+        match part {
+            ".." => return Err("climbs out of the folder with `..`"),
+            "" | "." => return Err("is not a plain relative path"),
+            _ if part.contains(':') => {
+                return Err("has a `:` in its path, a drive or stream on Windows");
+            }
+            _ if part.chars().any(char::is_control) => {
+                return Err("has a control character in its path");
+            }
+            _ => {}
+        }
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Checks one header: its declared size (first, since an oversized entry
+/// stops the scan), its type and its path.
+fn check_header(header: &tar::Header, limits: &Limits) -> std::result::Result<Entry, Problem> {
+    let raw = header.path_bytes();
+    let shown = String::from_utf8_lossy(&raw).into_owned();
+    let problem = |code, message: String| Problem {
+        code,
+        entry: Some(shown.clone()),
+        message,
+    };
+    let unsafe_entry = |what: &str| problem(Code::ReleaseUnsafePath, what.to_string());
+    let size = header.size().map_err(|e| {
+        problem(
+            Code::ReleaseBadArchive,
+            format!("has an unreadable size: {e}"),
+        )
+    })?;
+    if size > limits.max_entry_bytes {
+        return Err(problem(
+            Code::ReleaseBadArchive,
+            format!(
+                "declares {size} bytes, more than the limit of {} per entry; refused as a possible decompression bomb",
+                limits.max_entry_bytes
+            ),
+        ));
+    }
+    let is_dir = match header.entry_type() {
+        tar::EntryType::Regular => false,
+        tar::EntryType::Directory => true,
+        tar::EntryType::Symlink => return Err(unsafe_entry("is a symbolic link")),
+        tar::EntryType::Link => return Err(unsafe_entry("is a hard link")),
+        tar::EntryType::Char => return Err(unsafe_entry("is a character device")),
+        tar::EntryType::Block => return Err(unsafe_entry("is a block device")),
+        tar::EntryType::Fifo => return Err(unsafe_entry("is a FIFO")),
+        other => {
+            return Err(problem(
+                Code::ReleaseBadArchive,
+                format!("has entry type {other:?}, which `techpact release` never writes"),
+            ));
+        }
+    };
+    let path = safe_path(&raw).map_err(unsafe_entry)?;
+    Ok(Entry { path, is_dir, size })
+}
+
+/// The first pass: every header checked, nothing written. Returns the
+/// entries, or every problem found (stopping early at a stream error or a
+/// limit).
+pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
+    let (mut archive, exceeded) = open_stream(bytes, limits);
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    let mut files = HashSet::new();
+    let mut folders = HashSet::new();
+    let mut total = 0u64;
+    let iter = match archive.entries() {
+        Ok(iter) => iter.raw(true),
+        Err(e) => return Err(vec![stream_problem(&e, &exceeded, limits)]),
+    };
+    for (index, item) in iter.enumerate() {
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(stream_problem(&e, &exceeded, limits));
+                return Err(problems);
+            }
+        };
+        if index >= limits.max_entries {
+            problems.push(Problem::archive(format!(
+                "has more than {} entries; refused as a possible decompression bomb",
+                limits.max_entries
+            )));
+            return Err(problems);
+        }
+        // Sizes first, for every entry: the data of an entry that is refused
+        // is still skipped over, and skipping reads it.
+        let declared = entry.header().size().unwrap_or(u64::MAX);
+        total = total.saturating_add(declared);
+        if declared <= limits.max_entry_bytes && total > limits.max_total_bytes {
+            problems.push(Problem::archive(format!(
+                "unpacks to more than the limit of {} bytes; refused as a possible decompression bomb",
+                limits.max_total_bytes
+            )));
+            return Err(problems);
+        }
+        let checked = match check_header(entry.header(), limits) {
+            Ok(checked) => checked,
+            Err(p) if p.code == Code::ReleaseUnsafePath => {
+                problems.push(p);
+                continue;
+            }
+            Err(p) => {
+                // An oversized or unreadable header: reading on would mean
+                // reading what the limits are there to avoid.
+                problems.push(p);
+                return Err(problems);
+            }
+        };
+        let parts: Vec<&str> = checked.path.split('/').collect();
+        if let Some(depth) = (1..parts.len()).find(|d| files.contains(&parts[..*d].join("/"))) {
+            problems.push(Problem {
+                code: Code::ReleaseBadArchive,
+                entry: Some(checked.path.clone()),
+                message: format!(
+                    "lies inside `{}`, which is a file",
+                    parts[..depth].join("/")
+                ),
+            });
+            continue;
+        }
+        if !seen.insert(checked.path.clone()) {
+            problems.push(Problem {
+                code: Code::ReleaseBadArchive,
+                entry: Some(checked.path.clone()),
+                message: "appears more than once; a later copy would replace the first".into(),
+            });
+            continue;
+        }
+        if !checked.is_dir && folders.contains(&checked.path) {
+            problems.push(Problem {
+                code: Code::ReleaseBadArchive,
+                entry: Some(checked.path.clone()),
+                message: "is a file where an earlier entry needs a folder".into(),
+            });
+            continue;
+        }
+        for depth in 1..parts.len() {
+            folders.insert(parts[..depth].join("/"));
+        }
+        if !checked.is_dir {
+            files.insert(checked.path.clone());
+        }
+        entries.push(checked);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // Read to the end so the gzip checksum is verified, and refuse bytes after it.
+    let mut stream = archive.into_inner();
+    if let Err(e) = io::copy(&mut stream, &mut io::sink()) {
+        return Err(vec![stream_problem(&e, &exceeded, limits)]);
+    }
+    let rest = stream.inner.into_inner();
+    if !rest.is_empty() {
+        return Err(vec![Problem::archive(format!(
+            "has {} bytes after the end of its gzip stream",
+            rest.len()
+        ))]);
+    }
+    Ok(entries)
+}
+
+/// The second pass: hands each entry and its content to `sink`. `expected`
+/// is what `scan` returned; an entry that differs stops the pass.
+fn each_entry(
+    bytes: &[u8],
+    limits: &Limits,
+    expected: &[Entry],
+    mut sink: impl FnMut(&Entry, &mut dyn Read) -> io::Result<()>,
+) -> std::result::Result<(), Problem> {
+    let (mut archive, exceeded) = open_stream(bytes, limits);
+    let iter = archive
+        .entries()
+        .map_err(|e| stream_problem(&e, &exceeded, limits))?
+        .raw(true);
+    let mut count = 0;
+    for item in iter {
+        let mut entry = item.map_err(|e| stream_problem(&e, &exceeded, limits))?;
+        let checked = check_header(entry.header(), limits)?;
+        if expected.get(count) != Some(&checked) {
+            return Err(Problem::archive("changed between the two passes over it"));
+        }
+        count += 1;
+        sink(&checked, &mut entry).map_err(|e| Problem {
+            code: Code::ReleaseBadArchive,
+            entry: Some(checked.path.clone()),
+            message: format!("cannot be read: {e}"),
+        })?;
+    }
+    if count != expected.len() {
+        return Err(Problem::archive("changed between the two passes over it"));
+    }
+    Ok(())
+}
+
+/// Reads an archive file into memory, refusing one larger than any archive
+/// within `limits` could be.
+fn read_bounded(path: &Path, limits: &Limits) -> Result<std::result::Result<Vec<u8>, Problem>> {
+    let file = fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
+    let cap = limits.stream_budget();
+    let mut bytes = Vec::new();
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("reading", path, e))?;
+    if bytes.len() as u64 > cap {
+        return Ok(Err(Problem::archive(format!(
+            "is larger than the limit of {cap} bytes"
+        ))));
+    }
+    Ok(Ok(bytes))
+}
+
+/// The regular files of the archive at `path` whose paths `want` accepts,
+/// read into memory with the same checks and limits as `verify` (hashes are
+/// not checked). An unsafe or corrupt archive is an error.
+pub fn read_archive_files(
+    path: &Path,
+    limits: &Limits,
+    want: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let refused = |problems: &[Problem]| {
+        let reasons: Vec<String> = problems.iter().map(Problem::describe).collect();
+        Error::Other(format!(
+            "{} is not a readable release archive: {}",
+            path.display(),
+            reasons.join("; ")
+        ))
+    };
+    let bytes = read_bounded(path, limits)?.map_err(|p| refused(&[p]))?;
+    let entries = scan(&bytes, limits).map_err(|p| refused(&p))?;
+    let mut files = Vec::new();
+    each_entry(&bytes, limits, &entries, |entry, content| {
+        if !entry.is_dir && want(&entry.path) {
+            let mut buf = Vec::new();
+            content.read_to_end(&mut buf)?;
+            files.push((entry.path.clone(), buf));
+        }
+        Ok(())
+    })
+    .map_err(|p| refused(&[p]))?;
+    Ok(files)
+}
+
+/// The result of `verify`.
+#[derive(Debug, Default)]
+pub struct Verification {
+    /// Every finding, sorted.
+    pub findings: Vec<Finding>,
+    /// Counts for the report.
+    pub summary: Summary,
+    /// The text of files findings point into, by displayed path, for the
+    /// human report.
+    pub texts: HashMap<String, String>,
+}
+
+/// Verifies the release folder or archive at `path`, showing paths under it as `display`.
+pub fn verify(path: &Path, display: &str, limits: &Limits) -> Result<Verification> {
+    let display = display.trim_end_matches('/');
+    let meta = fs::metadata(path).map_err(|e| Error::io("reading", path, e))?;
+    let mut report = if meta.is_dir() {
+        verify_folder(path, display, limits)?
+    } else {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let version = manifest::version_of_archive_name(name);
+        let mut report = verify_archive(path, display, version, limits)?;
+        report.files += 1;
+        report
+    };
+    diag::normalize(&mut report.findings);
+    let summary = Summary::of(&report.findings, report.files, report.records);
+    Ok(Verification {
+        findings: report.findings,
+        summary,
+        texts: report.texts,
+    })
+}
+
+/// What verifying an archive or a folder found.
+#[derive(Default)]
+struct Report {
+    findings: Vec<Finding>,
+    files: usize,
+    records: usize,
+    texts: HashMap<String, String>,
+    /// The archive's `manifest.json` text, when it has one.
+    manifest_text: Option<String>,
+    /// The archive's records, when it was unpacked.
+    snapshot: Option<Snapshot>,
+}
+
+fn finding(code: Code, file: impl Into<String>, message: impl Into<String>) -> Finding {
+    Finding::new(code, file, (0, 0), "", message)
+}
+
+/// Verifies one archive; `version` is the one its file name gives, if any.
+fn verify_archive(
+    path: &Path,
+    display: &str,
+    version: Option<&str>,
+    limits: &Limits,
+) -> Result<Report> {
+    let mut report = Report::default();
+    let refuse = |report: &mut Report, problems: Vec<Problem>, suffix: &str| {
+        for p in problems {
+            report.findings.push(finding(
+                p.code,
+                display,
+                format!("{}{suffix}", p.describe()),
+            ));
+        }
+    };
+    let bytes = match read_bounded(path, limits)? {
+        Ok(bytes) => bytes,
+        Err(p) => {
+            refuse(&mut report, vec![p], "");
+            return Ok(report);
+        }
+    };
+    let entries = match scan(&bytes, limits) {
+        Ok(entries) => entries,
+        Err(problems) => {
+            refuse(&mut report, problems, "; nothing was extracted");
+            return Ok(report);
+        }
+    };
+
+    let tmp = tempfile::TempDir::new()
+        .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))?;
+    let root = tmp.path();
+    let mut hashes: BTreeMap<String, String> = BTreeMap::new();
+    let mut write_error: Option<Error> = None;
+    let unpacked = each_entry(&bytes, limits, &entries, |entry, content| {
+        match unpack(root, entry, content) {
+            Ok(Some(hash)) => {
+                hashes.insert(entry.path.clone(), hash);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(Unpack::Read(e)) => Err(e),
+            Err(Unpack::Write(e)) => {
+                write_error = Some(e);
+                Err(io::Error::other("unpacking stopped"))
+            }
+        }
+    });
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    if let Err(p) = unpacked {
+        refuse(&mut report, vec![p], "");
+        return Ok(report);
+    }
+    report.files = hashes.len();
+
+    let manifest_path = root.join(manifest::MANIFEST);
+    let shown_manifest = format!("{display}/{}", manifest::MANIFEST);
+    if hashes.contains_key(manifest::MANIFEST) {
+        let text = fs::read(&manifest_path).map_err(|e| Error::io("reading", &manifest_path, e))?;
+        let text = String::from_utf8_lossy(&text).into_owned();
+        check_manifest(
+            &text,
+            &shown_manifest,
+            display,
+            version,
+            &hashes,
+            &mut report.findings,
+        );
+        report.texts.insert(shown_manifest, text.clone());
+        report.manifest_text = Some(text);
+    } else {
+        report.findings.push(finding(
+            Code::ReleaseBadManifest,
+            shown_manifest,
+            "the archive holds no manifest.json, so its files cannot be checked",
+        ));
+    }
+
+    let data = root.join("data");
+    if data.is_dir() {
+        let outcome = check::run(
+            &data,
+            &format!("{display}/data"),
+            &check::Options::default(),
+        )?;
+        report.records = outcome.typed.records.iter().flatten().count();
+        for file in &outcome.dataset.files {
+            report.texts.insert(file.path.clone(), file.text.clone());
+        }
+        report.findings.extend(outcome.findings);
+        let mut files = Vec::new();
+        for path in hashes.keys().filter(|p| record_path(p).is_some()) {
+            let full = root.join(path);
+            files.push((
+                path.clone(),
+                fs::read(&full).map_err(|e| Error::io("reading", &full, e))?,
+            ));
+        }
+        report.snapshot = Some(Snapshot::from_files(
+            display,
+            files.iter().map(|(p, b)| (p.as_str(), b.as_slice())),
+        )?);
+    } else {
+        report.findings.push(finding(
+            Code::ReleaseMissingFile,
+            format!("{display}/data"),
+            "the archive holds no data/ folder",
+        ));
+    }
+    Ok(report)
+}
+
+enum Unpack {
+    Read(io::Error),
+    Write(Error),
+}
+
+/// Writes one checked entry under `root`; returns the SHA-256 of a file.
+fn unpack(
+    root: &Path,
+    entry: &Entry,
+    content: &mut dyn Read,
+) -> std::result::Result<Option<String>, Unpack> {
+    // `entry.path` passed `safe_path`: relative, plain components, no links
+    // exist under `root`, so the target lies inside it.
+    let target = root.join(&entry.path);
+    if entry.is_dir {
+        fs::create_dir_all(&target)
+            .map_err(|e| Unpack::Write(Error::io("creating", &target, e)))?;
+        return Ok(None);
+    }
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent).map_err(|e| Unpack::Write(Error::io("creating", parent, e)))?;
+    }
+    let mut out = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&target)
+        .map_err(|e| Unpack::Write(Error::io("creating", &target, e)))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut written = 0u64;
+    loop {
+        let n = content.read(&mut buf).map_err(Unpack::Read)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n])
+            .map_err(|e| Unpack::Write(Error::io("writing", &target, e)))?;
+        written += n as u64;
+    }
+    if written != entry.size {
+        return Err(Unpack::Read(io::Error::other(format!(
+            "holds {written} bytes but its header declares {}",
+            entry.size
+        ))));
+    }
+    Ok(Some(hex(&hasher.finalize())))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares `manifest.json` (`text`, shown as `file`) with the unpacked
+/// files and their `hashes`.
+fn check_manifest(
+    text: &str,
+    file: &str,
+    display: &str,
+    version: Option<&str>,
+    hashes: &BTreeMap<String, String>,
+    findings: &mut Vec<Finding>,
+) {
+    let bad = |position, pointer: &str, message: String| {
+        Finding::new(Code::ReleaseBadManifest, file, position, pointer, message)
+    };
+    let parsed = match json::parse(text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let position = span::byte_column_to_position(text, e.line, e.byte_column);
+            findings.push(bad(
+                position,
+                "",
+                format!("manifest.json is not valid JSON: {}", e.message),
+            ));
+            return;
+        }
+    };
+    let spans = SpanIndex::new(text);
+    if parsed.has_duplicate_keys {
+        for (pointer, position) in spans.duplicate_keys() {
+            findings.push(bad(
+                *position,
+                pointer,
+                "this key appears twice in manifest.json".into(),
+            ));
+        }
+        return;
+    }
+    let manifest: Manifest = match serde_json::from_value(parsed.value) {
+        Ok(m) => m,
+        Err(e) => {
+            findings.push(bad(
+                (1, 1),
+                "",
+                format!("manifest.json is not a techpact manifest: {e}"),
+            ));
+            return;
+        }
+    };
+    let at = |pointer: &str| spans.value(pointer);
+    if manifest.name != manifest::NAME {
+        findings.push(bad(
+            at("/name"),
+            "/name",
+            format!("names `{}`, not `{}`", manifest.name, manifest::NAME),
+        ));
+    }
+    if let Err(e) = semver::Version::parse(&manifest.version) {
+        findings.push(bad(
+            at("/version"),
+            "/version",
+            format!("`{}` is not a semantic version: {e}", manifest.version),
+        ));
+    }
+    if let Some(version) = version
+        && version != manifest.version
+    {
+        findings.push(bad(
+            at("/version"),
+            "/version",
+            format!(
+                "the archive is named for {version}, but the manifest says {}",
+                manifest.version
+            ),
+        ));
+    }
+
+    let mut listed: BTreeMap<String, (String, &String)> = BTreeMap::new();
+    for (path, hash) in &manifest.files {
+        let pointer = format!("/files/{}", escape(path));
+        if record_path(path).is_none() {
+            findings.push(Finding::new(
+                Code::ReleaseBadManifest,
+                file,
+                spans.key(&pointer),
+                &pointer,
+                format!("`{path}` is not a record path `data/<collection>/<id>.json`"),
+            ));
+        }
+        listed.insert(path.clone(), (pointer, hash));
+    }
+    for (collection, hash) in &manifest.schemas {
+        let pointer = format!("/schemas/{}", escape(collection));
+        listed.insert(Manifest::schema_path(collection), (pointer, hash));
+    }
+    for (path, (pointer, hash)) in &listed {
+        match hashes.get(path) {
+            None => findings.push(Finding::new(
+                Code::ReleaseMissingFile,
+                file,
+                at(pointer),
+                pointer,
+                format!("`{path}` is listed in the manifest but not in the archive"),
+            )),
+            Some(actual) if !actual.eq_ignore_ascii_case(hash) => findings.push(Finding::new(
+                Code::ReleaseChecksumMismatch,
+                file,
+                at(pointer),
+                pointer,
+                format!("`{path}` has SHA-256 {actual}, but the manifest says {hash}"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for path in hashes.keys() {
+        if path != manifest::MANIFEST && !listed.contains_key(path) {
+            findings.push(finding(
+                Code::ReleaseExtraFile,
+                format!("{display}/{path}"),
+                "the archive holds this file, but manifest.json does not list it",
+            ));
+        }
+    }
+
+    let mut per_collection: BTreeMap<&str, usize> = BTreeMap::new();
+    for path in manifest.files.keys() {
+        if let Some((collection, _)) = record_path(path) {
+            *per_collection.entry(collection).or_default() += 1;
+        }
+    }
+    for (collection, count) in &manifest.records {
+        let listed = per_collection
+            .get(collection.as_str())
+            .copied()
+            .unwrap_or(0);
+        if listed != *count {
+            let pointer = format!("/records/{}", escape(collection));
+            findings.push(bad(
+                at(&pointer),
+                &pointer,
+                format!("says {count} `{collection}` records, but `files` lists {listed}"),
+            ));
+        }
+    }
+    for collection in per_collection
+        .keys()
+        .filter(|c| !manifest.records.contains_key(**c))
+    {
+        findings.push(bad(
+            at("/records"),
+            "/records",
+            format!("gives no count for `{collection}`, which `files` lists"),
+        ));
+    }
+}
+
+/// Verifies a release folder: `SHA256SUMS`, the archive, and the agreement
+/// of the loose manifest and dataset document with the archive.
+fn verify_folder(dir: &Path, display: &str, limits: &Limits) -> Result<Report> {
+    let mut report = Report::default();
+    let shown = |name: &str| format!("{display}/{name}");
+    let mut present = BTreeMap::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io("reading", dir, e))? {
+        let entry = entry.map_err(|e| Error::io("reading", dir, e))?;
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        present.insert(entry.file_name().to_string_lossy().into_owned(), is_file);
+    }
+    report.files = present.len();
+
+    // The loose manifest names the version, and so the artifacts to expect.
+    let manifest_text = match present.get(manifest::MANIFEST) {
+        Some(true) => Some(read_text(&dir.join(manifest::MANIFEST))?),
+        _ => {
+            report.findings.push(finding(
+                Code::ReleaseBadManifest,
+                shown(manifest::MANIFEST),
+                "the release folder holds no manifest.json",
+            ));
+            None
+        }
+    };
+    let version = manifest_text.as_deref().and_then(|text| {
+        let value: Value = serde_json::from_str(text).ok()?;
+        value.get("version")?.as_str().map(str::to_string)
+    });
+    if let (Some(text), None) = (&manifest_text, &version) {
+        report.findings.push(Finding::new(
+            Code::ReleaseBadManifest,
+            shown(manifest::MANIFEST),
+            (1, 1),
+            "",
+            "manifest.json is not a JSON object with a `version`; the archive's own manifest is checked below",
+        ));
+        report.texts.insert(shown(manifest::MANIFEST), text.clone());
+    }
+    let version = version.or_else(|| {
+        let archives: Vec<&String> = present
+            .keys()
+            .filter(|n| manifest::version_of_archive_name(n).is_some())
+            .collect();
+        match archives.as_slice() {
+            [one] => manifest::version_of_archive_name(one).map(str::to_string),
+            _ => None,
+        }
+    });
+    let expected: BTreeSet<String> = version
+        .as_deref()
+        .map(|v| manifest::artifact_names(v).into_iter().collect())
+        .unwrap_or_default();
+
+    // SHA256SUMS: every line's file is present and has that hash.
+    let mut listed = BTreeSet::new();
+    match present.get(manifest::SUMS) {
+        Some(true) => {
+            let text = read_text(&dir.join(manifest::SUMS))?;
+            let file = shown(manifest::SUMS);
+            for line in manifest::parse_sums(&text) {
+                let line = match line {
+                    Ok(line) => line,
+                    Err((number, why)) => {
+                        report.findings.push(Finding::new(
+                            Code::ReleaseBadManifest,
+                            &file,
+                            (number, 1),
+                            "",
+                            format!("line {number} of SHA256SUMS {why}"),
+                        ));
+                        continue;
+                    }
+                };
+                let at = (line.line, line.name_column);
+                if safe_path(line.name.as_bytes()).is_err() || line.name.contains('/') {
+                    report.findings.push(Finding::new(
+                        Code::ReleaseUnsafePath,
+                        &file,
+                        at,
+                        "",
+                        format!(
+                            "`{}` is not a file name in the release folder",
+                            line.name.escape_debug()
+                        ),
+                    ));
+                    continue;
+                }
+                if !listed.insert(line.name.clone()) {
+                    report.findings.push(Finding::new(
+                        Code::ReleaseBadManifest,
+                        &file,
+                        at,
+                        "",
+                        format!("`{}` is listed twice", line.name),
+                    ));
+                    continue;
+                }
+                if line.name == manifest::MANIFEST && !present.contains_key(manifest::MANIFEST) {
+                    continue; // already reported as a missing manifest
+                }
+                if present.get(&line.name) != Some(&true) {
+                    report.findings.push(Finding::new(
+                        Code::ReleaseMissingFile,
+                        &file,
+                        at,
+                        "",
+                        format!("`{}` is listed but not in the release folder", line.name),
+                    ));
+                    continue;
+                }
+                let actual = hash_file(&dir.join(&line.name))?;
+                if actual != line.hash {
+                    report.findings.push(Finding::new(
+                        Code::ReleaseChecksumMismatch,
+                        &file,
+                        (line.line, 1),
+                        "",
+                        format!(
+                            "`{}` has SHA-256 {actual}, but SHA256SUMS says {}",
+                            line.name, line.hash
+                        ),
+                    ));
+                }
+            }
+            report.texts.insert(file, text);
+        }
+        _ => report.findings.push(finding(
+            Code::ReleaseMissingFile,
+            shown(manifest::SUMS),
+            "the release folder holds no SHA256SUMS, so its files cannot be checked",
+        )),
+    }
+    for name in &expected {
+        if !listed.contains(name) && !present.contains_key(name) && name != manifest::MANIFEST {
+            report.findings.push(finding(
+                Code::ReleaseMissingFile,
+                shown(name),
+                format!(
+                    "release {} is missing this file",
+                    version.as_deref().unwrap_or("?")
+                ),
+            ));
+        }
+    }
+    for (name, is_file) in &present {
+        if name == manifest::SUMS || listed.contains(name) {
+            continue;
+        }
+        let why = if !is_file {
+            "a release folder holds only files".to_string()
+        } else if expected.contains(name) {
+            "SHA256SUMS does not list this file, so it cannot be trusted".to_string()
+        } else {
+            "this file is not part of the release".to_string()
+        };
+        report
+            .findings
+            .push(finding(Code::ReleaseExtraFile, shown(name), why));
+    }
+
+    // The archive, and the loose files' agreement with it.
+    let Some(version) = version else {
+        return Ok(report);
+    };
+    let archive = manifest::archive_name(&version);
+    if present.get(&archive) != Some(&true) {
+        // Reported above, as a missing file.
+        return Ok(report);
+    }
+    let inner = verify_archive(
+        &dir.join(&archive),
+        &shown(&archive),
+        Some(&version),
+        limits,
+    )?;
+    report.findings.extend(inner.findings);
+    report.texts.extend(inner.texts);
+    report.files += inner.files;
+    report.records = inner.records;
+    if let (Some(loose), Some(packed)) = (&manifest_text, &inner.manifest_text)
+        && loose != packed
+    {
+        report.findings.push(Finding::new(
+            Code::ReleaseBadManifest,
+            shown(manifest::MANIFEST),
+            first_difference(loose, packed),
+            "",
+            format!("differs from the manifest.json inside {archive}"),
+        ));
+        report
+            .texts
+            .insert(shown(manifest::MANIFEST), loose.clone());
+    }
+    let document = manifest::document_name(&version);
+    if let (Some(true), Some(snapshot)) = (present.get(&document), &inner.snapshot) {
+        let text = read_text(&dir.join(&document))?;
+        let shown_document = shown(&document);
+        check_document(
+            &text,
+            &shown_document,
+            &version,
+            snapshot,
+            &mut report.findings,
+        );
+        report.texts.insert(shown_document, text);
+    }
+    Ok(report)
+}
+
+/// Checks that the dataset document holds the archive's records, and its version.
+fn check_document(
+    text: &str,
+    file: &str,
+    version: &str,
+    snapshot: &Snapshot,
+    findings: &mut Vec<Finding>,
+) {
+    let bad = |position, pointer: &str, message: String| {
+        Finding::new(Code::ReleaseBadManifest, file, position, pointer, message)
+    };
+    let value = match json::parse(text) {
+        Ok(parsed) => parsed.value,
+        Err(e) => {
+            let position = span::byte_column_to_position(text, e.line, e.byte_column);
+            findings.push(bad(
+                position,
+                "",
+                format!("the dataset document is not valid JSON: {}", e.message),
+            ));
+            return;
+        }
+    };
+    let spans = SpanIndex::new(text);
+    if value.get("version").and_then(Value::as_str) != Some(version) {
+        findings.push(bad(
+            spans.value("/version"),
+            "/version",
+            format!("the dataset document is not of version {version}"),
+        ));
+    }
+    let Some(collections) = value.get("collections").and_then(Value::as_object) else {
+        findings.push(bad(
+            spans.value("/collections"),
+            "/collections",
+            "the dataset document has no `collections` object".into(),
+        ));
+        return;
+    };
+    let mut names: BTreeSet<&str> = collections.keys().map(String::as_str).collect();
+    names.extend(snapshot.collections.keys().map(String::as_str));
+    let empty = Vec::new();
+    for name in names {
+        let in_document = collections
+            .get(name)
+            .and_then(Value::as_array)
+            .unwrap_or(&empty);
+        let in_archive: Vec<&Value> = snapshot
+            .collections
+            .get(name)
+            .map(|records| records.values().collect())
+            .unwrap_or_default();
+        if in_document.len() != in_archive.len()
+            || in_document.iter().zip(&in_archive).any(|(a, b)| a != *b)
+        {
+            let pointer = format!("/collections/{}", escape(name));
+            findings.push(bad(
+                spans.value(&pointer),
+                &pointer,
+                format!("does not hold the same records as data/{name}/ in the archive"),
+            ));
+        }
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The SHA-256 of a file, read in pieces.
+fn hash_file(path: &Path) -> Result<String> {
+    let mut file = fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| Error::io("reading", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::{Compression, write::GzEncoder};
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, body) in entries {
+            let mut h = tar::Header::new_ustar();
+            h.set_path(path).unwrap();
+            h.set_size(body.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append(&h, *body).unwrap();
+        }
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn safe_paths() {
+        assert_eq!(
+            safe_path(b"data/labs/x.json"),
+            Ok("data/labs/x.json".into())
+        );
+        assert_eq!(safe_path(b"data/"), Ok("data".into()));
+        assert!(safe_path(b"/etc/passwd").is_err());
+        assert!(safe_path(b"data/../../x").is_err());
+        assert!(safe_path(b"..").is_err());
+        assert!(safe_path(b"./data").is_err());
+        assert!(safe_path(b"a//b").is_err());
+        assert!(safe_path(b"C:/x").is_err());
+        assert!(safe_path(b"a\\..\\b").is_err());
+        assert!(safe_path(b"\xff").is_err());
+    }
+
+    #[test]
+    fn a_small_valid_archive_scans() {
+        let archive = gzip(&tar_of(&[("a.txt", b"hello"), ("b/c.txt", b"x")]));
+        let entries = scan(&archive, &Limits::default()).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            entries[0],
+            Entry {
+                path: "a.txt".into(),
+                is_dir: false,
+                size: 5
+            }
+        );
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_total_limit_before_its_data_is_read() {
+        // 8 MiB of zeros compress to a few kilobytes.
+        let zeros = vec![0u8; 8 << 20];
+        let archive = gzip(&tar_of(&[
+            ("a", &zeros[..4 << 20]),
+            ("b", &zeros[..4 << 20]),
+        ]));
+        assert!(archive.len() < 64 * 1024);
+        let limits = Limits {
+            max_total_bytes: 6 << 20,
+            max_entry_bytes: 6 << 20,
+            max_entries: 10,
+        };
+        let problems = scan(&archive, &limits).unwrap_err();
+        assert!(
+            problems[0].message.contains("decompression bomb"),
+            "{problems:?}"
+        );
+        let tight = Limits {
+            max_entry_bytes: 1 << 20,
+            ..limits
+        };
+        let problems = scan(&archive, &tight).unwrap_err();
+        assert!(problems[0].message.contains("per entry"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_stream_longer_than_its_entries_say_is_cut_at_the_budget() {
+        // Junk after the tar end that decompresses to more than the budget.
+        let mut body = tar_of(&[("a", b"x")]);
+        body.extend(vec![1u8; 3 << 20]);
+        let archive = gzip(&body);
+        let limits = Limits {
+            max_total_bytes: 1 << 20,
+            max_entry_bytes: 1 << 20,
+            max_entries: 4,
+        };
+        let problems = scan(&archive, &limits).unwrap_err();
+        assert!(
+            problems[0].message.contains("decompression bomb"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_file_and_a_folder_of_the_same_name_are_refused() {
+        for order in [
+            [("a/b", &b"x"[..]), ("a", b"y")],
+            [("a", b"y"), ("a/b", b"x")],
+        ] {
+            let archive = gzip(&tar_of(&order));
+            let problems = scan(&archive, &Limits::default()).unwrap_err();
+            assert_eq!(problems[0].code, Code::ReleaseBadArchive, "{problems:?}");
+        }
+    }
+
+    #[test]
+    fn too_many_entries() {
+        let entries: Vec<(String, Vec<u8>)> =
+            (0..5).map(|i| (format!("f{i}"), Vec::new())).collect();
+        let refs: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        let archive = gzip(&tar_of(&refs));
+        let limits = Limits {
+            max_entries: 3,
+            ..Limits::default()
+        };
+        assert!(
+            scan(&archive, &limits).unwrap_err()[0]
+                .message
+                .contains("more than 3 entries")
+        );
+    }
+
+    #[test]
+    fn trailing_bytes_and_corruption_are_refused() {
+        let mut archive = gzip(&tar_of(&[("a", b"x")]));
+        archive.extend_from_slice(b"junk");
+        assert!(
+            scan(&archive, &Limits::default()).unwrap_err()[0]
+                .message
+                .contains("after the end")
+        );
+        let mut archive = gzip(&tar_of(&[("a", b"hello world")]));
+        let n = archive.len();
+        archive[n - 6] ^= 0xff; // inside the CRC trailer
+        assert!(scan(&archive, &Limits::default()).is_err());
+    }
+}
