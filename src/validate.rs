@@ -84,6 +84,9 @@ pub fn validate_file(file: &RecordFile, validators: &Validators) -> (Vec<Finding
         for error in validator.iter_errors(value) {
             schema_findings(file, schema, &error, &mut findings);
         }
+        // A placeholder breaks several keywords at once; say it once.
+        let mut placeholders = std::collections::HashSet::new();
+        findings.retain(|f| f.message != PLACEHOLDER || placeholders.insert(f.pointer.clone()));
     }
     check_id(file, value, &mut findings);
     if !schema_ok {
@@ -105,6 +108,10 @@ pub fn validate_file(file: &RecordFile, validators: &Validators) -> (Vec<Finding
     }
 }
 
+/// What an empty string, the placeholder `techpact new` writes, is told.
+const PLACEHOLDER: &str =
+    "empty placeholder: write what the sources say here, or delete the field if it is optional";
+
 /// Turns one schema error into findings: one per unexpected property, else one.
 fn schema_findings(
     file: &RecordFile,
@@ -114,6 +121,13 @@ fn schema_findings(
 ) {
     let pointer = error.instance_path().as_str().to_string();
     let keyword = error.kind().keyword().to_string();
+    if error.instance().as_ref() == &Value::String(String::new()) {
+        out.push(
+            file.finding(Code::SchemaViolation, &pointer, PLACEHOLDER)
+                .with_keyword(&keyword),
+        );
+        return;
+    }
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {

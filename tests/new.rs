@@ -107,14 +107,23 @@ fn check_flags_every_placeholder_of_a_fresh_skeleton() {
                 "{file}: no schema/violation at {pointer} ({line}:{column}):\n{findings:#?}"
             );
         }
-        // Each finding is about a placeholder, none about the skeleton's shape.
+        // Each finding is about a placeholder, none about the skeleton's
+        // shape, and each placeholder gets exactly one clear finding.
         for f in &findings {
             let pointer = f["pointer"].as_str().unwrap();
             assert!(
                 holes.iter().any(|(p, _, _)| p == pointer),
                 "{file}: finding not at a placeholder: {f}"
             );
+            assert!(
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("empty placeholder"),
+                "{f}"
+            );
         }
+        assert_eq!(findings.len(), holes.len(), "{findings:#?}");
         fs::remove_file(tmp.path().join(&file)).unwrap();
     }
 }
