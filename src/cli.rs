@@ -29,9 +29,10 @@ pub struct Common {
     /// The data directory [default: `data/` of the current repository]
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// How to print findings
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// The output format: human, json or github for findings; jsonl, csv or
+    /// sqlite for `export`; human, json or markdown for `diff`
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<OutputFormat>,
     /// Print only the summary (human), nothing else on success
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -40,15 +41,50 @@ pub struct Common {
     pub color: ColorChoice,
 }
 
-/// Output formats for findings.
+/// Output formats; each command accepts the ones that fit what it prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// For people
+    /// For people (findings, `stats`, `diff`, `refs`)
     Human,
-    /// One JSON document
+    /// One JSON document (findings, `stats`, `diff`, `refs`, `release`)
     Json,
-    /// GitHub Actions annotations
+    /// GitHub Actions workflow annotations (findings)
     Github,
+    /// Markdown, as `CHANGES.md` in a release (`diff`)
+    Markdown,
+    /// One `{"collection":…,"record":…}` per line (`export`)
+    Jsonl,
+    /// One CSV file per table and a Frictionless `datapackage.json`, in a folder (`export`)
+    Csv,
+    /// One SQLite database with primary and foreign keys (`export`)
+    Sqlite,
+}
+
+impl Common {
+    /// The format findings are printed in: human unless `--format json|github`.
+    fn findings_format(&self) -> Result<report::Format> {
+        match self.format {
+            None | Some(OutputFormat::Human) => Ok(report::Format::Human),
+            Some(OutputFormat::Json) => Ok(report::Format::Json),
+            Some(OutputFormat::Github) => Ok(report::Format::Github),
+            Some(other) => Err(unsupported(other, "human, json or github")),
+        }
+    }
+
+    /// Whether output is for people.
+    fn human(&self) -> bool {
+        matches!(self.format, None | Some(OutputFormat::Human))
+    }
+}
+
+/// The usage error for a `--format` this command does not print.
+fn unsupported(format: OutputFormat, accepted: &str) -> Error {
+    let name = format
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string());
+    Error::Usage(format!(
+        "this command does not print `--format {name}`; it accepts {accepted}"
+    ))
 }
 
 /// When to use colour.
@@ -78,9 +114,6 @@ pub enum Command {
     /// Count records per collection, per source and per year, and references per collection
     Stats,
     /// Export the dataset as JSON Lines, CSV (with datapackage.json) or SQLite
-    #[command(
-        after_help = "`--to` picks the export format; the global `--format` picks how findings are printed when the export refuses a dataset with errors."
-    )]
     Export(ExportArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
@@ -141,26 +174,12 @@ pub struct NewArgs {
     pub id: String,
 }
 
-/// `techpact export`; the format is `--to`, as `--format` is every command's findings format.
+/// `techpact export --format jsonl|csv|sqlite --out PATH`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The export format
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub to: ExportFormat,
     /// Where to write: a file (jsonl, sqlite) or a folder (csv)
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
-}
-
-/// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// One `{"collection":…,"record":…}` per line
-    Jsonl,
-    /// One CSV file per table and a Frictionless `datapackage.json`, in a folder
-    Csv,
-    /// One SQLite database with primary and foreign keys
-    Sqlite,
 }
 
 /// `techpact completions`
@@ -209,20 +228,6 @@ pub struct DiffArgs {
     pub old: String,
     /// The new side: a git revision, a release folder or a release archive
     pub new: String,
-    /// How to print the changes [default: json under `--format json`, else human]
-    #[arg(long = "as", value_enum, value_name = "FORMAT")]
-    pub output: Option<DiffOutput>,
-}
-
-/// Output formats of `techpact diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffOutput {
-    /// For people
-    Human,
-    /// One JSON document, as `changes.json` in a release
-    Json,
-    /// Markdown, as `CHANGES.md` in a release
-    Markdown,
 }
 
 /// How a command ended, before it becomes an exit status.
@@ -290,7 +295,7 @@ fn run_schema(common: &Common, args: &SchemaArgs) -> Result<Outcome> {
     };
     if args.check {
         let findings = schema::check_all(&dir, &display);
-        if findings.is_empty() && common.format == OutputFormat::Human {
+        if findings.is_empty() && common.human() {
             print(&format!(
                 "ok: the {} schemas in {display}/ match the types\n",
                 techpact::model::Collection::ALL.len()
@@ -345,7 +350,7 @@ fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
         paths: args.paths.clone(),
     };
     let outcome = techpact::fmt::run(&dir, &display, &options)?;
-    if common.format == OutputFormat::Human && !common.quiet {
+    if common.human() && !common.quiet {
         print(
             &outcome
                 .rewritten
@@ -403,8 +408,9 @@ fn run_stats(common: &Common) -> Result<Outcome> {
     }
     let stats = techpact::stats::compute(&checked.typed.records)?;
     print(&match common.format {
-        OutputFormat::Json => stats.to_json(),
-        OutputFormat::Human | OutputFormat::Github => stats.to_human(),
+        Some(OutputFormat::Json) => stats.to_json(),
+        None | Some(OutputFormat::Human) => stats.to_human(),
+        Some(other) => return Err(unsupported(other, "human or json")),
     })?;
     Ok(Outcome::Clean)
 }
@@ -412,14 +418,27 @@ fn run_stats(common: &Common) -> Result<Outcome> {
 fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
     use techpact::export::{self, Target};
     let (dir, display) = data_location(common);
-    let target = match args.to {
-        ExportFormat::Jsonl => Target::Jsonl,
-        ExportFormat::Csv => Target::Csv,
-        ExportFormat::Sqlite => Target::Sqlite,
+    let target = match common.format {
+        Some(OutputFormat::Jsonl) => Target::Jsonl,
+        Some(OutputFormat::Csv) => Target::Csv,
+        Some(OutputFormat::Sqlite) => Target::Sqlite,
+        None => {
+            return Err(Error::Usage(
+                "say which format to export: `--format jsonl`, `--format csv` or `--format sqlite`"
+                    .into(),
+            ));
+        }
+        Some(other) => return Err(unsupported(other, "jsonl, csv or sqlite")),
+    };
+    // Findings that refuse the export are printed for people.
+    let common = &Common {
+        format: None,
+        data: common.data.clone(),
+        ..*common
     };
     let outcome = export::run(&dir, &display, target, &args.out)?;
     let checked = &outcome.checked;
-    if outcome.refused() || !checked.findings.is_empty() || common.format != OutputFormat::Human {
+    if outcome.refused() || !checked.findings.is_empty() || !common.human() {
         emit(
             common,
             &checked.findings,
@@ -428,12 +447,12 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
         )?;
     }
     if outcome.refused() {
-        if common.format == OutputFormat::Human {
+        if common.human() {
             eprintln!("techpact: nothing exported; fix the errors above first");
         }
         return Ok(Outcome::Findings);
     }
-    if common.format == OutputFormat::Human && !common.quiet {
+    if common.human() && !common.quiet {
         let files = match outcome.written.as_slice() {
             [one] => one.display().to_string(),
             many => format!("{} files in {}", many.len(), args.out.display()),
@@ -487,7 +506,9 @@ fn run_release(common: &Common, args: &ReleaseArgs) -> Result<Outcome> {
     match release::run(&current_dir()?, &request)? {
         release::Outcome::Released(done) => {
             match common.format {
-                OutputFormat::Json => print(&techpact::format::to_canonical_string(&done))?,
+                Some(OutputFormat::Json) => {
+                    print(&techpact::format::to_canonical_string(&done))?;
+                }
                 _ if common.quiet => {}
                 _ => print(&done.to_human())?,
             }
@@ -527,16 +548,13 @@ fn run_diff(common: &Common, args: &DiffArgs) -> Result<Outcome> {
     let old = Snapshot::open(&args.old, &cwd)?;
     let new = Snapshot::open(&args.new, &cwd)?;
     let changes = diff::diff(Some(&old), &new);
-    let output = args.output.unwrap_or(match common.format {
-        OutputFormat::Json => DiffOutput::Json,
-        _ => DiffOutput::Human,
-    });
-    print(&match output {
-        DiffOutput::Human => changes.to_human(),
-        DiffOutput::Json => changes.to_json(),
-        DiffOutput::Markdown => {
+    print(&match common.format {
+        None | Some(OutputFormat::Human) => changes.to_human(),
+        Some(OutputFormat::Json) => changes.to_json(),
+        Some(OutputFormat::Markdown) => {
             changes.to_markdown(&format!("Changes from {} to {}", old.label, new.label))
         }
+        Some(other) => return Err(unsupported(other, "human, json or markdown")),
     })?;
     Ok(Outcome::Clean)
 }
@@ -560,11 +578,7 @@ fn emit(
     summary: &Summary,
     sources: &HashMap<String, &str>,
 ) -> Result<()> {
-    let format = match common.format {
-        OutputFormat::Human => report::Format::Human,
-        OutputFormat::Json => report::Format::Json,
-        OutputFormat::Github => report::Format::Github,
-    };
+    let format = common.findings_format()?;
     let color = match common.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

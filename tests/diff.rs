@@ -53,7 +53,7 @@ fn between_two_revisions_as_json_text_and_markdown() {
     sandbox.git(&repo, &["tag", "v0.1.0"]);
     change_the_data(&sandbox, &repo);
 
-    let run = sandbox.techpact(&repo, &["diff", "v0.1.0", "HEAD", "--as", "json"]);
+    let run = sandbox.techpact(&repo, &["diff", "v0.1.0", "HEAD", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let changes = json_of(&run.stdout);
     assert_eq!(changes["from"], "v0.1.0");
@@ -92,7 +92,7 @@ fn between_two_revisions_as_json_text_and_markdown() {
          - china-telecom\n"
     );
 
-    let md = sandbox.techpact(&repo, &["diff", "v0.1.0", "HEAD", "--as", "markdown"]);
+    let md = sandbox.techpact(&repo, &["diff", "v0.1.0", "HEAD", "--format", "markdown"]);
     assert_eq!(md.code, 0);
     for part in [
         "# Changes from v0.1.0 to HEAD\n",
@@ -125,7 +125,7 @@ fn a_release_writes_exactly_what_diff_prints() {
     let run = sandbox.techpact(&repo, &["release", "0.2.0", "--tag"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = std::fs::read_to_string(repo.join("dist/changes.json")).unwrap();
-    let printed = sandbox.techpact(&repo, &["diff", "v0.1.0", "v0.2.0", "--as", "json"]);
+    let printed = sandbox.techpact(&repo, &["diff", "v0.1.0", "v0.2.0", "--format", "json"]);
     assert_eq!(printed.stdout, written);
 }
 
@@ -142,15 +142,15 @@ fn release_folders_and_archives_are_sides_too() {
     let run = sandbox.techpact(&repo, &["release", "0.1.1", "--out", new.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let by_ref = sandbox.techpact(&repo, &["diff", base.trim(), "HEAD", "--as", "json"]);
-    let by_folder = sandbox.techpact(sandbox.path(), &["diff", "old", "new", "--as", "json"]);
+    let by_ref = sandbox.techpact(&repo, &["diff", base.trim(), "HEAD", "--format", "json"]);
+    let by_folder = sandbox.techpact(sandbox.path(), &["diff", "old", "new", "--format", "json"]);
     let by_archive = sandbox.techpact(
         &repo,
         &[
             "diff",
             "../old/techpact-data-0.1.0.tar.gz",
             "HEAD",
-            "--as",
+            "--format",
             "json",
         ],
     );

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{assert_finding, fixture, techpact};
+use common::{fixture, techpact};
 use serde_json::Value;
 
 const COLLECTIONS: [&str; 9] = [
@@ -49,7 +49,7 @@ fn export(to: &str, out: &Path) {
             "--data",
             data.to_str().unwrap(),
             "export",
-            "--to",
+            "--format",
             to,
             "--out",
             out.to_str().unwrap(),
@@ -282,7 +282,13 @@ fn frictionless_validates_the_csv_package() {
     let real_out = tmp.path().join("real");
     let run = techpact(
         &common::root(),
-        &["export", "--to", "csv", "--out", real_out.to_str().unwrap()],
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            real_out.to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     for out in [fixture_out, real_out] {
@@ -404,18 +410,16 @@ fn export_refuses_a_dataset_with_errors_and_writes_nothing() {
             &[
                 "--data",
                 data.to_str().unwrap(),
-                "--format",
-                "json",
                 "export",
-                "--to",
+                "--format",
                 to,
                 "--out",
                 out.to_str().unwrap(),
             ],
         );
         assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
-        assert_finding(
-            &run.findings(),
+        assert_human_finding(
+            &run.stdout,
             "schema/violation",
             "organizations/hkust.json",
             1,
@@ -438,18 +442,16 @@ fn export_refuses_dangling_references() {
             &[
                 "--data",
                 data.to_str().unwrap(),
-                "--format",
-                "json",
                 "export",
-                "--to",
+                "--format",
                 to,
                 "--out",
                 out.to_str().unwrap(),
             ],
         );
         assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
-        assert_finding(
-            &run.findings(),
+        assert_human_finding(
+            &run.stdout,
             "ref/dangling",
             "labs/quantum-lab.json",
             6,
@@ -471,7 +473,7 @@ fn export_refuses_unusable_output_paths() {
             "--data",
             data,
             "export",
-            "--to",
+            "--format",
             "jsonl",
             "--out",
             "no/such/dir/x.jsonl",
@@ -488,7 +490,7 @@ fn export_refuses_unusable_output_paths() {
     fs::write(tmp.path().join("file"), "").unwrap();
     let csv_on_file = techpact(
         tmp.path(),
-        &["--data", data, "export", "--to", "csv", "--out", "file"],
+        &["--data", data, "export", "--format", "csv", "--out", "file"],
     );
     assert_eq!(csv_on_file.code, 2);
     assert!(
@@ -498,7 +500,22 @@ fn export_refuses_unusable_output_paths() {
     );
     let unknown = techpact(
         tmp.path(),
-        &["--data", data, "export", "--to", "xml", "--out", "x"],
+        &["--data", data, "export", "--format", "xml", "--out", "x"],
     );
     assert_eq!(unknown.code, 2);
+}
+
+/// Asserts that a human report names `code` at `file`:`line`:`column`, at `pointer`.
+fn assert_human_finding(out: &str, code: &str, file: &str, line: u32, column: u32, pointer: &str) {
+    assert!(out.contains(&format!("[{code}]")), "{code} missing:\n{out}");
+    assert!(
+        out.contains(&format!("{file}:{line}:{column}\n")),
+        "{file}:{line}:{column} missing:\n{out}"
+    );
+    if !pointer.is_empty() {
+        assert!(
+            out.contains(&format!("at {pointer}")),
+            "{pointer} missing:\n{out}"
+        );
+    }
 }
