@@ -7,6 +7,7 @@ use crate::diag::{self, Finding, Summary};
 use crate::error::Result;
 use crate::evidence;
 use crate::load::{self, Dataset};
+use crate::refs::{Graph, Ids, RefFields};
 use crate::rules;
 use crate::validate::{self, Typed, Validators};
 
@@ -46,7 +47,16 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let (schema_findings, typed) = validate::validate(&dataset, &validators);
     let mut findings = dataset.findings.clone();
     findings.extend(schema_findings);
-    findings.extend(rules::run(&dataset, &typed));
+    let fields = ref_fields()?;
+    let graph = Graph::build(&dataset, &fields);
+    let ids = Ids::of_dataset(&dataset);
+    findings.extend(rules::run(&rules::Context {
+        dataset: &dataset,
+        typed: &typed,
+        fields: &fields,
+        graph: &graph,
+        ids: &ids,
+    }));
     if let Some(evidence_dir) = &options.evidence {
         findings.extend(evidence::check(&dataset, &typed, evidence_dir)?);
     }
@@ -55,5 +65,12 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         dataset,
         typed,
         findings,
+    })
+}
+
+/// The reference fields of every collection, or why the schemas cannot give them.
+fn ref_fields() -> Result<RefFields> {
+    RefFields::new().map_err(|e| {
+        crate::error::Error::Other(format!("cannot find the reference fields: {}", e.0))
     })
 }

@@ -17,6 +17,7 @@ pub mod format;
 pub mod json;
 pub mod load;
 pub mod model;
+pub mod refs;
 pub mod report;
 pub mod rules;
 pub mod schema;
