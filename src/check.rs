@@ -47,7 +47,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let (schema_findings, typed) = validate::validate(&dataset, &validators);
     let mut findings = dataset.findings.clone();
     findings.extend(schema_findings);
-    let fields = ref_fields()?;
+    let fields = RefFields::for_run()?;
     let graph = Graph::build(&dataset, &fields);
     let ids = Ids::of_dataset(&dataset);
     findings.extend(rules::run(&rules::Context {
@@ -68,9 +68,3 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     })
 }
 
-/// The reference fields of every collection, or why the schemas cannot give them.
-fn ref_fields() -> Result<RefFields> {
-    RefFields::new().map_err(|e| {
-        crate::error::Error::Other(format!("cannot find the reference fields: {}", e.0))
-    })
-}

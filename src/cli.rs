@@ -70,6 +70,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Explain a finding code and how to fix it
     Explain(ExplainArgs),
+    /// What a record references, and every record that references it
+    Refs(RefsArgs),
 }
 
 /// `techpact check`
@@ -101,6 +103,13 @@ pub struct ExplainArgs {
     pub code: Option<String>,
 }
 
+/// `techpact refs`
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// The record, as `<collection>/<id>`, such as `organizations/hkust`
+    pub record: String,
+}
+
 /// How a command ended, before it becomes an exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -116,6 +125,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => run_check(&cli.common, args),
         Command::Schema(args) => run_schema(&cli.common, args),
         Command::Explain(args) => run_explain(args),
+        Command::Refs(args) => run_refs(&cli.common, args),
     }
 }
 
@@ -196,6 +206,17 @@ fn run_explain(args: &ExplainArgs) -> Result<Outcome> {
             .collect(),
     };
     print(&text)?;
+    Ok(Outcome::Clean)
+}
+
+fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
+    let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
+    let (dir, display) = data_location(common);
+    let refs = techpact::refs::record_refs(&dir, &display, &name)?;
+    print(&match common.format {
+        OutputFormat::Json => refs.to_json(),
+        OutputFormat::Human | OutputFormat::Github => refs.to_human(),
+    })?;
     Ok(Outcome::Clean)
 }
 

@@ -16,7 +16,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::load::Dataset;
+use std::path::Path;
+
+use crate::error::{self, Error};
+use crate::load::{self, Dataset, Listed, Listing};
 use crate::model::{Collection, REF_KEYWORD};
 use crate::schema;
 use crate::span::escape;
@@ -253,6 +256,12 @@ impl RefFields {
         Ok(RefFields { by_collection })
     }
 
+    /// `new`, with a failure as the error of a run.
+    pub fn for_run() -> error::Result<RefFields> {
+        RefFields::new()
+            .map_err(|e| Error::Other(format!("cannot find the reference fields: {}", e.0)))
+    }
+
     /// The reference fields of `collection`.
     pub fn of(&self, collection: Collection) -> &[RefField] {
         self.by_collection
@@ -427,31 +436,110 @@ impl Graph {
     }
 }
 
-/// Whether the text of a record file may reference `id`: it holds `"id"`, or
-/// an escape that could spell it. A cheap test that never misses a reference,
-/// so that only the files it passes need parsing.
-pub fn may_reference(bytes: &[u8], id: &str) -> bool {
-    let mut quoted = Vec::with_capacity(id.len() + 2);
-    quoted.push(b'"');
-    quoted.extend_from_slice(id.as_bytes());
-    quoted.push(b'"');
-    contains(bytes, &quoted) || bytes.contains(&b'\\')
+/// Whether the text of a record file may hold a reference to one of `ids`:
+/// some JSON string in it is one of them, or it has an escape that could spell
+/// one. A cheap test that never misses a reference, so that only the files it
+/// passes need parsing.
+pub fn may_reference(bytes: &[u8], ids: &HashSet<&[u8]>) -> bool {
+    if bytes.contains(&b'\\') {
+        return true;
+    }
+    // Without escapes, the quotes of valid JSON pair up into strings; a file
+    // that is not valid JSON has no references to miss.
+    let mut rest = bytes;
+    while let Some(open) = rest.iter().position(|&b| b == b'"') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.iter().position(|&b| b == b'"') else {
+            return false;
+        };
+        if ids.contains(&after[..close]) {
+            return true;
+        }
+        rest = &after[close + 1..];
+    }
+    false
 }
 
 /// Whether `needle` occurs in `haystack`.
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
-    };
-    let mut from = 0;
-    while let Some(i) = haystack[from..].iter().position(|&b| b == first) {
-        let at = from + i;
-        if haystack[at + 1..].starts_with(rest) {
-            return true;
-        }
-        from = at + 1;
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The records of `listing` that may reference one of `targets`: the files
+/// of every collection with a field pointing into a target's collection that
+/// pass `may_reference`, as indices into `listing.records`. Files are read in
+/// parallel and not kept; one that cannot be read is included, so that
+/// reading it again reports why.
+pub fn may_reference_any(
+    listing: &Listing,
+    fields: &RefFields,
+    targets: &[(Collection, &str)],
+) -> Vec<usize> {
+    use rayon::prelude::*;
+    if targets.is_empty() {
+        return Vec::new();
     }
-    false
+    let referring: HashSet<Collection> = targets
+        .iter()
+        .flat_map(|(c, _)| fields.referring_to(*c))
+        .collect();
+    let ids: HashSet<&[u8]> = targets.iter().map(|(_, id)| id.as_bytes()).collect();
+    listing
+        .records
+        .par_iter()
+        .enumerate()
+        .filter(|(_, l)| referring.contains(&l.collection))
+        .filter(|(_, l)| {
+            std::fs::read(&l.location).map_or(true, |bytes| may_reference(&bytes, &ids))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What `name` references and what references it, in the data directory
+/// `dir` shown as `display`. Reads the record and only the files that may
+/// reference it. An unknown record is a usage error.
+pub fn record_refs(dir: &Path, display: &str, name: &RecordName) -> error::Result<RecordRefs> {
+    let listing = load::list(dir, display)?;
+    let fields = RefFields::for_run()?;
+    let Some(at) = listing
+        .records
+        .iter()
+        .position(|l| l.collection == name.collection && l.stem == name.id)
+    else {
+        let ids = Ids::new(
+            listing
+                .records
+                .iter()
+                .map(|l| (l.collection, l.stem.as_str())),
+        );
+        let hint = match ids.closest(name.collection, &name.id) {
+            Some(close) => format!("; did you mean `{}/{close}`?", name.collection),
+            None => String::new(),
+        };
+        return Err(Error::Usage(format!(
+            "no record `{}/{}` in {}{hint}",
+            name.collection, name.id, listing.display
+        )));
+    };
+    let mut wanted = may_reference_any(&listing, &fields, &[(name.collection, name.id.as_str())]);
+    wanted.push(at);
+    wanted.sort_unstable();
+    wanted.dedup();
+    let chosen: Vec<&Listed> = wanted.iter().map(|&i| &listing.records[i]).collect();
+    let (files, read_findings) = load::read(&chosen);
+    let ids = Ids::new(
+        listing
+            .records
+            .iter()
+            .map(|l| (l.collection, l.stem.as_str())),
+    );
+    let dataset = listing.into_dataset(files, read_findings);
+    let graph = Graph::build(&dataset, &fields);
+    let file = wanted
+        .binary_search(&at)
+        .unwrap_or_else(|_| unreachable!("the record was read"));
+    Ok(RecordRefs::of(&dataset, &graph, &ids, file))
 }
 
 /// A record, named as `techpact refs` takes it: `<collection>/<id>`.
@@ -785,9 +873,12 @@ mod tests {
 
     #[test]
     fn byte_prefilter_never_misses() {
-        assert!(may_reference(br#"{"a": "hkust"}"#, "hkust"));
-        assert!(!may_reference(br#"{"a": "hkust-gz"}"#, "hkust"));
-        assert!(may_reference(br#"{"a": "\u0068kust"}"#, "hkust"));
+        let ids: HashSet<&[u8]> = [b"hkust".as_slice(), b"mit".as_slice()].into();
+        assert!(may_reference(br#"{"a": "hkust"}"#, &ids));
+        assert!(may_reference(br#"{"a": ["x", "mit"]}"#, &ids));
+        assert!(!may_reference(br#"{"a": "hkust-gz", "hkust x": 1}"#, &ids));
+        assert!(may_reference(br#"{"a": "\u0068kust"}"#, &ids));
+        assert!(!may_reference(br#"{"a": "hkust"#, &ids));
         assert!(contains(b"abcabd", b"abd"));
         assert!(!contains(b"ab", b"abc"));
     }

@@ -392,3 +392,115 @@ fn explain_a_rule_code() {
         unknown.stderr
     );
 }
+
+#[test]
+fn refs_lists_both_directions_with_pointers() {
+    let data = "tests/fixtures/rules-valid/data";
+    let run = techpact(
+        &root(),
+        &["--data", data, "refs", "organizations/china-telecom"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = "\
+organizations/china-telecom  (tests/fixtures/rules-valid/data/organizations/china-telecom.json)
+
+references (1):
+  /sources/0/source  sources/pr-2025-04-09
+
+referenced by (6):
+  events/quantum-industry-conference-2023  /hosts/0
+  facts/china-telecom-quantum-users        /subjects/0/organization
+  labs/ai-innovation-lab                   /hosts/0
+  organizations/china-telecom-quantum      /parent
+  partnerships/china-telecom-hkust-2025    /parties/0
+  people/ke-ruiwen                         /roles/0/organization
+";
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn refs_in_json_marks_missing_targets() {
+    let data = "tests/fixtures/rules-ref-dangling/data";
+    let run = techpact(
+        &root(),
+        &[
+            "--data",
+            data,
+            "--format",
+            "json",
+            "refs",
+            "labs/ai-innovation-lab",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = run.json();
+    assert_eq!(doc["record"]["collection"], "labs");
+    assert_eq!(doc["record"]["id"], "ai-innovation-lab");
+    let references = doc["references"].as_array().unwrap();
+    let hosts: Vec<(&str, &str, bool)> = references
+        .iter()
+        .filter(|r| r["collection"] == "organizations")
+        .map(|r| {
+            (
+                r["pointer"].as_str().unwrap(),
+                r["id"].as_str().unwrap(),
+                r["exists"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            ("/hosts/0", "china-telecom", true),
+            ("/hosts/1", "hkst", false)
+        ]
+    );
+    assert_eq!(doc["referenced_by"], serde_json::json!([]));
+    let sources = techpact(
+        &root(),
+        &[
+            "--data",
+            data,
+            "--format",
+            "json",
+            "refs",
+            "sources/pr-2025-04-09",
+        ],
+    );
+    let doc = sources.json();
+    let by: Vec<&str> = doc["referenced_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        by.contains(&"ai-innovation-lab") && by.contains(&"hkust"),
+        "{by:?}"
+    );
+}
+
+#[test]
+fn refs_of_an_unknown_record_fails_the_run() {
+    let data = "tests/fixtures/rules-valid/data";
+    let run = techpact(&root(), &["--data", data, "refs", "organizations/hkst"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no record `organizations/hkst`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `organizations/hkust`?"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        techpact(&root(), &["--data", data, "refs", "orgs/hkust"]).code,
+        2
+    );
+    assert_eq!(
+        techpact(&root(), &["--data", data, "refs", "hkust"]).code,
+        2
+    );
+}
