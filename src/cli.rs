@@ -83,6 +83,11 @@ pub struct CheckArgs {
     /// Fail on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report only on records changed since REV (committed, staged, unstaged or
+    /// untracked) and the records that reference them; a change to `schema/`,
+    /// `src/` or `Cargo.*` checks everything
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }
 
 /// `techpact schema`
@@ -149,8 +154,12 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
     let (dir, display) = data_location(common);
     let options = check::Options {
         evidence: args.evidence.clone(),
+        changed_since: args.changed_since.clone(),
     };
     let outcome = check::run(&dir, &display, &options)?;
+    if let Some(note) = outcome.scope.describe().filter(|_| !common.quiet) {
+        eprintln!("techpact: {note}");
+    }
     let sources: HashMap<String, &str> = outcome
         .dataset
         .files

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod error;
 pub mod evidence;
 pub mod format;
+pub mod git;
 pub mod json;
 pub mod load;
 pub mod model;
