@@ -130,26 +130,24 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let Some(since) = &options.changed_since else {
         return full(dir, display, options, Scope::Full);
     };
-    let repository = git::Repository::discover(dir)?;
-    let data = repository.relative(dir)?;
-    let toolkit = ["schema", "src", "Cargo.toml", "Cargo.lock"];
-    for prefix in toolkit {
-        // A toolkit path inside the data directory is data.
-        if data == prefix || data.starts_with(&format!("{prefix}/")) {
-            continue;
-        }
-        if let Some(change) = repository.changes_since(since, prefix, false)?.first() {
-            let scope = Scope::Fallback {
-                since: since.clone(),
-                changed: change.path.clone(),
-            };
-            return full(dir, display, options, scope);
-        }
+    // git scans the work tree on one thread while the data is listed on another.
+    let (changes, prepared) =
+        rayon::join(|| changes_since(dir, since), || Prepared::new(dir, display));
+    let (data, changes) = changes?;
+    let in_data =
+        |path: &str| data.is_empty() || path == data || path.starts_with(&format!("{data}/"));
+    // Ignored files count in the data, which a full check reads from disk, but
+    // not in the toolkit, which git would not build from.
+    if let Some(change) = changes.iter().find(|c| !in_data(&c.path) && !c.ignored) {
+        let scope = Scope::Fallback {
+            since: since.clone(),
+            changed: change.path.clone(),
+        };
+        return full(dir, display, options, scope);
     }
-    // Ignored files count: the full check reads whatever is on disk.
-    let changes = repository.changes_since(since, &data, true)?;
     let changed: Vec<(String, Status)> = changes
         .into_iter()
+        .filter(|c| in_data(&c.path))
         .map(|c| {
             let inside = if data.is_empty() {
                 c.path.as_str()
@@ -159,7 +157,39 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
             (inside.to_string(), c.status)
         })
         .collect();
-    partial(dir, display, options, since, &changed)
+    partial(&prepared?, options, since, &changed)
+}
+
+/// The data directory relative to its work tree, and the changes since
+/// `since` under it and under the toolkit's paths.
+fn changes_since(dir: &Path, since: &str) -> Result<(String, Vec<git::Change>)> {
+    let repository = git::Repository::discover(dir)?;
+    let data = repository.relative(dir)?;
+    // A toolkit path inside the data directory is data.
+    let mut prefixes: Vec<&str> = ["schema", "src", "Cargo.toml", "Cargo.lock"]
+        .into_iter()
+        .filter(|prefix| !(data == *prefix || data.starts_with(&format!("{prefix}/"))))
+        .collect();
+    prefixes.push(&data);
+    let changes = repository.changes_since(since, &prefixes)?;
+    Ok((data, changes))
+}
+
+/// What a partial check needs before it knows what changed.
+struct Prepared {
+    listing: Listing,
+    fields: RefFields,
+    validators: Validators,
+}
+
+impl Prepared {
+    fn new(dir: &Path, display: &str) -> Result<Prepared> {
+        Ok(Prepared {
+            listing: load::list(dir, display)?,
+            fields: RefFields::for_run()?,
+            validators: Validators::new()?,
+        })
+    }
 }
 
 /// The full check.
@@ -242,19 +272,68 @@ impl<'l> Loaded<'l> {
     }
 }
 
+/// The raw bytes of record files, by listing index, each read at most once:
+/// the byte searches for referencers and look-alikes share them.
+struct Texts<'l> {
+    listing: &'l Listing,
+    /// `None` until read; then the bytes, or `None` when the file cannot be read.
+    bytes: Vec<Option<Option<Vec<u8>>>>,
+}
+
+impl<'l> Texts<'l> {
+    fn new(listing: &'l Listing) -> Texts<'l> {
+        Texts {
+            listing,
+            bytes: vec![None; listing.records.len()],
+        }
+    }
+
+    /// The files that `include` picks and whose bytes pass `test`, read in
+    /// parallel if not read yet. A file that cannot be read passes: loading
+    /// it reports why.
+    fn select(
+        &mut self,
+        include: impl Fn(usize, &Listed) -> bool + Sync,
+        test: impl Fn(&[u8]) -> bool + Sync,
+    ) -> Vec<usize> {
+        let records = &self.listing.records;
+        self.bytes
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, _)| include(*i, &records[*i]))
+            .filter_map(|(i, slot)| {
+                let bytes = slot.get_or_insert_with(|| read_small(&records[i].location));
+                bytes.as_deref().is_none_or(&test).then_some(i)
+            })
+            .collect()
+    }
+}
+
+/// The bytes of a small file, in as few system calls as it takes (no size
+/// query first: records are a few kilobytes); `None` when it cannot be read.
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .ok()?;
+    Some(bytes)
+}
+
 /// The check of the files that changed (`changed`, relative to the data
 /// directory) and of the records that reference them.
 fn partial(
-    dir: &Path,
-    display: &str,
+    prepared: &Prepared,
     options: &Options,
     since: &str,
     changed: &[(String, Status)],
 ) -> Result<Outcome> {
-    let listing = load::list(dir, display)?;
+    let Prepared {
+        listing,
+        fields,
+        validators,
+    } = prepared;
     let shown = listing.display.clone();
-    let fields = RefFields::for_run()?;
-    let validators = Validators::new()?;
     let ids = Ids::new(
         listing
             .records
@@ -297,15 +376,24 @@ fn partial(
     }
 
     // Records that reference a changed or deleted id: a byte search, then a parse to confirm.
-    let targets: Vec<(Collection, &str)> = changed_ids
+    let mut texts = Texts::new(listing);
+    let referring: HashSet<Collection> = changed_ids
         .iter()
-        .map(|(c, id)| (*c, id.as_str()))
+        .flat_map(|(c, _)| fields.referring_to(*c))
         .collect();
-    let candidates = refs::may_reference_any(&listing, &fields, &targets);
+    let needles = refs::Needles::new(changed_ids.iter().map(|(_, id)| id.as_str()));
+    let candidates = if needles.is_empty() {
+        Vec::new()
+    } else {
+        texts.select(
+            |_, l| referring.contains(&l.collection),
+            |bytes| needles.may_reference(bytes),
+        )
+    };
     let mut loaded = Loaded {
-        listing: &listing,
-        fields: &fields,
-        validators: &validators,
+        listing,
+        fields,
+        validators,
         files: HashMap::new(),
     };
     let changed_files: Vec<usize> = report
@@ -313,7 +401,10 @@ fn partial(
         .filter_map(|p| by_path.get(p.as_str()).copied())
         .collect();
     loaded.load(candidates.iter().copied().chain(changed_files));
-    let wanted: HashSet<(Collection, &str)> = targets.iter().copied().collect();
+    let wanted: HashSet<(Collection, &str)> = changed_ids
+        .iter()
+        .map(|(c, id)| (*c, id.as_str()))
+        .collect();
     let mut referencing = 0;
     for &i in &candidates {
         let path = &listing.records[i].path;
@@ -334,7 +425,7 @@ fn partial(
     loaded.load(reported.iter().copied());
 
     // What the rules read about the reported records.
-    let needed = support(&mut loaded, &reported, &index, &changed_ids);
+    let needed = support(&mut loaded, &mut texts, &reported, &index, &changed_ids);
     loaded.load(needed);
     // Hierarchies up to their roots: a loop through a reported record may be long.
     let mut expanded: HashSet<usize> = HashSet::new();
@@ -358,6 +449,7 @@ fn partial(
         loaded.load(next.iter().copied());
         frontier = next;
     }
+    drop(texts);
 
     // The loaded files in listing order, as a dataset.
     let mut order: Vec<usize> = loaded.files.keys().copied().collect();
@@ -376,14 +468,19 @@ fn partial(
         findings.extend(file_findings);
     }
     let total = listing.records.len();
-    let dataset = listing.into_dataset(files, Vec::new());
+    let dataset = Dataset {
+        dir: listing.dir.clone(),
+        files,
+        findings: listing.findings.clone(),
+        entries: listing.entries,
+    };
     let typed = Typed { records };
     findings.extend(dataset.findings.iter().cloned());
-    let graph = Graph::build(&dataset, &fields);
+    let graph = Graph::build(&dataset, fields);
     findings.extend(rules::run(&rules::Context {
         dataset: &dataset,
         typed: &typed,
-        fields: &fields,
+        fields,
         graph: &graph,
         ids: &ids,
     }));
@@ -420,14 +517,17 @@ fn partial(
 /// citers are not loaded yet.
 fn support(
     loaded: &mut Loaded<'_>,
+    texts: &mut Texts<'_>,
     reported: &[usize],
     index: &HashMap<(Collection, &str), usize>,
     changed_ids: &[(Collection, String)],
 ) -> Vec<usize> {
     let listing = loaded.listing;
     let mut needed = Vec::new();
-    let mut terms: HashMap<Collection, Vec<rules::Term>> = HashMap::new();
-    let mut uncited_sources: Vec<(Collection, &str)> = Vec::new();
+    // The keys of the reported records by collection, and the last reported
+    // record of each: a duplicate finding names an earlier record only.
+    let mut terms: HashMap<Collection, (rules::Terms, usize)> = HashMap::new();
+    let mut uncited_sources: Vec<&str> = Vec::new();
     for &i in reported {
         for r in loaded.refs(i) {
             if let Some(&j) = index.get(&(r.target, r.id.as_str())) {
@@ -436,10 +536,11 @@ fn support(
         }
         let (file, _, record) = &loaded.files[&i];
         if let Some(record) = record {
-            terms
+            let (keys, last) = terms
                 .entry(file.collection)
-                .or_default()
-                .extend(rules::search_terms(record));
+                .or_insert_with(|| (rules::Terms::default(), i));
+            keys.add(record);
+            *last = (*last).max(i);
         }
         // The citers of a changed source were found as its referencers.
         if file.collection == Collection::Sources
@@ -447,28 +548,26 @@ fn support(
                 .iter()
                 .any(|(c, id)| *c == Collection::Sources && *id == file.stem)
         {
-            uncited_sources.push((Collection::Sources, listing.records[i].stem.as_str()));
+            uncited_sources.push(listing.records[i].stem.as_str());
         }
     }
-    needed.extend(refs::may_reference_any(
-        listing,
-        loaded.fields,
-        &uncited_sources,
-    ));
-    let possible: Vec<usize> = listing
-        .records
-        .par_iter()
-        .enumerate()
-        .filter(|(i, l)| {
-            let Some(terms) = terms.get(&l.collection) else {
-                return false;
-            };
-            !loaded.files.contains_key(i)
-                && std::fs::read(&l.location)
-                    .map_or(true, |bytes| rules::may_share_a_key(&bytes, terms))
-        })
-        .map(|(i, _)| i)
-        .collect();
-    needed.extend(possible);
+    if !uncited_sources.is_empty() {
+        let citing: HashSet<Collection> = loaded
+            .fields
+            .referring_to(Collection::Sources)
+            .into_iter()
+            .collect();
+        let needles = refs::Needles::new(uncited_sources);
+        needed.extend(texts.select(
+            |_, l| citing.contains(&l.collection),
+            |bytes| needles.may_reference(bytes),
+        ));
+    }
+    for (collection, (keys, last)) in &terms {
+        needed.extend(texts.select(
+            |i, l| l.collection == *collection && i < *last,
+            |bytes| keys.may_share_a_key(bytes),
+        ));
+    }
     needed
 }

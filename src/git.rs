@@ -34,6 +34,8 @@ pub struct Change {
     pub path: String,
     /// How it changed.
     pub status: Status,
+    /// Whether git ignores it.
+    pub ignored: bool,
 }
 
 fn git_error(action: &str, e: &git2::Error) -> Error {
@@ -82,17 +84,12 @@ impl Repository {
         Ok(parts.join("/"))
     }
 
-    /// Every path under `prefix` (relative to the work tree; empty for all)
-    /// that differs between the tree of `revision` and the work tree,
-    /// counting staged and unstaged changes and untracked files; with
-    /// `ignored`, ignored files too. A renamed file is its old path deleted
-    /// and its new path added. Sorted by path.
-    pub fn changes_since(
-        &self,
-        revision: &str,
-        prefix: &str,
-        ignored: bool,
-    ) -> Result<Vec<Change>> {
+    /// Every path under one of `prefixes` (relative to the work tree; an
+    /// empty prefix is the whole tree) that differs between the tree of
+    /// `revision` and the work tree, counting staged and unstaged changes,
+    /// untracked files and ignored files. A renamed file is its old path
+    /// deleted and its new path added. Sorted by path.
+    pub fn changes_since(&self, revision: &str, prefixes: &[&str]) -> Result<Vec<Change>> {
         let tree = self
             .inner
             .revparse_single(revision)
@@ -102,12 +99,15 @@ impl Repository {
         options
             .include_untracked(true)
             .recurse_untracked_dirs(true)
-            .include_ignored(ignored)
-            .recurse_ignored_dirs(ignored)
+            .include_ignored(true)
+            .recurse_ignored_dirs(true)
             .include_typechange(true)
+            // Literal paths: a folder name with `*` in it is not a pattern.
             .disable_pathspec_match(true);
-        if !prefix.is_empty() {
-            options.pathspec(prefix);
+        if !prefixes.contains(&"") {
+            for prefix in prefixes {
+                options.pathspec(prefix);
+            }
         }
         let diff = self
             .inner
@@ -122,28 +122,31 @@ impl Repository {
         for delta in diff.deltas() {
             let old = delta.old_file().path().map(path_string);
             let new = delta.new_file().path().map(path_string);
+            let ignored = delta.status() == Delta::Ignored;
+            let mut push = |path: Option<String>, status| {
+                if let Some(path) = path {
+                    changes.push(Change {
+                        path,
+                        status,
+                        ignored,
+                    });
+                }
+            };
             match delta.status() {
-                Delta::Added | Delta::Untracked | Delta::Ignored => {
-                    changes.extend(new.map(|p| (p, Status::Added)))
+                Delta::Added | Delta::Untracked | Delta::Ignored => push(new, Status::Added),
+                Delta::Deleted => push(old, Status::Deleted),
+                Delta::Renamed => {
+                    push(old, Status::Deleted);
+                    push(new, Status::Added);
                 }
-                Delta::Deleted => changes.extend(old.map(|p| (p, Status::Deleted))),
-                Delta::Renamed | Delta::Copied => {
-                    if delta.status() == Delta::Renamed {
-                        changes.extend(old.map(|p| (p, Status::Deleted)));
-                    }
-                    changes.extend(new.map(|p| (p, Status::Added)));
-                }
+                Delta::Copied => push(new, Status::Added),
                 Delta::Modified | Delta::Typechange | Delta::Conflicted => {
-                    changes.extend(new.or(old).map(|p| (p, Status::Modified)));
+                    push(new.or(old), Status::Modified)
                 }
                 Delta::Unmodified | Delta::Unreadable => {}
             }
         }
-        let mut changes: Vec<Change> = changes
-            .into_iter()
-            .filter(|(path, _)| under(path, prefix))
-            .map(|(path, status)| Change { path, status })
-            .collect();
+        changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
         changes.sort();
         changes.dedup();
         Ok(changes)

@@ -436,61 +436,93 @@ impl Graph {
     }
 }
 
-/// Whether the text of a record file may hold a reference to one of `ids`:
-/// some JSON string in it is one of them, or it has an escape that could spell
-/// one. A cheap test that never misses a reference, so that only the files it
-/// passes need parsing.
-pub fn may_reference(bytes: &[u8], ids: &HashSet<&[u8]>) -> bool {
-    if bytes.contains(&b'\\') {
-        return true;
-    }
-    // Without escapes, the quotes of valid JSON pair up into strings; a file
-    // that is not valid JSON has no references to miss.
-    let mut rest = bytes;
-    while let Some(open) = rest.iter().position(|&b| b == b'"') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.iter().position(|&b| b == b'"') else {
-            return false;
-        };
-        if ids.contains(&after[..close]) {
-            return true;
-        }
-        rest = &after[close + 1..];
-    }
-    false
+/// Ids to look for in the text of record files: a cheap test that never
+/// misses a reference, so that only the files it passes need parsing.
+#[derive(Debug, Clone)]
+pub struct Needles {
+    /// Each id in quotes, as a reference is written without escapes.
+    quoted: Vec<String>,
+    /// The ids, for many of them.
+    set: HashSet<Vec<u8>>,
 }
 
-/// Whether `needle` occurs in `haystack`.
-pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+impl Needles {
+    /// Above this many ids, one pass over the strings of a file beats one search per id.
+    const FEW: usize = 8;
+
+    /// The needles for `ids`.
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> Needles {
+        let set: HashSet<Vec<u8>> = ids.into_iter().map(|id| id.as_bytes().to_vec()).collect();
+        let quoted = set
+            .iter()
+            .map(|id| format!("\"{}\"", String::from_utf8_lossy(id)))
+            .collect();
+        Needles { quoted, set }
+    }
+
+    /// Whether no id is looked for.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    /// Whether the text of a record file may hold a reference to one of the
+    /// ids: some JSON string in it is one of them, or it has an escape that
+    /// could spell one, or it is not UTF-8 (reading it again reports why).
+    pub fn may_reference(&self, bytes: &[u8]) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
+        let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        else {
+            return true;
+        };
+        if text.contains('\\') {
+            return true;
+        }
+        if self.quoted.len() <= Needles::FEW {
+            return self.quoted.iter().any(|q| text.contains(q.as_str()));
+        }
+        json_strings(text).any(|s| self.set.contains(s.as_bytes()))
+    }
+}
+
+/// The string literals of a JSON text that has no escapes, in order. In valid
+/// JSON without escapes, quotes pair up into strings; in invalid JSON the
+/// pairs may be wrong, which only matters for a file that holds no record.
+pub fn json_strings(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let open = rest.find('"')?;
+        let after = &rest[open + 1..];
+        let close = after.find('"')?;
+        rest = &after[close + 1..];
+        Some(&after[..close])
+    })
 }
 
 /// The records of `listing` that may reference one of `targets`: the files
 /// of every collection with a field pointing into a target's collection that
-/// pass `may_reference`, as indices into `listing.records`. Files are read in
-/// parallel and not kept; one that cannot be read is included, so that
-/// reading it again reports why.
+/// pass `Needles::may_reference`, as indices into `listing.records`. Files
+/// are read in parallel and not kept; one that cannot be read is included,
+/// so that reading it again reports why.
 pub fn may_reference_any(
     listing: &Listing,
     fields: &RefFields,
     targets: &[(Collection, &str)],
 ) -> Vec<usize> {
     use rayon::prelude::*;
-    if targets.is_empty() {
-        return Vec::new();
-    }
     let referring: HashSet<Collection> = targets
         .iter()
         .flat_map(|(c, _)| fields.referring_to(*c))
         .collect();
-    let ids: HashSet<&[u8]> = targets.iter().map(|(_, id)| id.as_bytes()).collect();
+    let needles = Needles::new(targets.iter().map(|(_, id)| *id));
     listing
         .records
         .par_iter()
         .enumerate()
         .filter(|(_, l)| referring.contains(&l.collection))
         .filter(|(_, l)| {
-            std::fs::read(&l.location).map_or(true, |bytes| may_reference(&bytes, &ids))
+            std::fs::read(&l.location).map_or(true, |bytes| needles.may_reference(&bytes))
         })
         .map(|(i, _)| i)
         .collect()
@@ -873,14 +905,24 @@ mod tests {
 
     #[test]
     fn byte_prefilter_never_misses() {
-        let ids: HashSet<&[u8]> = [b"hkust".as_slice(), b"mit".as_slice()].into();
-        assert!(may_reference(br#"{"a": "hkust"}"#, &ids));
-        assert!(may_reference(br#"{"a": ["x", "mit"]}"#, &ids));
-        assert!(!may_reference(br#"{"a": "hkust-gz", "hkust x": 1}"#, &ids));
-        assert!(may_reference(br#"{"a": "\u0068kust"}"#, &ids));
-        assert!(!may_reference(br#"{"a": "hkust"#, &ids));
-        assert!(contains(b"abcabd", b"abd"));
-        assert!(!contains(b"ab", b"abc"));
+        let few = Needles::new(["hkust", "mit"]);
+        let many = Needles::new([
+            "hkust", "mit", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8",
+        ]);
+        for needles in [&few, &many] {
+            assert!(needles.may_reference(br#"{"a": "hkust"}"#));
+            assert!(needles.may_reference(br#"{"a": ["x", "mit"]}"#));
+            assert!(!needles.may_reference(br#"{"a": "hkust-gz", "hkust x": 1}"#));
+            assert!(needles.may_reference(br#"{"a": "\u0068kust"}"#));
+            assert!(needles.may_reference(b"\xEF\xBB\xBF{\"a\": \"mit\"}"));
+            assert!(
+                needles.may_reference(b"{\"a\": \"\xFF\"}"),
+                "not UTF-8: read it again to say why"
+            );
+        }
+        assert!(!Needles::new([]).may_reference(b"{}"));
+        let strings: Vec<&str> = json_strings(r#"{"a": ["b", 1, "c d"]}"#).collect();
+        assert_eq!(strings, ["a", "b", "c d"]);
     }
 
     #[test]

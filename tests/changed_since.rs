@@ -680,3 +680,25 @@ fn an_unknown_revision_or_a_folder_outside_git_fails_the_run() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no git repository"), "{}", run.stderr);
 }
+
+/// Writes a synthetic repository for timing `--changed-since` against a full
+/// check: `TECHPACT_SYNTH_DIR` (must not exist) gets `data/` with about
+/// `TECHPACT_SYNTH_RECORDS` records (default 100000), committed. Run with
+/// `cargo test --release --test changed_since -- --ignored synthetic_repository`.
+#[test]
+#[ignore = "writes a large repository for timing; run by hand"]
+fn synthetic_repository() {
+    let dir =
+        PathBuf::from(std::env::var("TECHPACT_SYNTH_DIR").expect("TECHPACT_SYNTH_DIR is set"));
+    assert!(!dir.exists(), "{} exists already", dir.display());
+    let n = std::env::var("TECHPACT_SYNTH_RECORDS").map_or(100_000, |n| n.parse().unwrap());
+    let files = synth::dataset(n, 42);
+    synth::write(&dir.join("data"), &files);
+    let repo = Repository::init(&dir).unwrap();
+    commit(&repo, "synthetic dataset");
+    eprintln!(
+        "wrote {} records under {}",
+        files.len(),
+        dir.join("data").display()
+    );
+}

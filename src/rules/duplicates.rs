@@ -8,16 +8,16 @@
 //! events with their edition and start. The finding goes on the later record
 //! (by file name) and names the first, so each pair is reported once.
 //!
-//! `search_terms` and `may_share_a_key` let pull-request mode find the records
+//! `Terms` lets pull-request mode find the records
 //! that may collide with a changed one by a byte search, without parsing the
 //! whole collection; they never miss a record the rule would match.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Context;
 use crate::diag::{Code, Finding};
 use crate::model::{Collection, Record};
-use crate::refs::contains;
+use crate::refs::json_strings;
 
 /// A value two records of one collection should not share.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -207,57 +207,53 @@ pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// What to look for in a file that may share a key with a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Term {
-    /// A normalized name, to find in the file's text normalized the same way.
-    Folded(String),
-    /// An identifier, to find as written.
-    Exact(String),
+/// The keys of some records, to look for in the text of other files.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    /// Normalized names.
+    names: HashSet<String>,
+    /// Identifiers, as written.
+    identifiers: HashSet<String>,
 }
 
-/// For each key of `record`, one term that the text of every record sharing
-/// the key holds (unless the text escapes characters).
-pub fn search_terms(record: &Record) -> Vec<Term> {
-    let mut terms = Vec::new();
-    for (_, name) in names(record).0 {
-        let normal = normalize(name);
-        if !normal.is_empty() {
-            terms.push(Term::Folded(normal));
+impl Terms {
+    /// Adds the keys of `record`.
+    pub fn add(&mut self, record: &Record) {
+        for (_, name) in names(record).0 {
+            let normal = normalize(name);
+            if !normal.is_empty() {
+                self.names.insert(normal);
+            }
+        }
+        for (_, _, value) in identifiers(record) {
+            self.identifiers.insert(value.to_string());
         }
     }
-    for (_, _, value) in identifiers(record) {
-        terms.push(Term::Exact(value.to_string()));
-    }
-    terms
-}
 
-/// Whether the file with `bytes` may hold a record sharing a key whose term
-/// is in `terms`. Never false for such a file: normalizing drops and folds
-/// characters one by one, so a name written in a file leaves its normalized
-/// form in the normalized text; a file with escapes always passes.
-pub fn may_share_a_key(bytes: &[u8], terms: &[Term]) -> bool {
-    if terms.is_empty() {
-        return false;
+    /// Whether no key was added.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.identifiers.is_empty()
     }
-    if bytes.contains(&b'\\') {
-        return true;
+
+    /// Whether the file with `bytes` may hold a record sharing one of the
+    /// keys. Never false for such a file: its name, alias, statement or
+    /// identifier is a whole JSON string in it, which normalizes to the key
+    /// (or is it), unless the text uses escapes, and then it always passes.
+    pub fn may_share_a_key(&self, bytes: &[u8]) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        // A file that is not UTF-8 holds no record at all.
+        let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        else {
+            return false;
+        };
+        if text.contains('\\') {
+            return true;
+        }
+        json_strings(text)
+            .any(|s| self.identifiers.contains(s) || self.names.contains(&normalize(s)))
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // A file that is not UTF-8 holds no record at all.
-    let Ok(text) = std::str::from_utf8(body) else {
-        return false;
-    };
-    if terms
-        .iter()
-        .any(|t| matches!(t, Term::Exact(v) if contains(body, v.as_bytes())))
-    {
-        return true;
-    }
-    let folded = normalize(text);
-    terms
-        .iter()
-        .any(|t| matches!(t, Term::Folded(w) if folded.contains(w.as_str())))
 }
 
 #[cfg(test)]
@@ -277,15 +273,16 @@ mod tests {
     }
 
     #[test]
-    fn prefilter_finds_folded_names() {
-        let terms = vec![Term::Folded("chinatelecom".into())];
-        assert!(may_share_a_key(br#"{"name": "CHINA-TELECOM"}"#, &terms));
-        assert!(!may_share_a_key(br#"{"name": "China Mobile"}"#, &terms));
-        assert!(may_share_a_key(br#"{"name": "China Mobil\u0065"}"#, &terms));
-        assert!(may_share_a_key(
-            b"{\"url\": \"https://x.org\"}",
-            &[Term::Exact("https://x.org".into())]
-        ));
-        assert!(!may_share_a_key(b"anything", &[]));
+    fn prefilter_finds_folded_names_and_identifiers() {
+        let mut terms = Terms::default();
+        assert!(!terms.may_share_a_key(br#"{"name": "anything"}"#));
+        terms.names.insert("chinatelecom".into());
+        terms.identifiers.insert("https://x.org".into());
+        assert!(terms.may_share_a_key(br#"{"name": "CHINA-TELECOM"}"#));
+        assert!(!terms.may_share_a_key(br#"{"name": "China Telecom Group"}"#));
+        assert!(!terms.may_share_a_key(br#"{"name": "China Mobile"}"#));
+        assert!(terms.may_share_a_key(br#"{"name": "China Mobil\u0065"}"#));
+        assert!(terms.may_share_a_key(b"{\"url\": \"https://x.org\"}"));
+        assert!(!terms.may_share_a_key(b"{\"url\": \"https://x.org/a\"}"));
     }
 }

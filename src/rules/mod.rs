@@ -20,7 +20,7 @@ mod references;
 mod sources;
 
 pub use dates::{date_fields, interval};
-pub use duplicates::{Term, may_share_a_key, search_terms};
+pub use duplicates::Terms;
 
 use crate::diag::{Code, Finding};
 use crate::load::{Dataset, RecordFile};
