@@ -317,6 +317,8 @@ fn read_small(path: &Path) -> Option<Vec<u8>> {
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .ok()?;
+    // Kept until the searches end: hold only what the file has.
+    bytes.shrink_to_fit();
     Some(bytes)
 }
 

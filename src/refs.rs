@@ -692,6 +692,9 @@ impl RecordRefs {
             out.push_str("  (the file is not valid JSON; `techpact check` says why)\n");
         }
         let _ = writeln!(out, "\nreferences ({}):", self.references.len());
+        if self.references.is_empty() {
+            out.push_str("  none\n");
+        }
         let width = self
             .references
             .iter()
@@ -707,6 +710,9 @@ impl RecordRefs {
             );
         }
         let _ = writeln!(out, "\nreferenced by ({}):", self.referenced_by.len());
+        if self.referenced_by.is_empty() {
+            out.push_str("  none\n");
+        }
         let mut grouped: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
         for r in &self.referenced_by {
             grouped

@@ -504,3 +504,18 @@ fn refs_of_an_unknown_record_fails_the_run() {
         2
     );
 }
+
+#[test]
+fn refs_says_none_when_nothing_references_a_record() {
+    let data = "tests/fixtures/rules-valid/data";
+    let run = techpact(
+        &root(),
+        &["--data", data, "refs", "facts/china-telecom-quantum-users"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.ends_with("\nreferenced by (0):\n  none\n"),
+        "{}",
+        run.stdout
+    );
+}
