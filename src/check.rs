@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::diag::{self, Finding, Summary};
 use crate::error::Result;
 use crate::evidence;
-use crate::git::{self, Status};
+use crate::git;
 use crate::load::{self, Dataset, Listed, Listing, RecordFile};
 use crate::model::{Collection, Record};
 use crate::refs::{self, Graph, Ids, RefFields};
@@ -145,16 +145,12 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         };
         return full(dir, display, options, scope);
     }
-    let changed: Vec<(String, Status)> = changes
+    let changed: Vec<String> = changes
         .into_iter()
         .filter(|c| in_data(&c.path))
         .map(|c| {
-            let inside = if data.is_empty() {
-                c.path.as_str()
-            } else {
-                &c.path[data.len() + 1..]
-            };
-            (inside.to_string(), c.status)
+            let inside = c.path.strip_prefix(data.as_str()).unwrap_or(&c.path);
+            inside.trim_start_matches('/').to_string()
         })
         .collect();
     partial(&prepared?, options, since, &changed)
@@ -328,7 +324,7 @@ fn partial(
     prepared: &Prepared,
     options: &Options,
     since: &str,
-    changed: &[(String, Status)],
+    changed: &[String],
 ) -> Result<Outcome> {
     let Prepared {
         listing,
@@ -358,8 +354,11 @@ fn partial(
     // The paths reported on: each changed path and its folders up to the data directory.
     let mut report: BTreeSet<String> = BTreeSet::new();
     let mut changed_ids: Vec<(Collection, String)> = Vec::new();
-    for (path, _) in changed {
-        let full_path = format!("{shown}/{path}");
+    for path in changed {
+        let full_path = match path.as_str() {
+            "" => shown.clone(),
+            _ => format!("{shown}/{path}"),
+        };
         let mut at = full_path.as_str();
         report.insert(at.to_string());
         while let Some(cut) = at.rfind('/').filter(|&cut| cut >= shown.len()) {

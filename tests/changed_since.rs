@@ -702,3 +702,47 @@ fn synthetic_repository() {
         dir.join("data").display()
     );
 }
+
+#[test]
+fn a_data_directory_below_the_work_tree_root_is_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let data = root.join("corpus/data");
+    synth::write(&data, &synth::dataset(20, 9));
+    let repo = Repository::init(&root).unwrap();
+    let base = commit(&repo, "base").to_string();
+    // A change outside the data and the toolkit is no reason for a full check.
+    std::fs::write(root.join("corpus/README.md"), "notes\n").unwrap();
+    let lab = data.join("labs/lab-1.json");
+    let mut value = read_json(&lab).unwrap();
+    value["closed"] = json!("2015");
+    write_json(&lab, &value);
+    let run = techpact(
+        &root,
+        &[
+            "--data",
+            "corpus/data",
+            "--format",
+            "json",
+            "check",
+            "--changed-since",
+            &base,
+        ],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let (line, column) = position_of(&lab, "\"2015\"");
+    let findings = run.findings();
+    assert_finding(
+        &findings,
+        "date/order",
+        "corpus/data/labs/lab-1.json",
+        line,
+        column,
+        "/closed",
+    );
+    assert!(
+        run.stderr.contains("checked 1 changed path since"),
+        "{}",
+        run.stderr
+    );
+}
