@@ -1,12 +1,30 @@
 //! The check pipeline: load → validate (schema, ids) → type → rules →
 //! evidence. It returns findings as data; the caller renders them.
+//!
+//! Pull-request mode (`--changed-since REV`) reports on a subset: the paths
+//! that changed since `REV` (with their folders up to the data directory),
+//! and every record that references a changed or deleted record. Its result
+//! is the full check's findings on exactly those files. To get there without
+//! reading the whole dataset, it lists every file (ids are file names), finds
+//! the records that may reference a changed id by a byte search, and loads
+//! besides the reported records only what the rules read about them: the
+//! records they reference, their hierarchies up to the root, and the records
+//! of their collection that may share a name or identifier with them. When
+//! the schemas or the toolkit itself changed, every finding may change, so
+//! it checks everything and says so in the outcome's `scope`.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::diag::{self, Finding, Summary};
 use crate::error::Result;
 use crate::evidence;
-use crate::load::{self, Dataset};
+use crate::git;
+use crate::load::{self, Dataset, Listed, Listing, RecordFile};
+use crate::model::{Collection, Record};
+use crate::refs::{self, Graph, Ids, RefFields};
 use crate::rules;
 use crate::validate::{self, Typed, Validators};
 
@@ -15,6 +33,58 @@ use crate::validate::{self, Typed, Validators};
 pub struct Options {
     /// A folder of source texts to verify quotes against.
     pub evidence: Option<PathBuf>,
+    /// Pull-request mode: report only on what changed since this git revision.
+    pub changed_since: Option<String>,
+}
+
+/// Which files a check reports on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every file.
+    Full,
+    /// Every file, because something besides the data changed since `since`.
+    Fallback {
+        /// The revision compared with.
+        since: String,
+        /// The first changed path outside the data, relative to the work tree.
+        changed: String,
+    },
+    /// The changed files and the records referencing a changed record.
+    Changed {
+        /// The revision compared with.
+        since: String,
+        /// Changed paths under the data directory, deleted ones included.
+        changed: usize,
+        /// Records reported on because they reference a changed or deleted record.
+        referencing: usize,
+        /// Record files read, those reported on included.
+        read: usize,
+        /// Record files in the data directory.
+        total: usize,
+    },
+}
+
+impl Scope {
+    /// One line saying what a pull-request mode check covered; `None` for a full check.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Scope::Full => None,
+            Scope::Fallback { since, changed } => Some(format!(
+                "checked every record: `{changed}` changed since {since}, and a change to the schemas or the toolkit can change any finding"
+            )),
+            Scope::Changed {
+                since,
+                changed,
+                referencing,
+                read,
+                total,
+            } => Some(format!(
+                "checked {changed} changed path{} since {since} and {referencing} record{} referencing them (read {read} of {total} record files)",
+                if *changed == 1 { "" } else { "s" },
+                if *referencing == 1 { "" } else { "s" },
+            )),
+        }
+    }
 }
 
 /// The result of a check.
@@ -26,27 +96,115 @@ pub struct Outcome {
     pub typed: Typed,
     /// Every finding, sorted and deduplicated.
     pub findings: Vec<Finding>,
+    /// Which files the findings are about.
+    pub scope: Scope,
+    /// The record files reported on, when not all of them; `None` for a full check.
+    pub reported: Option<BTreeSet<String>>,
 }
 
 impl Outcome {
-    /// Counts for the report.
+    /// Counts for the report: the files and records reported on.
     pub fn summary(&self) -> Summary {
-        Summary::of(
-            &self.findings,
-            self.dataset.entries,
-            self.typed.records.iter().flatten().count(),
-        )
+        match &self.reported {
+            None => Summary::of(
+                &self.findings,
+                self.dataset.entries,
+                self.typed.records.iter().flatten().count(),
+            ),
+            Some(reported) => {
+                let records = self
+                    .dataset
+                    .files
+                    .iter()
+                    .zip(&self.typed.records)
+                    .filter(|(f, r)| r.is_some() && reported.contains(&f.path))
+                    .count();
+                Summary::of(&self.findings, reported.len(), records)
+            }
+        }
     }
 }
 
 /// Checks the dataset in `dir`, showing paths under it as `display`.
 pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
+    let Some(since) = &options.changed_since else {
+        return full(dir, display, options, Scope::Full);
+    };
+    // git scans the work tree on one thread while the data is listed on another.
+    let (changes, prepared) =
+        rayon::join(|| changes_since(dir, since), || Prepared::new(dir, display));
+    let (data, changes) = changes?;
+    let in_data =
+        |path: &str| data.is_empty() || path == data || path.starts_with(&format!("{data}/"));
+    // Ignored files count in the data, which a full check reads from disk, but
+    // not in the toolkit, which git would not build from.
+    if let Some(change) = changes.iter().find(|c| !in_data(&c.path) && !c.ignored) {
+        let scope = Scope::Fallback {
+            since: since.clone(),
+            changed: change.path.clone(),
+        };
+        return full(dir, display, options, scope);
+    }
+    let changed: Vec<String> = changes
+        .into_iter()
+        .filter(|c| in_data(&c.path))
+        .map(|c| {
+            let inside = c.path.strip_prefix(data.as_str()).unwrap_or(&c.path);
+            inside.trim_start_matches('/').to_string()
+        })
+        .collect();
+    partial(&prepared?, options, since, &changed)
+}
+
+/// The data directory relative to its work tree, and the changes since
+/// `since` under it and under the toolkit's paths.
+fn changes_since(dir: &Path, since: &str) -> Result<(String, Vec<git::Change>)> {
+    let repository = git::Repository::discover(dir)?;
+    let data = repository.relative(dir)?;
+    // A toolkit path inside the data directory is data.
+    let mut prefixes: Vec<&str> = ["schema", "src", "Cargo.toml", "Cargo.lock"]
+        .into_iter()
+        .filter(|prefix| !(data == *prefix || data.starts_with(&format!("{prefix}/"))))
+        .collect();
+    prefixes.push(&data);
+    let changes = repository.changes_since(since, &prefixes)?;
+    Ok((data, changes))
+}
+
+/// What a partial check needs before it knows what changed.
+struct Prepared {
+    listing: Listing,
+    fields: RefFields,
+    validators: Validators,
+}
+
+impl Prepared {
+    fn new(dir: &Path, display: &str) -> Result<Prepared> {
+        Ok(Prepared {
+            listing: load::list(dir, display)?,
+            fields: RefFields::for_run()?,
+            validators: Validators::new()?,
+        })
+    }
+}
+
+/// The full check.
+fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Outcome> {
     let dataset = load::load(dir, display)?;
     let validators = Validators::new()?;
     let (schema_findings, typed) = validate::validate(&dataset, &validators);
     let mut findings = dataset.findings.clone();
     findings.extend(schema_findings);
-    findings.extend(rules::run(&dataset, &typed));
+    let fields = RefFields::for_run()?;
+    let graph = Graph::build(&dataset, &fields);
+    let ids = Ids::of_dataset(&dataset);
+    findings.extend(rules::run(&rules::Context {
+        dataset: &dataset,
+        typed: &typed,
+        fields: &fields,
+        graph: &graph,
+        ids: &ids,
+    }));
     if let Some(evidence_dir) = &options.evidence {
         findings.extend(evidence::check(&dataset, &typed, evidence_dir)?);
     }
@@ -55,5 +213,362 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         dataset,
         typed,
         findings,
+        scope,
+        reported: None,
     })
+}
+
+/// The files a partial check reads, by their index in the listing.
+struct Loaded<'l> {
+    listing: &'l Listing,
+    fields: &'l RefFields,
+    validators: &'l Validators,
+    files: HashMap<usize, (RecordFile, Vec<Finding>, Option<Record>)>,
+}
+
+impl<'l> Loaded<'l> {
+    /// Reads, parses and validates the files of `wanted` not read yet; returns
+    /// the ones it read.
+    fn load(&mut self, wanted: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut fresh: Vec<usize> = wanted
+            .into_iter()
+            .filter(|i| !self.files.contains_key(i))
+            .collect();
+        fresh.sort_unstable();
+        fresh.dedup();
+        let listed: Vec<&Listed> = fresh.iter().map(|&i| &self.listing.records[i]).collect();
+        let (files, read_findings) = load::read(&listed);
+        let validators = self.validators;
+        let checked: Vec<(RecordFile, Vec<Finding>, Option<Record>)> = files
+            .into_par_iter()
+            .map(|file| {
+                let (findings, record) = validate::validate_file(&file, validators);
+                (file, findings, record)
+            })
+            .collect();
+        // Read findings are about the file's path; attach them to it.
+        let mut by_path: HashMap<String, Vec<Finding>> = HashMap::new();
+        for f in read_findings {
+            by_path.entry(f.file.clone()).or_default().push(f);
+        }
+        for (&i, (file, mut findings, record)) in fresh.iter().zip(checked) {
+            findings.extend(by_path.remove(&file.path).unwrap_or_default());
+            self.files.insert(i, (file, findings, record));
+        }
+        fresh
+    }
+
+    /// The references of the loaded file `i`.
+    fn refs(&self, i: usize) -> Vec<refs::Reference> {
+        let (file, _, _) = &self.files[&i];
+        file.value
+            .as_ref()
+            .map(|v| self.fields.extract(file.collection, v))
+            .unwrap_or_default()
+    }
+}
+
+/// The raw bytes of record files, by listing index, each read at most once:
+/// the byte searches for referencers and look-alikes share them.
+struct Texts<'l> {
+    listing: &'l Listing,
+    /// `None` until read; then the bytes, or `None` when the file cannot be read.
+    bytes: Vec<Option<Option<Vec<u8>>>>,
+}
+
+impl<'l> Texts<'l> {
+    fn new(listing: &'l Listing) -> Texts<'l> {
+        Texts {
+            listing,
+            bytes: vec![None; listing.records.len()],
+        }
+    }
+
+    /// The files that `include` picks and whose bytes pass `test`, read in
+    /// parallel if not read yet. A file that cannot be read passes: loading
+    /// it reports why.
+    fn select(
+        &mut self,
+        include: impl Fn(usize, &Listed) -> bool + Sync,
+        test: impl Fn(&[u8]) -> bool + Sync,
+    ) -> Vec<usize> {
+        let records = &self.listing.records;
+        self.bytes
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, _)| include(*i, &records[*i]))
+            .filter_map(|(i, slot)| {
+                let bytes = slot.get_or_insert_with(|| read_small(&records[i].location));
+                bytes.as_deref().is_none_or(&test).then_some(i)
+            })
+            .collect()
+    }
+}
+
+/// The bytes of a small file, in as few system calls as it takes (no size
+/// query first: records are a few kilobytes); `None` when it cannot be read.
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .ok()?;
+    // Kept until the searches end: hold only what the file has.
+    bytes.shrink_to_fit();
+    Some(bytes)
+}
+
+/// The check of the files that changed (`changed`, relative to the data
+/// directory) and of the records that reference them.
+fn partial(
+    prepared: &Prepared,
+    options: &Options,
+    since: &str,
+    changed: &[String],
+) -> Result<Outcome> {
+    let Prepared {
+        listing,
+        fields,
+        validators,
+    } = prepared;
+    let shown = listing.display.clone();
+    let ids = Ids::new(
+        listing
+            .records
+            .iter()
+            .map(|l| (l.collection, l.stem.as_str())),
+    );
+    let index: HashMap<(Collection, &str), usize> = listing
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ((l.collection, l.stem.as_str()), i))
+        .collect();
+    let by_path: HashMap<&str, usize> = listing
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.path.as_str(), i))
+        .collect();
+
+    // The paths reported on: each changed path and its folders up to the data directory.
+    let mut report: BTreeSet<String> = BTreeSet::new();
+    let mut changed_ids: Vec<(Collection, String)> = Vec::new();
+    for path in changed {
+        let full_path = match path.as_str() {
+            "" => shown.clone(),
+            _ => format!("{shown}/{path}"),
+        };
+        let mut at = full_path.as_str();
+        report.insert(at.to_string());
+        while let Some(cut) = at.rfind('/').filter(|&cut| cut >= shown.len()) {
+            at = &at[..cut];
+            report.insert(at.to_string());
+        }
+        if let Some((folder, name)) = path.split_once('/')
+            && let (Some(collection), Some(stem)) = (
+                Collection::from_dir_name(folder),
+                name.strip_suffix(".json"),
+            )
+            && !stem.contains('/')
+        {
+            changed_ids.push((collection, stem.to_string()));
+        }
+    }
+
+    // Records that reference a changed or deleted id: a byte search, then a parse to confirm.
+    let mut texts = Texts::new(listing);
+    let referring: HashSet<Collection> = changed_ids
+        .iter()
+        .flat_map(|(c, _)| fields.referring_to(*c))
+        .collect();
+    let needles = refs::Needles::new(changed_ids.iter().map(|(_, id)| id.as_str()));
+    let candidates = if needles.is_empty() {
+        Vec::new()
+    } else {
+        texts.select(
+            |_, l| referring.contains(&l.collection),
+            |bytes| needles.may_reference(bytes),
+        )
+    };
+    let mut loaded = Loaded {
+        listing,
+        fields,
+        validators,
+        files: HashMap::new(),
+    };
+    let changed_files: Vec<usize> = report
+        .iter()
+        .filter_map(|p| by_path.get(p.as_str()).copied())
+        .collect();
+    loaded.load(candidates.iter().copied().chain(changed_files));
+    let wanted: HashSet<(Collection, &str)> = changed_ids
+        .iter()
+        .map(|(c, id)| (*c, id.as_str()))
+        .collect();
+    let mut referencing = 0;
+    for &i in &candidates {
+        let path = &listing.records[i].path;
+        if !report.contains(path)
+            && loaded
+                .refs(i)
+                .iter()
+                .any(|r| wanted.contains(&(r.target, r.id.as_str())))
+        {
+            report.insert(path.clone());
+            referencing += 1;
+        }
+    }
+    let reported: Vec<usize> = report
+        .iter()
+        .filter_map(|p| by_path.get(p.as_str()).copied())
+        .collect();
+    loaded.load(reported.iter().copied());
+
+    // What the rules read about the reported records.
+    let needed = support(&mut loaded, &mut texts, &reported, &index, &changed_ids);
+    loaded.load(needed);
+    // Hierarchies up to their roots: a loop through a reported record may be long.
+    let mut expanded: HashSet<usize> = HashSet::new();
+    let mut frontier = reported.clone();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for &i in &frontier {
+            if !expanded.insert(i) {
+                continue;
+            }
+            let collection = listing.records[i].collection;
+            for r in loaded.refs(i) {
+                if r.target == collection
+                    && let Some(&j) = index.get(&(collection, r.id.as_str()))
+                    && !expanded.contains(&j)
+                {
+                    next.push(j);
+                }
+            }
+        }
+        loaded.load(next.iter().copied());
+        frontier = next;
+    }
+    drop(texts);
+
+    // The loaded files in listing order, as a dataset.
+    let mut order: Vec<usize> = loaded.files.keys().copied().collect();
+    order.sort_unstable();
+    let read = order.len();
+    let mut files = Vec::with_capacity(read);
+    let mut records = Vec::with_capacity(read);
+    let mut findings = Vec::new();
+    for i in order {
+        let (file, file_findings, record) = loaded
+            .files
+            .remove(&i)
+            .unwrap_or_else(|| unreachable!("the order lists loaded files"));
+        files.push(file);
+        records.push(record);
+        findings.extend(file_findings);
+    }
+    let total = listing.records.len();
+    let dataset = Dataset {
+        dir: listing.dir.clone(),
+        files,
+        findings: listing.findings.clone(),
+        entries: listing.entries,
+    };
+    let typed = Typed { records };
+    findings.extend(dataset.findings.iter().cloned());
+    let graph = Graph::build(&dataset, fields);
+    findings.extend(rules::run(&rules::Context {
+        dataset: &dataset,
+        typed: &typed,
+        fields,
+        graph: &graph,
+        ids: &ids,
+    }));
+    if let Some(evidence_dir) = &options.evidence {
+        findings.extend(evidence::check(&dataset, &typed, evidence_dir)?);
+    }
+    findings.retain(|f| report.contains(&f.file));
+    diag::normalize(&mut findings);
+    let reported: BTreeSet<String> = dataset
+        .files
+        .iter()
+        .filter(|f| report.contains(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    Ok(Outcome {
+        dataset,
+        typed,
+        findings,
+        scope: Scope::Changed {
+            since: since.to_string(),
+            changed: changed.len(),
+            referencing,
+            read,
+            total,
+        },
+        reported: Some(reported),
+    })
+}
+
+/// The files the rules read about the `reported` records besides themselves,
+/// by listing index: every record they reference (a fact's sources, a lab's
+/// hosts), the records of their collection that may share a name or an
+/// identifier with them, and the records citing a reported source whose
+/// citers are not loaded yet.
+fn support(
+    loaded: &mut Loaded<'_>,
+    texts: &mut Texts<'_>,
+    reported: &[usize],
+    index: &HashMap<(Collection, &str), usize>,
+    changed_ids: &[(Collection, String)],
+) -> Vec<usize> {
+    let listing = loaded.listing;
+    let mut needed = Vec::new();
+    // The keys of the reported records by collection, and the last reported
+    // record of each: a duplicate finding names an earlier record only.
+    let mut terms: HashMap<Collection, (rules::Terms, usize)> = HashMap::new();
+    let mut uncited_sources: Vec<&str> = Vec::new();
+    for &i in reported {
+        for r in loaded.refs(i) {
+            if let Some(&j) = index.get(&(r.target, r.id.as_str())) {
+                needed.push(j);
+            }
+        }
+        let (file, _, record) = &loaded.files[&i];
+        if let Some(record) = record {
+            let (keys, last) = terms
+                .entry(file.collection)
+                .or_insert_with(|| (rules::Terms::default(), i));
+            keys.add(record);
+            *last = (*last).max(i);
+        }
+        // The citers of a changed source were found as its referencers.
+        if file.collection == Collection::Sources
+            && !changed_ids
+                .iter()
+                .any(|(c, id)| *c == Collection::Sources && *id == file.stem)
+        {
+            uncited_sources.push(listing.records[i].stem.as_str());
+        }
+    }
+    if !uncited_sources.is_empty() {
+        let citing: HashSet<Collection> = loaded
+            .fields
+            .referring_to(Collection::Sources)
+            .into_iter()
+            .collect();
+        let needles = refs::Needles::new(uncited_sources);
+        needed.extend(texts.select(
+            |_, l| citing.contains(&l.collection),
+            |bytes| needles.may_reference(bytes),
+        ));
+    }
+    for (collection, (keys, last)) in &terms {
+        needed.extend(texts.select(
+            |i, l| l.collection == *collection && i < *last,
+            |bytes| keys.may_share_a_key(bytes),
+        ));
+    }
+    needed
 }

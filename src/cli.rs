@@ -107,6 +107,8 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Explain a finding code and how to fix it
     Explain(ExplainArgs),
+    /// What a record references, and every record that references it
+    Refs(RefsArgs),
     /// Rewrite records into canonical form, or list the ones that are not
     Fmt(FmtArgs),
     /// Write a skeleton record to fill in
@@ -134,6 +136,11 @@ pub struct CheckArgs {
     /// Fail on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report only on records changed since REV (committed, staged, unstaged or
+    /// untracked) and the records that reference them; a change to `schema/`,
+    /// `src/` or `Cargo.*` checks everything
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
 }
 
 /// `techpact schema`
@@ -152,6 +159,13 @@ pub struct SchemaArgs {
 pub struct ExplainArgs {
     /// A finding code such as `ref/dangling`; without one, lists every code
     pub code: Option<String>,
+}
+
+/// `techpact refs`
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// The record, as `<collection>/<id>`, such as `organizations/hkust`
+    pub record: String,
 }
 
 /// `techpact fmt`
@@ -245,6 +259,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => run_check(&cli.common, args),
         Command::Schema(args) => run_schema(&cli.common, args),
         Command::Explain(args) => run_explain(args),
+        Command::Refs(args) => run_refs(&cli.common, args),
         Command::Fmt(args) => run_fmt(&cli.common, args),
         Command::New(args) => run_new(&cli.common, args),
         Command::Stats => run_stats(&cli.common),
@@ -276,8 +291,12 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
     let (dir, display) = data_location(common);
     let options = check::Options {
         evidence: args.evidence.clone(),
+        changed_since: args.changed_since.clone(),
     };
     let outcome = check::run(&dir, &display, &options)?;
+    if let Some(note) = outcome.scope.describe().filter(|_| !common.quiet) {
+        eprintln!("techpact: {note}");
+    }
     let sources: HashMap<String, &str> = outcome
         .dataset
         .files
@@ -286,6 +305,18 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
         .collect();
     emit(common, &outcome.findings, &outcome.summary(), &sources)?;
     Ok(verdict(&outcome.findings, args.deny_warnings))
+}
+
+fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
+    let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
+    let (dir, display) = data_location(common);
+    let refs = techpact::refs::record_refs(&dir, &display, &name)?;
+    print(&match common.format {
+        Some(OutputFormat::Json) => refs.to_json(),
+        None | Some(OutputFormat::Human) => refs.to_human(),
+        Some(other) => return Err(unsupported(other, "human or json")),
+    })?;
+    Ok(Outcome::Clean)
 }
 
 fn run_schema(common: &Common, args: &SchemaArgs) -> Result<Outcome> {

@@ -22,6 +22,7 @@ pub mod json;
 pub mod load;
 pub mod model;
 pub mod new;
+pub mod refs;
 pub mod release;
 pub mod report;
 pub mod rules;

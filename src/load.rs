@@ -98,9 +98,64 @@ pub struct Dataset {
 ///
 /// Fails only when `dir` itself is missing or unreadable.
 pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
+    let listing = list(dir, display)?;
+    let all: Vec<&Listed> = listing.records.iter().collect();
+    let (files, findings) = read(&all);
+    Ok(listing.into_dataset(files, findings))
+}
+
+/// A record file found by the walk, not read yet.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The collection whose folder holds it.
+    pub collection: Collection,
+    /// The path as findings show it, such as `data/labs/x.json`.
+    pub path: String,
+    /// The file name without `.json`.
+    pub stem: String,
+    /// Where it is on disk.
+    pub location: PathBuf,
+}
+
+/// The walk of a data directory: every record file and unexpected entry,
+/// without reading any record. A partial check lists everything (ids come
+/// from file names) and reads only the files it needs.
+#[derive(Debug)]
+pub struct Listing {
+    /// The data directory as given.
+    pub dir: PathBuf,
+    /// How the data directory is shown, without a trailing `/`.
+    pub display: String,
+    /// Record files in collection order, then by name.
+    pub records: Vec<Listed>,
+    /// Findings about the layout, and `layout/empty` when there is no record.
+    pub findings: Vec<Finding>,
+    /// Entries looked at: record files and unexpected entries.
+    pub entries: usize,
+}
+
+impl Listing {
+    /// A dataset of `files` read from this listing, with the walk's findings
+    /// followed by `read_findings`.
+    pub fn into_dataset(self, files: Vec<RecordFile>, read_findings: Vec<Finding>) -> Dataset {
+        let mut findings = self.findings;
+        findings.extend(read_findings);
+        Dataset {
+            dir: self.dir,
+            files,
+            findings,
+            entries: self.entries,
+        }
+    }
+}
+
+/// Walks `dir` without reading records; `display` is how paths under it are shown.
+///
+/// Fails only when `dir` itself is missing or unreadable.
+pub fn list(dir: &Path, display: &str) -> Result<Listing> {
     let top = read_dir_sorted(dir).map_err(|e| Error::io("reading data directory", dir, e))?;
     let mut findings = Vec::new();
-    let mut candidates = Vec::new();
+    let mut records = Vec::new();
     let display = display.trim_end_matches('/');
     let mut entries = 0;
     for entry in top {
@@ -110,13 +165,7 @@ pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
         match (entry.kind(), collection) {
             (Kind::Dir, Some(collection)) => {
                 entries -= 1;
-                walk_collection(
-                    &entry.path,
-                    collection,
-                    &shown,
-                    &mut candidates,
-                    &mut findings,
-                );
+                walk_collection(&entry.path, collection, &shown, &mut records, &mut findings);
             }
             (Kind::Dir, None) => findings.push(unexpected(
                 &shown,
@@ -143,15 +192,8 @@ pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
             )),
         }
     }
-    entries += candidates.len();
-    let loaded: Vec<(RecordFile, Vec<Finding>)> =
-        candidates.into_par_iter().map(read_record).collect();
-    let mut files = Vec::with_capacity(loaded.len());
-    for (file, file_findings) in loaded {
-        findings.extend(file_findings);
-        files.push(file);
-    }
-    if files.is_empty() {
+    entries += records.len();
+    if records.is_empty() {
         findings.push(Finding::new(
             Code::LayoutEmpty,
             display,
@@ -160,12 +202,27 @@ pub fn load(dir: &Path, display: &str) -> Result<Dataset> {
             "no records found; a dataset holds at least one `<collection>/<id>.json` file",
         ));
     }
-    Ok(Dataset {
+    Ok(Listing {
         dir: dir.to_path_buf(),
-        files,
+        display: display.to_string(),
+        records,
         findings,
         entries,
     })
+}
+
+/// Reads, decodes and parses `listed` in parallel, keeping their order;
+/// returns the files and the findings about reading and parsing them.
+pub fn read(listed: &[&Listed]) -> (Vec<RecordFile>, Vec<Finding>) {
+    let loaded: Vec<(RecordFile, Vec<Finding>)> =
+        listed.par_iter().map(|l| read_record(l)).collect();
+    let mut files = Vec::with_capacity(loaded.len());
+    let mut findings = Vec::new();
+    for (file, file_findings) in loaded {
+        findings.extend(file_findings);
+        files.push(file);
+    }
+    (files, findings)
 }
 
 fn collection_list() -> String {
@@ -180,19 +237,11 @@ fn unexpected(shown: &str, message: impl Into<String>) -> Finding {
     Finding::new(Code::LayoutUnexpectedEntry, shown, (0, 0), "", message)
 }
 
-/// A file that looks like a record, to be read.
-struct Candidate {
-    collection: Collection,
-    path: PathBuf,
-    shown: String,
-    stem: String,
-}
-
 fn walk_collection(
     dir: &Path,
     collection: Collection,
     shown_dir: &str,
-    candidates: &mut Vec<Candidate>,
+    records: &mut Vec<Listed>,
     findings: &mut Vec<Finding>,
 ) {
     let entries = match read_dir_sorted(dir) {
@@ -223,11 +272,11 @@ fn walk_collection(
                         "the file name is not valid UTF-8; name the file `<id>.json` with a lowercase slug id",
                     ));
                 }
-                candidates.push(Candidate {
+                records.push(Listed {
                     collection,
-                    path: entry.path,
-                    shown,
+                    path: shown,
                     stem,
+                    location: entry.path,
                 });
             }
             Kind::File | Kind::Other => findings.push(unexpected(
@@ -254,10 +303,10 @@ fn walk_collection(
 }
 
 /// Reads, decodes and parses one record file.
-fn read_record(c: Candidate) -> (RecordFile, Vec<Finding>) {
-    let mut file = RecordFile::new(c.collection, c.shown, c.stem, String::new());
+fn read_record(l: &Listed) -> (RecordFile, Vec<Finding>) {
+    let mut file = RecordFile::new(l.collection, l.path.clone(), l.stem.clone(), String::new());
     let mut findings = Vec::new();
-    let bytes = match read_limited(&c.path) {
+    let bytes = match read_limited(&l.location) {
         Ok(bytes) => bytes,
         Err(message) => {
             findings.push(Finding::new(

@@ -222,7 +222,7 @@ fn filling_the_required_fields_and_deleting_the_rest_passes_check() {
     let mut lab: serde_json::Map<String, Value> =
         serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     lab.retain(|k, _| matches!(k.as_str(), "id" | "name" | "hosts" | "sources"));
-    lab.insert("name".into(), "Quantum Innovation Joint Laboratory".into());
+    lab.insert("name".into(), "HKUST Quantum Sensing Laboratory".into());
     lab.insert(
         "hosts".into(),
         serde_json::json!(["hkust", "china-telecom"]),

@@ -2,32 +2,123 @@
 //! provenance, identifiers and suspected duplicates.
 //!
 //! Each rule is one function over the typed records with its invariant in a
-//! `///` line, registered in `RULES`. A rule pushes findings; it never prints.
+//! `///` line, registered in `RULES` with the one code it reports. A rule
+//! pushes findings; it never prints. Rules look at records that passed their
+//! schema; a record that did not is reported by the schema and joins the
+//! rules once it is fixed.
+//!
+//! A rule reads only what the `Context` offers: the loaded records, their
+//! references, and the ids of every record on disk. Pull-request mode loads
+//! a subset plus what the rules need about it (the records it references, its
+//! hierarchy up to the root, records that may share its names), so the same
+//! functions give the same findings on that subset as a full check.
 
-use crate::diag::Finding;
-use crate::load::Dataset;
+mod dates;
+mod duplicates;
+mod identifiers;
+mod references;
+mod sources;
+
+pub use dates::{date_fields, interval};
+pub use duplicates::Terms;
+
+use crate::diag::{Code, Finding};
+use crate::load::{Dataset, RecordFile};
+use crate::model::{Collection, Record};
+use crate::refs::{Graph, Ids, RefFields};
 use crate::validate::Typed;
 
-/// What every rule sees: the loaded files and their typed records.
+/// What every rule sees.
 pub struct Context<'a> {
     /// The loaded files.
     pub dataset: &'a Dataset,
     /// The typed records, aligned with `dataset.files`.
     pub typed: &'a Typed,
+    /// Where references sit in each collection.
+    pub fields: &'a RefFields,
+    /// The references of the loaded files, and the loaded files by id.
+    pub graph: &'a Graph,
+    /// Every record on disk, loaded or not.
+    pub ids: &'a Ids,
+}
+
+impl<'a> Context<'a> {
+    /// The records that passed their schema, with their file and its index.
+    pub fn records(&self) -> impl Iterator<Item = (usize, &'a RecordFile, &'a Record)> + use<'a> {
+        let files = &self.dataset.files;
+        self.typed
+            .records
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, r)| r.as_ref().map(|r| (i, &files[i], r)))
+    }
+
+    /// The loaded record `collection`/`id`, when it passed its schema.
+    pub fn record(&self, collection: Collection, id: &str) -> Option<&'a Record> {
+        let i = self.graph.file(collection, id)?;
+        self.typed.records.get(i)?.as_ref()
+    }
 }
 
 /// A rule: reads the context, pushes findings.
 pub type Rule = fn(&Context<'_>, &mut Vec<Finding>);
 
-/// Every rule, in the order they run.
-pub const RULES: &[(&str, Rule)] = &[];
+/// Every rule with the code it reports, in the order they run.
+pub const RULES: &[(Code, Rule)] = &[
+    (Code::RefDangling, references::references_exist),
+    (Code::RefCycle, references::hierarchies_do_not_loop),
+    (Code::DateInvalid, dates::dates_are_real),
+    (Code::DateOrder, dates::ends_not_before_starts),
+    (Code::DateOrder, dates::facts_not_after_their_sources),
+    (Code::SourceMissing, sources::records_cite_a_source),
+    (Code::SourceUnused, sources::sources_are_cited),
+    (Code::IdentifierInvalid, identifiers::identifiers_are_valid),
+    (Code::DuplicateSuspect, duplicates::records_are_distinct),
+];
 
-/// Runs every rule over the dataset.
-pub fn run(dataset: &Dataset, typed: &Typed) -> Vec<Finding> {
-    let context = Context { dataset, typed };
-    let mut findings = Vec::new();
-    for (_, rule) in RULES {
-        rule(&context, &mut findings);
+/// Runs every rule, in parallel; the findings come in rule order.
+pub fn run(context: &Context<'_>) -> Vec<Finding> {
+    use rayon::prelude::*;
+    RULES
+        .par_iter()
+        .map(|(_, rule)| {
+            let mut out = Vec::new();
+            rule(context, &mut out);
+            out
+        })
+        .flatten()
+        .collect()
+}
+
+/// The typed value of a record as JSON, as its file holds it.
+fn value_of(file: &RecordFile) -> &serde_json::Value {
+    file.value
+        .as_ref()
+        .unwrap_or_else(|| unreachable!("a typed record was parsed from its file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_reports_a_rule_code() {
+        let rule_codes = [
+            Code::RefDangling,
+            Code::RefCycle,
+            Code::DateInvalid,
+            Code::DateOrder,
+            Code::SourceMissing,
+            Code::SourceUnused,
+            Code::IdentifierInvalid,
+            Code::DuplicateSuspect,
+        ];
+        for code in rule_codes {
+            assert!(
+                RULES.iter().any(|(c, _)| *c == code),
+                "no rule reports {code}"
+            );
+        }
+        assert!(RULES.iter().all(|(c, _)| rule_codes.contains(c)));
     }
-    findings
 }

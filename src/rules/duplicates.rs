@@ -1,0 +1,288 @@
+//! Suspected duplicates: two records of one collection that share a
+//! normalized name (aliases included) or an external identifier.
+//!
+//! Names are compared with case, punctuation and white space folded, so
+//! "China-Telecom" and "china telecom" collide, and so do "H.K.U.S.T." and
+//! "HKUST". Places are compared together
+//! with their kind and the place they lie within (there are many Springfields),
+//! events with their edition and start. The finding goes on the later record
+//! (by file name) and names the first, so each pair is reported once.
+//!
+//! `Terms` lets pull-request mode find the records
+//! that may collide with a changed one by a byte search, without parsing the
+//! whole collection; they never miss a record the rule would match.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Context;
+use crate::diag::{Code, Finding};
+use crate::model::{Collection, Record};
+use crate::refs::json_strings;
+
+/// A value two records of one collection should not share.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    /// A normalized name, with the qualifier some collections add.
+    Name(String),
+    /// An external identifier of the given kind.
+    Identifier(&'static str, String),
+}
+
+/// One key of a record: where it sits and how to show it.
+struct Keyed {
+    pointer: String,
+    key: Key,
+    shown: String,
+}
+
+/// `name` with case folded and everything but letters and digits dropped, so
+/// that "China-Telecom", "China Telecom" and "H.K.U.S.T." / "HKUST" meet.
+pub fn normalize(name: &str) -> String {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// The names of a record with their pointers, and what qualifies them.
+fn names(record: &Record) -> (Vec<(String, &str)>, String) {
+    fn listed<'r>(name: &'r str, aliases: impl Iterator<Item = &'r str>) -> Vec<(String, &'r str)> {
+        std::iter::once(("/name".to_string(), name))
+            .chain(
+                aliases
+                    .enumerate()
+                    .map(|(i, a)| (format!("/aliases/{i}"), a)),
+            )
+            .collect()
+    }
+    match record {
+        Record::Organization(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
+        Record::Person(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
+        Record::Place(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            format!(
+                "{:?} within {:?}",
+                r.kind,
+                r.within.as_ref().map(|w| w.as_str())
+            ),
+        ),
+        Record::Partnership(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
+        Record::Lab(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
+        Record::TalentProgram(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
+        Record::Event(r) => (
+            listed(r.name.as_str(), std::iter::empty()),
+            format!(
+                "edition {:?} from {:?}",
+                r.edition,
+                r.start.as_ref().map(|d| d.as_str())
+            ),
+        ),
+        Record::Fact(r) => (
+            vec![("/statement".to_string(), r.statement.as_str())],
+            String::new(),
+        ),
+        Record::Source(_) => (Vec::new(), String::new()),
+    }
+}
+
+/// The external identifiers that name one entity, as (pointer, kind, value).
+fn identifiers(record: &Record) -> Vec<(&'static str, &'static str, &str)> {
+    let mut out = Vec::new();
+    match record {
+        Record::Organization(r) => {
+            if let Some(ids) = &r.identifiers {
+                if let Some(v) = &ids.ror {
+                    out.push(("/identifiers/ror", "ROR id", v.as_str()));
+                }
+                if let Some(v) = &ids.wikidata {
+                    out.push(("/identifiers/wikidata", "Wikidata item", v.as_str()));
+                }
+            }
+        }
+        Record::Person(r) => {
+            if let Some(ids) = &r.identifiers {
+                if let Some(v) = &ids.orcid {
+                    out.push(("/identifiers/orcid", "ORCID iD", v.as_str()));
+                }
+                if let Some(v) = &ids.wikidata {
+                    out.push(("/identifiers/wikidata", "Wikidata item", v.as_str()));
+                }
+            }
+        }
+        Record::Place(r) => {
+            if let Some(v) = r.identifiers.as_ref().and_then(|ids| ids.wikidata.as_ref()) {
+                out.push(("/identifiers/wikidata", "Wikidata item", v.as_str()));
+            }
+        }
+        Record::Source(r) => {
+            if let Some(v) = &r.url {
+                out.push(("/url", "URL", v.as_str()));
+            }
+            if let Some(v) = &r.sha256 {
+                out.push(("/sha256", "SHA-256 of its text", v.as_str()));
+            }
+        }
+        Record::Partnership(_)
+        | Record::Lab(_)
+        | Record::TalentProgram(_)
+        | Record::Event(_)
+        | Record::Fact(_) => {}
+    }
+    out
+}
+
+fn keys(record: &Record) -> Vec<Keyed> {
+    let (names, qualifier) = names(record);
+    let mut out: Vec<Keyed> = names
+        .into_iter()
+        .filter_map(|(pointer, name)| {
+            let normal = normalize(name);
+            (!normal.is_empty()).then(|| Keyed {
+                pointer,
+                key: Key::Name(format!("{normal}\u{0}{qualifier}")),
+                shown: format!("name `{name}`"),
+            })
+        })
+        .collect();
+    for (pointer, kind, value) in identifiers(record) {
+        out.push(Keyed {
+            pointer: pointer.to_string(),
+            key: Key::Identifier(kind, value.to_string()),
+            shown: format!("{kind} `{value}`"),
+        });
+    }
+    out
+}
+
+/// No two records of a collection share a normalized name or an external identifier.
+pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut first: HashMap<(Collection, Key), usize> = HashMap::new();
+    for (i, file, record) in cx.records() {
+        // Matches of this record, grouped by the earlier record they match.
+        let mut matches: Vec<(usize, String, Vec<String>)> = Vec::new();
+        for keyed in keys(record) {
+            match first.get(&(file.collection, keyed.key.clone())) {
+                Some(&j) if j != i => match matches.iter_mut().find(|(k, _, _)| *k == j) {
+                    Some((_, _, shown)) => {
+                        if !shown.contains(&keyed.shown) {
+                            shown.push(keyed.shown);
+                        }
+                    }
+                    None => matches.push((j, keyed.pointer, vec![keyed.shown])),
+                },
+                Some(_) => {}
+                None => {
+                    first.insert((file.collection, keyed.key), i);
+                }
+            }
+        }
+        for (j, pointer, shown) in matches {
+            let other = &cx.dataset.files[j];
+            out.push(file.finding(
+                Code::DuplicateSuspect,
+                &pointer,
+                format!(
+                    "this record looks like `{}/{}`: same {}; merge them, or make them distinguishable",
+                    other.collection,
+                    other.stem,
+                    shown.join(", same ")
+                ),
+            ));
+        }
+    }
+}
+
+/// The keys of some records, to look for in the text of other files.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    /// Normalized names.
+    names: HashSet<String>,
+    /// Identifiers, as written.
+    identifiers: HashSet<String>,
+}
+
+impl Terms {
+    /// Adds the keys of `record`.
+    pub fn add(&mut self, record: &Record) {
+        for (_, name) in names(record).0 {
+            let normal = normalize(name);
+            if !normal.is_empty() {
+                self.names.insert(normal);
+            }
+        }
+        for (_, _, value) in identifiers(record) {
+            self.identifiers.insert(value.to_string());
+        }
+    }
+
+    /// Whether no key was added.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.identifiers.is_empty()
+    }
+
+    /// Whether the file with `bytes` may hold a record sharing one of the
+    /// keys. Never false for such a file: its name, alias, statement or
+    /// identifier is a whole JSON string in it, which normalizes to the key
+    /// (or is it), unless the text uses escapes, and then it always passes.
+    pub fn may_share_a_key(&self, bytes: &[u8]) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        // A file that is not UTF-8 holds no record at all.
+        let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        else {
+            return false;
+        };
+        if text.contains('\\') {
+            return true;
+        }
+        json_strings(text)
+            .any(|s| self.identifiers.contains(s) || self.names.contains(&normalize(s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_punctuation_and_space() {
+        assert_eq!(
+            normalize("The Hong Kong University of Science & Technology"),
+            "thehongkonguniversityofsciencetechnology"
+        );
+        assert_eq!(normalize("  H.K.U.S.T.  "), "hkust");
+        assert_eq!(normalize("China-Telecom"), normalize("china telecom"));
+        assert_eq!(normalize("Ünïcode ΣΑΣ"), "ünïcodeσασ");
+        assert_eq!(normalize("!!!"), "");
+    }
+
+    #[test]
+    fn prefilter_finds_folded_names_and_identifiers() {
+        let mut terms = Terms::default();
+        assert!(!terms.may_share_a_key(br#"{"name": "anything"}"#));
+        terms.names.insert("chinatelecom".into());
+        terms.identifiers.insert("https://x.org".into());
+        assert!(terms.may_share_a_key(br#"{"name": "CHINA-TELECOM"}"#));
+        assert!(!terms.may_share_a_key(br#"{"name": "China Telecom Group"}"#));
+        assert!(!terms.may_share_a_key(br#"{"name": "China Mobile"}"#));
+        assert!(terms.may_share_a_key(br#"{"name": "China Mobil\u0065"}"#));
+        assert!(terms.may_share_a_key(b"{\"url\": \"https://x.org\"}"));
+        assert!(!terms.may_share_a_key(b"{\"url\": \"https://x.org/a\"}"));
+    }
+}

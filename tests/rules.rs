@@ -1,0 +1,521 @@
+//! The whole-dataset rules, run through the real binary over one small
+//! fixture dataset per finding code, and `techpact explain`.
+
+mod common;
+
+use common::{Run, assert_finding, root, techpact};
+use serde_json::Value;
+
+/// `techpact --data tests/fixtures/<fixture>/data --format json check <extra>`.
+fn check(fixture: &str, extra: &[&str]) -> Run {
+    let data = format!("tests/fixtures/{fixture}/data");
+    let mut args = vec!["--data", data.as_str(), "--format", "json", "check"];
+    args.extend_from_slice(extra);
+    techpact(&root(), &args)
+}
+
+/// The findings of `code`.
+fn of_code<'a>(findings: &'a [Value], code: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["code"] == code).collect()
+}
+
+/// The message of the one finding of `code` in a file ending with `file`.
+fn message<'a>(findings: &'a [Value], code: &str, file: &str) -> &'a str {
+    findings
+        .iter()
+        .find(|f| f["code"] == code && f["file"].as_str().is_some_and(|p| p.ends_with(file)))
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_else(|| panic!("no {code} in {file}"))
+}
+
+/// Asserts that every finding has one of `codes`, and how many there are.
+fn assert_only(findings: &[Value], codes: &[&str], count: usize) {
+    for f in findings {
+        assert!(
+            codes.contains(&f["code"].as_str().unwrap_or_default()),
+            "unexpected finding {f}"
+        );
+    }
+    assert_eq!(
+        findings.len(),
+        count,
+        "{}",
+        serde_json::to_string_pretty(findings).unwrap()
+    );
+}
+
+#[test]
+fn the_golden_dataset_is_clean() {
+    let run = check("rules-valid", &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.findings().len(), 0);
+    assert_eq!(run.json()["summary"]["records"], 12);
+}
+
+#[test]
+fn dangling_references_suggest_the_closest_id() {
+    let run = check("rules-ref-dangling", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(&findings, &["ref/dangling"], 2);
+    assert_finding(
+        &findings,
+        "ref/dangling",
+        "labs/ai-innovation-lab.json",
+        6,
+        5,
+        "/hosts/1",
+    );
+    assert!(
+        message(&findings, "ref/dangling", "labs/ai-innovation-lab.json")
+            .contains("in `organizations`")
+    );
+    assert!(
+        message(&findings, "ref/dangling", "labs/ai-innovation-lab.json")
+            .contains("did you mean `hkust`?")
+    );
+    assert_finding(
+        &findings,
+        "ref/dangling",
+        "events/quantum-industry-conference-2023.json",
+        6,
+        12,
+        "/place",
+    );
+    assert!(
+        message(
+            &findings,
+            "ref/dangling",
+            "events/quantum-industry-conference-2023.json"
+        )
+        .contains("`hkust` is a record in `organizations`, but this field points into `places`")
+    );
+}
+
+#[test]
+fn a_hierarchy_loop_is_reported_once_with_its_members_in_order() {
+    let run = check("rules-ref-cycle", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(&findings, &["ref/cycle"], 2);
+    assert_finding(
+        &findings,
+        "ref/cycle",
+        "organizations/alpha.json",
+        5,
+        13,
+        "/parent",
+    );
+    assert!(
+        message(&findings, "ref/cycle", "organizations/alpha.json").ends_with(
+            "`parent` hierarchy of `organizations` loops: `alpha` → `gamma` → `beta` → `alpha`"
+        )
+    );
+    assert_finding(
+        &findings,
+        "ref/cycle",
+        "places/hong-kong.json",
+        14,
+        13,
+        "/within",
+    );
+    assert!(
+        message(&findings, "ref/cycle", "places/hong-kong.json")
+            .ends_with("`hong-kong` → `hong-kong`")
+    );
+}
+
+#[test]
+fn dates_must_exist_in_the_calendar() {
+    let run = check("rules-date-invalid", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(&findings, &["date/invalid"], 2);
+    assert_finding(
+        &findings,
+        "date/invalid",
+        "organizations/quantum-co.json",
+        5,
+        14,
+        "/founded",
+    );
+    assert!(
+        message(&findings, "date/invalid", "quantum-co.json").contains("February 2023 has 28 days")
+    );
+    assert_finding(
+        &findings,
+        "date/invalid",
+        "people/ke-ruiwen.json",
+        7,
+        16,
+        "/roles/0/start",
+    );
+    // 2024-02-29 in leap-co.json is a real day.
+}
+
+#[test]
+fn ends_follow_starts_and_facts_do_not_postdate_their_sources() {
+    let run = check("rules-date-order", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(&findings, &["date/order"], 3);
+    assert_finding(
+        &findings,
+        "date/order",
+        "organizations/short-lived.json",
+        6,
+        16,
+        "/dissolved",
+    );
+    assert_finding(
+        &findings,
+        "date/order",
+        "people/ke-ruiwen.json",
+        8,
+        14,
+        "/roles/0/end",
+    );
+    assert_finding(
+        &findings,
+        "date/order",
+        "facts/china-telecom-quantum-users.json",
+        15,
+        14,
+        "/value/as_of",
+    );
+    assert!(
+        message(
+            &findings,
+            "date/order",
+            "facts/china-telecom-quantum-users.json"
+        )
+        .contains("`people-daily-2023-09` (published 2023-09)")
+    );
+    // The event runs from "2023" to "2023-05-29": partial dates that may overlap are in order.
+}
+
+#[test]
+fn every_record_rests_on_an_existing_source() {
+    let run = check("rules-source-missing", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(&findings, &["source/missing", "ref/dangling"], 4);
+    assert_finding(
+        &findings,
+        "source/missing",
+        "organizations/no-sources.json",
+        1,
+        1,
+        "",
+    );
+    assert_finding(
+        &findings,
+        "source/missing",
+        "labs/ai-innovation-lab.json",
+        9,
+        14,
+        "/sources",
+    );
+    assert_finding(
+        &findings,
+        "source/missing",
+        "partnerships/china-telecom-hkust-2025.json",
+        11,
+        14,
+        "/sources",
+    );
+    assert_finding(
+        &findings,
+        "ref/dangling",
+        "partnerships/china-telecom-hkust-2025.json",
+        13,
+        17,
+        "/sources/0/source",
+    );
+}
+
+#[test]
+fn an_uncited_source_is_a_warning_that_deny_warnings_turns_into_a_failure() {
+    let run = check("rules-source-unused", &[]);
+    assert_eq!(run.code, 0, "warnings alone pass");
+    let findings = run.findings();
+    assert_only(&findings, &["source/unused"], 1);
+    assert_finding(
+        &findings,
+        "source/unused",
+        "sources/people-daily-2023-09.json",
+        2,
+        9,
+        "/id",
+    );
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(run.json()["summary"]["warnings"], 1);
+    let denied = check("rules-source-unused", &["--deny-warnings"]);
+    assert_eq!(denied.code, 1, "{}", denied.stdout);
+    assert_eq!(denied.findings(), findings);
+}
+
+#[test]
+fn external_identifiers_are_checked_for_format_and_check_digits() {
+    let run = check("rules-identifier-invalid", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(&findings, &["identifier/invalid"], 5);
+    assert_finding(
+        &findings,
+        "identifier/invalid",
+        "organizations/hkust.json",
+        10,
+        12,
+        "/identifiers/ror",
+    );
+    assert!(
+        message(&findings, "identifier/invalid", "organizations/hkust.json")
+            .contains("should be 97")
+    );
+    assert_finding(
+        &findings,
+        "identifier/invalid",
+        "organizations/china-telecom.json",
+        11,
+        17,
+        "/identifiers/wikidata",
+    );
+    assert_finding(
+        &findings,
+        "identifier/invalid",
+        "people/ke-ruiwen.json",
+        14,
+        14,
+        "/identifiers/orcid",
+    );
+    assert_finding(
+        &findings,
+        "identifier/invalid",
+        "places/hong-kong.json",
+        5,
+        14,
+        "/country",
+    );
+    assert_finding(
+        &findings,
+        "identifier/invalid",
+        "sources/ftp-source.json",
+        7,
+        10,
+        "/url",
+    );
+}
+
+#[test]
+fn look_alike_records_are_reported_on_the_second_naming_the_first() {
+    let run = check("rules-duplicate-suspect", &[]);
+    assert_eq!(run.code, 0, "duplicates are warnings");
+    let findings = run.findings();
+    assert_only(&findings, &["duplicate/suspect"], 2);
+    assert_finding(
+        &findings,
+        "duplicate/suspect",
+        "organizations/hkust.json",
+        5,
+        5,
+        "/aliases/0",
+    );
+    let both = message(&findings, "duplicate/suspect", "organizations/hkust.json");
+    assert!(both.contains("`organizations/hkust-university`"), "{both}");
+    assert!(
+        both.contains("same name `HKUST`, same ROR id `00q4vv597`"),
+        "{both}"
+    );
+    assert_finding(
+        &findings,
+        "duplicate/suspect",
+        "organizations/the-hkust.json",
+        3,
+        11,
+        "/name",
+    );
+    // The province and the city named "Hong Kong" are different places.
+    assert!(
+        of_code(&findings, "duplicate/suspect")
+            .iter()
+            .all(|f| !f["file"].as_str().unwrap().contains("places/"))
+    );
+    assert_eq!(
+        check("rules-duplicate-suspect", &["--deny-warnings"]).code,
+        1
+    );
+}
+
+#[test]
+fn human_output_quotes_the_offending_value() {
+    let data = "tests/fixtures/rules-ref-dangling/data";
+    let run = techpact(&root(), &["--data", data, "--color", "never", "check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains(
+        "[ref/dangling] no record in `organizations` has id `hkst`; did you mean `hkust`?"
+    ));
+    assert!(run.stdout.contains("\"hkst\""), "{}", run.stdout);
+}
+
+#[test]
+fn explain_lists_every_code_as_committed() {
+    let run = techpact(&root(), &["explain"]);
+    assert_eq!(run.code, 0);
+    let expected =
+        std::fs::read_to_string(root().join("tests/fixtures/rules-explain/codes.txt")).unwrap();
+    // A renamed or removed code changes this list, and the change shows in review.
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn explain_a_rule_code() {
+    let run = techpact(&root(), &["explain", "ref/dangling"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.starts_with("ref/dangling (error)\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("A reference names no record of the collection it points into.")
+    );
+    assert!(run.stdout.contains("How to fix: "));
+    let unknown = techpact(&root(), &["explain", "ref/nonsense"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("unknown finding code `ref/nonsense`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn refs_lists_both_directions_with_pointers() {
+    let data = "tests/fixtures/rules-valid/data";
+    let run = techpact(
+        &root(),
+        &["--data", data, "refs", "organizations/china-telecom"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = "\
+organizations/china-telecom  (tests/fixtures/rules-valid/data/organizations/china-telecom.json)
+
+references (1):
+  /sources/0/source  sources/pr-2025-04-09
+
+referenced by (6):
+  events/quantum-industry-conference-2023  /hosts/0
+  facts/china-telecom-quantum-users        /subjects/0/organization
+  labs/ai-innovation-lab                   /hosts/0
+  organizations/china-telecom-quantum      /parent
+  partnerships/china-telecom-hkust-2025    /parties/0
+  people/ke-ruiwen                         /roles/0/organization
+";
+    assert_eq!(run.stdout, expected);
+}
+
+#[test]
+fn refs_in_json_marks_missing_targets() {
+    let data = "tests/fixtures/rules-ref-dangling/data";
+    let run = techpact(
+        &root(),
+        &[
+            "--data",
+            data,
+            "--format",
+            "json",
+            "refs",
+            "labs/ai-innovation-lab",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = run.json();
+    assert_eq!(doc["record"]["collection"], "labs");
+    assert_eq!(doc["record"]["id"], "ai-innovation-lab");
+    let references = doc["references"].as_array().unwrap();
+    let hosts: Vec<(&str, &str, bool)> = references
+        .iter()
+        .filter(|r| r["collection"] == "organizations")
+        .map(|r| {
+            (
+                r["pointer"].as_str().unwrap(),
+                r["id"].as_str().unwrap(),
+                r["exists"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            ("/hosts/0", "china-telecom", true),
+            ("/hosts/1", "hkst", false)
+        ]
+    );
+    assert_eq!(doc["referenced_by"], serde_json::json!([]));
+    let sources = techpact(
+        &root(),
+        &[
+            "--data",
+            data,
+            "--format",
+            "json",
+            "refs",
+            "sources/pr-2025-04-09",
+        ],
+    );
+    let doc = sources.json();
+    let by: Vec<&str> = doc["referenced_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        by.contains(&"ai-innovation-lab") && by.contains(&"hkust"),
+        "{by:?}"
+    );
+}
+
+#[test]
+fn refs_of_an_unknown_record_fails_the_run() {
+    let data = "tests/fixtures/rules-valid/data";
+    let run = techpact(&root(), &["--data", data, "refs", "organizations/hkst"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no record `organizations/hkst`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `organizations/hkust`?"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        techpact(&root(), &["--data", data, "refs", "orgs/hkust"]).code,
+        2
+    );
+    assert_eq!(
+        techpact(&root(), &["--data", data, "refs", "hkust"]).code,
+        2
+    );
+}
+
+#[test]
+fn refs_says_none_when_nothing_references_a_record() {
+    let data = "tests/fixtures/rules-valid/data";
+    let run = techpact(
+        &root(),
+        &["--data", data, "refs", "facts/china-telecom-quantum-users"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.ends_with("\nreferenced by (0):\n  none\n"),
+        "{}",
+        run.stdout
+    );
+}
