@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::model::*;
 use crate::schema;
+use crate::schema::follow_ref as resolve;
 use crate::span::escape;
 
 /// Pointers whose sample value is kept instead of becoming a placeholder.
@@ -138,15 +139,6 @@ fn property<'a>(root: &'a Value, node: &'a Value, name: &str) -> Option<&'a Valu
         .as_array()?
         .iter()
         .find_map(|branch| resolve(root, branch).get("properties")?.get(name))
-}
-
-/// Follows a local `$ref`.
-fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    node.get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| root.pointer(p))
-        .unwrap_or(node)
 }
 
 /// Writes the skeleton of `collection/id` into the data directory `dir`;

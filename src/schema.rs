@@ -112,6 +112,15 @@ impl Transform for Simplify {
     }
 }
 
+/// The node a local `$ref` in `node` points to within `root`, or `node` itself.
+pub fn follow_ref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    node.get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|p| root.pointer(p))
+        .unwrap_or(node)
+}
+
 /// The committed text of a schema: canonical JSON, as every file we write.
 pub fn render(collection: Collection) -> String {
     format::to_canonical_string(&generate(collection))

@@ -22,6 +22,7 @@ use serde_json::{Number, Value};
 use crate::error::{Error, Result};
 use crate::model::{Collection, REF_KEYWORD, Record};
 use crate::schema;
+use crate::schema::follow_ref as resolve;
 
 /// The type of a column's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,15 +211,6 @@ fn singular(field: &str) -> String {
 
 fn snake(name: &str) -> String {
     name.replace('-', "_")
-}
-
-/// Follows a local `$ref`, keeping the referring node's description.
-fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    node.get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| root.pointer(p))
-        .unwrap_or(node)
 }
 
 fn description(root: &Value, node: &Value) -> String {
