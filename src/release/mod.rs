@@ -287,7 +287,18 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     let head = git::commit(&repo, "HEAD")?;
     let data = git::tree_files(&repo, "HEAD", "data")?;
     let schemas = git::tree_files(&repo, "HEAD", "schema")?;
-    let checked = check_tree(&data, &schemas)?;
+    // When git sees no difference under `data/` or `schema/` (ignored files
+    // included), the work tree holds exactly the committed files, and the
+    // check reads them in place instead of writing every record to a
+    // temporary folder first.
+    let unchanged = crate::git::Repository::discover(&workdir)?
+        .changes_since("HEAD", &["data", "schema"])?
+        .is_empty();
+    let checked = if unchanged {
+        check_dir(&workdir)?
+    } else {
+        check_tree(&data, &schemas)?
+    };
     if checked.summary.errors > 0 {
         return refuse(Refusal::CheckFailed {
             findings: checked.findings,
@@ -464,9 +475,23 @@ fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Check
             )),
         }
     }
-    let outcome = check::run(&tmp.path().join("data"), "data", &check::Options::default())?;
-    findings.extend(outcome.findings.iter().cloned());
-    findings.extend(schema::check_all(&tmp.path().join("schema"), "schema"));
+    let mut checked = check_dir(tmp.path())?;
+    checked.findings.extend(findings);
+    crate::diag::normalize(&mut checked.findings);
+    checked.summary = Summary::of(
+        &checked.findings,
+        checked.summary.files,
+        checked.summary.records,
+    );
+    Ok(checked)
+}
+
+/// Runs the full check of `root/data` and the schema staleness check of
+/// `root/schema`.
+fn check_dir(root: &Path) -> Result<Checked> {
+    let outcome = check::run(&root.join("data"), "data", &check::Options::default())?;
+    let mut findings = outcome.findings.clone();
+    findings.extend(schema::check_all(&root.join("schema"), "schema"));
     crate::diag::normalize(&mut findings);
     let mut texts: HashMap<String, String> = outcome
         .dataset
@@ -474,11 +499,11 @@ fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Check
         .iter()
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
-    for file in schemas {
-        texts.insert(
-            file.path.clone(),
-            String::from_utf8_lossy(&file.bytes).into_owned(),
-        );
+    for collection in Collection::ALL {
+        let path = root.join("schema").join(collection.schema_file_name());
+        if let Ok(text) = fs::read_to_string(&path) {
+            texts.insert(format!("schema/{}", collection.schema_file_name()), text);
+        }
     }
     let records = outcome.typed.records.iter().flatten().count();
     let summary = Summary::of(&findings, outcome.dataset.entries, records);
