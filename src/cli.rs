@@ -297,13 +297,12 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
     if let Some(note) = outcome.scope.describe().filter(|_| !common.quiet) {
         eprintln!("techpact: {note}");
     }
-    let sources: HashMap<String, &str> = outcome
-        .dataset
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.text.as_str()))
-        .collect();
-    emit(common, &outcome.findings, &outcome.summary(), &sources)?;
+    emit(
+        common,
+        &outcome.findings,
+        &outcome.summary(),
+        &file_texts(&outcome.dataset, &outcome.findings),
+    )?;
     Ok(verdict(&outcome.findings, args.deny_warnings))
 }
 
@@ -394,7 +393,7 @@ fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
         common,
         &outcome.findings,
         &outcome.summary(),
-        &file_texts(&outcome.dataset),
+        &file_texts(&outcome.dataset, &outcome.findings),
     )?;
     Ok(verdict(&outcome.findings, false))
 }
@@ -433,7 +432,7 @@ fn run_stats(common: &Common) -> Result<Outcome> {
             common,
             &checked.findings,
             &checked.summary(),
-            &file_texts(&checked.dataset),
+            &file_texts(&checked.dataset, &checked.findings),
         )?;
         return Ok(Outcome::Findings);
     }
@@ -474,7 +473,7 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
             common,
             &checked.findings,
             &checked.summary(),
-            &file_texts(&checked.dataset),
+            &file_texts(&checked.dataset, &checked.findings),
         )?;
     }
     if outcome.refused() {
@@ -511,10 +510,17 @@ fn run_completions(args: &CompletionsArgs) -> Result<Outcome> {
 }
 
 /// The text of every loaded file, by shown path, for the human report.
-fn file_texts(dataset: &techpact::load::Dataset) -> HashMap<String, &str> {
+/// The texts of the files that `findings` quote, by path.
+fn file_texts<'a>(
+    dataset: &'a techpact::load::Dataset,
+    findings: &[Finding],
+) -> HashMap<String, &'a str> {
+    let quoted: std::collections::HashSet<&str> =
+        findings.iter().map(|f| f.file.as_str()).collect();
     dataset
         .files
         .iter()
+        .filter(|f| quoted.contains(f.path.as_str()))
         .map(|f| (f.path.clone(), f.text.as_str()))
         .collect()
 }

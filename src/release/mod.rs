@@ -493,10 +493,14 @@ fn check_dir(root: &Path) -> Result<Checked> {
     let mut findings = outcome.findings.clone();
     findings.extend(schema::check_all(&root.join("schema"), "schema"));
     crate::diag::normalize(&mut findings);
+    // Only the files a finding quotes are needed to show it.
+    let quoted: std::collections::HashSet<&str> =
+        findings.iter().map(|f| f.file.as_str()).collect();
     let mut texts: HashMap<String, String> = outcome
         .dataset
         .files
         .iter()
+        .filter(|f| quoted.contains(f.path.as_str()))
         .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
     for collection in Collection::ALL {
