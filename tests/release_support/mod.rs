@@ -1,6 +1,7 @@
 //! Helpers for the release, verify and diff tests: throwaway git
 //! repositories built from a fixture, runs of the binary with a private
-//! `HOME` and `TMPDIR`, and crafted tar entries.
+//! `HOME` and `TMPDIR`, and crafted tar entries. A test crate that uses it
+//! declares `mod common;` too.
 
 #![allow(dead_code)]
 
@@ -9,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+
+use crate::common::{copy_tree, fixture};
 
 /// The commit time every test commit carries: 2025-04-09T08:30:00Z.
 pub const COMMIT_TIME: u64 = 1_744_187_400;
@@ -140,27 +143,6 @@ fn list(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
             out.insert(entry.path(), b"<symlink>".to_vec());
         } else {
             out.insert(entry.path(), std::fs::read(entry.path()).unwrap());
-        }
-    }
-}
-
-/// A fixture folder under `tests/fixtures/`.
-pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// Copies the tree at `from` into `to`.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
 }
