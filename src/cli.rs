@@ -71,6 +71,16 @@ impl Common {
         }
     }
 
+    /// Whether a command that prints a report for people or one JSON document
+    /// was asked for JSON.
+    fn wants_json(&self) -> Result<bool> {
+        match self.format {
+            None | Some(OutputFormat::Human) => Ok(false),
+            Some(OutputFormat::Json) => Ok(true),
+            Some(other) => Err(unsupported(other, "human or json")),
+        }
+    }
+
     /// Whether output is for people.
     fn human(&self) -> bool {
         matches!(self.format, None | Some(OutputFormat::Human))
@@ -310,10 +320,10 @@ fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
     let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
     let (dir, display) = data_location(common);
     let refs = techpact::refs::record_refs(&dir, &display, &name)?;
-    print(&match common.format {
-        Some(OutputFormat::Json) => refs.to_json(),
-        None | Some(OutputFormat::Human) => refs.to_human(),
-        Some(other) => return Err(unsupported(other, "human or json")),
+    print(&if common.wants_json()? {
+        refs.to_json()
+    } else {
+        refs.to_human()
     })?;
     Ok(Outcome::Clean)
 }
@@ -437,10 +447,10 @@ fn run_stats(common: &Common) -> Result<Outcome> {
         return Ok(Outcome::Findings);
     }
     let stats = techpact::stats::compute(&checked.typed.records)?;
-    print(&match common.format {
-        Some(OutputFormat::Json) => stats.to_json(),
-        None | Some(OutputFormat::Human) => stats.to_human(),
-        Some(other) => return Err(unsupported(other, "human or json")),
+    print(&if common.wants_json()? {
+        stats.to_json()
+    } else {
+        stats.to_human()
     })?;
     Ok(Outcome::Clean)
 }

@@ -6,12 +6,11 @@ mod common;
 
 use std::fs;
 
-use common::{Run, assert_finding, copy_tree, fixture, techpact};
+use common::{Run, assert_finding, dataset_with, techpact};
 
 /// The golden dataset plus one file `data/places/<name>` holding `bytes`.
 fn run_with_place(name: &str, bytes: &[u8]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    let dir = dataset_with(None);
     fs::write(dir.path().join("data/places").join(name), bytes).unwrap();
     let run = techpact(dir.path(), &["check", "--data", "data", "--format", "json"]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
@@ -62,8 +61,7 @@ fn a_thirty_megabyte_string() {
         "the message does not quote the huge value"
     );
     // The human report shows a short excerpt of the line, not 30 MB.
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    let dir = dataset_with(None);
     fs::write(dir.path().join("data/places/long.json"), text).unwrap();
     let human = techpact(dir.path(), &["check", "--data", "data"]);
     assert_eq!(human.code, 1);
@@ -126,8 +124,7 @@ fn trailing_content_after_the_record() {
 
 #[test]
 fn a_folder_inside_a_collection() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    let dir = dataset_with(None);
     fs::create_dir_all(dir.path().join("data/labs/more/deeper")).unwrap();
     fs::write(dir.path().join("data/labs/more/x.json"), b"{}").unwrap();
     let run = techpact(dir.path(), &["check", "--data", "data", "--format", "json"]);
@@ -144,8 +141,7 @@ fn a_folder_inside_a_collection() {
 
 #[test]
 fn a_symlinked_collection_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    let dir = dataset_with(None);
     fs::rename(dir.path().join("data/facts"), dir.path().join("facts")).unwrap();
     std::os::unix::fs::symlink("../facts", dir.path().join("data/facts")).unwrap();
     let run = techpact(dir.path(), &["check", "--data", "data", "--format", "json"]);

@@ -9,20 +9,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{Run, assert_finding, copy_tree, fixture, techpact};
-
-/// A temporary copy of the golden dataset with the overlay `codes/<name>` on top.
-fn dataset_with(overlay: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
-    if let Some(name) = overlay {
-        copy_tree(
-            &fixture(&format!("codes/{name}/data")),
-            &dir.path().join("data"),
-        );
-    }
-    dir
-}
+use common::{Run, assert_finding, dataset_with, techpact};
 
 fn check_json(dir: &Path) -> Run {
     techpact(dir, &["check", "--data", "data", "--format", "json"])

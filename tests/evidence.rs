@@ -5,17 +5,11 @@ mod common;
 
 use std::fs;
 
-use common::{assert_finding, copy_tree, fixture, techpact};
+use common::{Run, assert_finding, dataset_with, fixture, techpact};
 
+/// The golden dataset (with an overlay) and its evidence in `texts/`.
 fn setup(overlay: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
-    if let Some(name) = overlay {
-        copy_tree(
-            &fixture(&format!("codes/{name}/data")),
-            &dir.path().join("data"),
-        );
-    }
+    let dir = dataset_with(overlay);
     fs::create_dir(dir.path().join("texts")).unwrap();
     // A different file name: matching is by content.
     fs::copy(
@@ -26,10 +20,9 @@ fn setup(overlay: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn a_quote_missing_from_its_source_is_located_at_the_quote() {
-    let dir = setup(Some("source-quote-not-found"));
-    let run = techpact(
+/// `check --evidence texts --format json` in `dir`.
+fn check_with_evidence(dir: &tempfile::TempDir) -> Run {
+    techpact(
         dir.path(),
         &[
             "check",
@@ -40,7 +33,13 @@ fn a_quote_missing_from_its_source_is_located_at_the_quote() {
             "--format",
             "json",
         ],
-    );
+    )
+}
+
+#[test]
+fn a_quote_missing_from_its_source_is_located_at_the_quote() {
+    let dir = setup(Some("source-quote-not-found"));
+    let run = check_with_evidence(&dir);
     assert_eq!(run.code, 1);
     let findings = run.findings();
     assert_eq!(findings.len(), 1, "{findings:?}");
@@ -73,18 +72,7 @@ fn quotes_match_across_line_breaks_and_spacing() {
 fn a_pinned_source_without_its_text_is_a_mismatch() {
     let dir = setup(None);
     fs::write(dir.path().join("texts/any-name.txt"), "edited text\n").unwrap();
-    let run = techpact(
-        dir.path(),
-        &[
-            "check",
-            "--data",
-            "data",
-            "--evidence",
-            "texts",
-            "--format",
-            "json",
-        ],
-    );
+    let run = check_with_evidence(&dir);
     assert_eq!(run.code, 1);
     assert_finding(
         &run.findings(),

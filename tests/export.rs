@@ -9,20 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixture, techpact};
+use common::{COLLECTIONS, fixture, techpact};
 use serde_json::Value;
-
-const COLLECTIONS: [&str; 9] = [
-    "organizations",
-    "people",
-    "places",
-    "partnerships",
-    "labs",
-    "talent-programs",
-    "events",
-    "facts",
-    "sources",
-];
 
 /// The records of the valid fixture by collection, each by id, read as plain JSON.
 fn fixture_records() -> BTreeMap<String, BTreeMap<String, Value>> {
@@ -404,10 +392,12 @@ fn sqlite_has_the_same_tables_with_keys_that_hold() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-#[test]
-fn export_refuses_a_dataset_with_errors_and_writes_nothing() {
+/// Exports the fixture `name` in every format and asserts each export is
+/// refused with a human finding `code` at `file`:`line`:`column`, `pointer`,
+/// and that nothing is written.
+fn assert_refused(name: &str, code: &str, file: &str, (line, column): (u32, u32), pointer: &str) {
     let tmp = tempfile::tempdir().unwrap();
-    let data = fixture("tooling-broken").join("data");
+    let data = fixture(name).join("data");
     for to in ["jsonl", "csv", "sqlite"] {
         let out = tmp.path().join(format!("out-{to}"));
         let run = techpact(
@@ -423,48 +413,32 @@ fn export_refuses_a_dataset_with_errors_and_writes_nothing() {
             ],
         );
         assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
-        assert_human_finding(
-            &run.stdout,
-            "schema/violation",
-            "organizations/hkust.json",
-            1,
-            1,
-            "",
-        );
+        assert_human_finding(&run.stdout, code, file, line, column, pointer);
         assert!(!out.exists(), "{to}: nothing written");
     }
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
 #[test]
+fn export_refuses_a_dataset_with_errors_and_writes_nothing() {
+    assert_refused(
+        "tooling-broken",
+        "schema/violation",
+        "organizations/hkust.json",
+        (1, 1),
+        "",
+    );
+}
+
+#[test]
 fn export_refuses_dangling_references() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = fixture("tooling-dangling").join("data");
-    for to in ["jsonl", "csv", "sqlite"] {
-        let out = tmp.path().join(format!("out-{to}"));
-        let run = techpact(
-            tmp.path(),
-            &[
-                "--data",
-                data.to_str().unwrap(),
-                "export",
-                "--format",
-                to,
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
-        assert_human_finding(
-            &run.stdout,
-            "ref/dangling",
-            "labs/quantum-lab.json",
-            6,
-            5,
-            "/hosts/1",
-        );
-        assert!(!out.exists(), "{to}: nothing written");
-    }
+    assert_refused(
+        "tooling-dangling",
+        "ref/dangling",
+        "labs/quantum-lab.json",
+        (6, 5),
+        "/hosts/1",
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 
 use std::fs;
 
-use common::{copy_tree, fixture, root, techpact};
+use common::{copy_tree, dataset_with, fixture, root, techpact};
 
 const OVERLAYS: &[&str] = &[
     "json-syntax",
@@ -95,9 +95,7 @@ fn every_error_is_located_in_human_json_and_github_output() {
 
 #[test]
 fn human_output_shows_the_source_line_with_a_marker() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
-    copy_tree(&fixture("codes/id-mismatch/data"), &dir.path().join("data"));
+    let dir = dataset_with(Some("id-mismatch"));
     let run = techpact(dir.path(), &["check", "--data", "data", "--color", "never"]);
     assert_eq!(run.code, 1);
     let expected = "\

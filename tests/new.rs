@@ -6,23 +6,11 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{copy_tree, fixture, techpact};
+use common::{COLLECTIONS, copy_tree, fixture, techpact};
 use jsonc_parser::ast::{ObjectPropName, Value as Node};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use serde_json::Value;
-
-const COLLECTIONS: [&str; 9] = [
-    "organizations",
-    "people",
-    "places",
-    "partnerships",
-    "labs",
-    "talent-programs",
-    "events",
-    "facts",
-    "sources",
-];
 
 /// A scratch copy of the valid fixture, with a `.git` so it is a repository root.
 fn scratch() -> tempfile::TempDir {

@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{assert_finding, fixture, root, techpact};
+use common::{Run, assert_finding, fixture, root, techpact};
 use serde_json::json;
 
-#[test]
-fn stats_counts_records_sources_years_and_references() {
-    let data = fixture("tooling-valid").join("data");
-    let run = techpact(
+/// `stats --format json` on the fixture dataset `name`.
+fn stats_json(name: &str) -> Run {
+    let data = fixture(name).join("data");
+    techpact(
         &root(),
         &[
             "--data",
@@ -18,7 +18,12 @@ fn stats_counts_records_sources_years_and_references() {
             "json",
             "stats",
         ],
-    );
+    )
+}
+
+#[test]
+fn stats_counts_records_sources_years_and_references() {
+    let run = stats_json("tooling-valid");
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let stats = run.json();
     assert_eq!(
@@ -84,17 +89,7 @@ fn stats_for_people_shows_each_section() {
 
 #[test]
 fn stats_refuses_a_dataset_with_errors() {
-    let data = fixture("tooling-broken").join("data");
-    let run = techpact(
-        &root(),
-        &[
-            "--data",
-            data.to_str().unwrap(),
-            "--format",
-            "json",
-            "stats",
-        ],
-    );
+    let run = stats_json("tooling-broken");
     assert_eq!(run.code, 1);
     assert_finding(
         &run.findings(),

@@ -8,6 +8,20 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// Every collection folder, written out here so that the tests do not take
+/// the list from the code they test.
+pub const COLLECTIONS: [&str; 9] = [
+    "organizations",
+    "people",
+    "places",
+    "partnerships",
+    "labs",
+    "talent-programs",
+    "events",
+    "facts",
+    "sources",
+];
+
 /// The output of one run of the binary.
 pub struct Run {
     /// The exit status.
@@ -71,6 +85,20 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// A temporary folder holding a copy of the golden dataset as `data/`, with
+/// the overlay `tests/fixtures/codes/<name>/data` copied on top.
+pub fn dataset_with(overlay: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    if let Some(name) = overlay {
+        copy_tree(
+            &fixture(&format!("codes/{name}/data")),
+            &dir.path().join("data"),
+        );
+    }
+    dir
 }
 
 /// Asserts that `findings` hold exactly one finding of `code` in a file whose
