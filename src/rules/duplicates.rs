@@ -15,6 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Context;
+use super::identifiers::Kind;
 use crate::diag::{Code, Finding};
 use crate::model::{Collection, Record};
 use crate::refs::json_strings;
@@ -100,48 +101,24 @@ fn names(record: &Record) -> (Vec<(String, &str)>, String) {
     }
 }
 
-/// The external identifiers that name one entity, as (pointer, kind, value).
+/// The external identifiers that name one entity, as (pointer, kind, value):
+/// the registry ids `identifiers` checks, a source's URL, and the SHA-256 a
+/// source pins. An organization's website or a place's country is shared by
+/// distinct entities, so neither counts.
 fn identifiers(record: &Record) -> Vec<(&'static str, &'static str, &str)> {
-    let mut out = Vec::new();
-    match record {
-        Record::Organization(r) => {
-            if let Some(ids) = &r.identifiers {
-                if let Some(v) = &ids.ror {
-                    out.push(("/identifiers/ror", "ROR id", v.as_str()));
-                }
-                if let Some(v) = &ids.wikidata {
-                    out.push(("/identifiers/wikidata", "Wikidata item", v.as_str()));
-                }
-            }
-        }
-        Record::Person(r) => {
-            if let Some(ids) = &r.identifiers {
-                if let Some(v) = &ids.orcid {
-                    out.push(("/identifiers/orcid", "ORCID iD", v.as_str()));
-                }
-                if let Some(v) = &ids.wikidata {
-                    out.push(("/identifiers/wikidata", "Wikidata item", v.as_str()));
-                }
-            }
-        }
-        Record::Place(r) => {
-            if let Some(v) = r.identifiers.as_ref().and_then(|ids| ids.wikidata.as_ref()) {
-                out.push(("/identifiers/wikidata", "Wikidata item", v.as_str()));
-            }
-        }
-        Record::Source(r) => {
-            if let Some(v) = &r.url {
-                out.push(("/url", "URL", v.as_str()));
-            }
-            if let Some(v) = &r.sha256 {
-                out.push(("/sha256", "SHA-256 of its text", v.as_str()));
-            }
-        }
-        Record::Partnership(_)
-        | Record::Lab(_)
-        | Record::TalentProgram(_)
-        | Record::Event(_)
-        | Record::Fact(_) => {}
+    let mut out: Vec<(&'static str, &'static str, &str)> = super::identifiers::identifiers(record)
+        .into_iter()
+        .filter(|(pointer, kind, _)| match kind {
+            Kind::Ror | Kind::Orcid | Kind::Wikidata => true,
+            Kind::Url => *pointer == "/url",
+            Kind::Country => false,
+        })
+        .map(|(pointer, kind, value)| (pointer, kind.name(), value))
+        .collect();
+    if let Record::Source(r) = record
+        && let Some(v) = &r.sha256
+    {
+        out.push(("/sha256", "SHA-256 of its text", v.as_str()));
     }
     out
 }

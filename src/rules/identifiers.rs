@@ -28,7 +28,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn name(self) -> &'static str {
+    /// What the identifier is called in messages.
+    pub fn name(self) -> &'static str {
         match self {
             Kind::Ror => "ROR id",
             Kind::Orcid => "ORCID iD",

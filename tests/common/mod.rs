@@ -48,19 +48,26 @@ impl Run {
     }
 }
 
-/// Runs `techpact` with `args` in `cwd`.
-pub fn techpact(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_techpact"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the techpact binary runs");
+/// The `techpact` binary, to run with `args` in `cwd`, without colour.
+pub fn command(cwd: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_techpact"));
+    command.args(args).current_dir(cwd).env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `command` to the end and collects what it printed.
+pub fn run(mut command: Command) -> Run {
+    let out = command.output().expect("the techpact binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs `techpact` with `args` in `cwd`.
+pub fn techpact(cwd: &Path, args: &[&str]) -> Run {
+    run(command(cwd, args))
 }
 
 /// The repository root.

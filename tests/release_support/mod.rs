@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::Value;
-
-use crate::common::{copy_tree, fixture};
+pub use crate::common::Run;
+use crate::common::{command, copy_tree, fixture, run};
 
 /// The commit time every test commit carries: 2025-04-09T08:30:00Z.
 pub const COMMIT_TIME: u64 = 1_744_187_400;
@@ -20,25 +19,6 @@ const COMMIT_DATE: &str = "2025-04-09T08:30:00+0000";
 /// A private folder for one test: `home/`, `tmp/` and whatever the test adds.
 pub struct Sandbox {
     dir: tempfile::TempDir,
-}
-
-/// The output of one run of the binary.
-pub struct Run {
-    /// The exit status.
-    pub code: i32,
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-}
-
-impl Run {
-    /// The findings of a `--format json` run.
-    pub fn findings(&self) -> Vec<Value> {
-        let doc: Value = serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr));
-        doc["findings"].as_array().cloned().unwrap_or_default()
-    }
 }
 
 impl Sandbox {
@@ -63,21 +43,13 @@ impl Sandbox {
     /// Runs `techpact` in `cwd` with a private `HOME` (so no user git
     /// identity leaks in) and `TMPDIR`.
     pub fn techpact(&self, cwd: &Path, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_techpact"))
-            .args(args)
-            .current_dir(cwd)
-            .env("NO_COLOR", "1")
+        let mut command = command(cwd, args);
+        command
             .env("HOME", self.path().join("home"))
             .env("XDG_CONFIG_HOME", self.path().join("home"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("TMPDIR", self.tmp())
-            .output()
-            .expect("the techpact binary runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .env("TMPDIR", self.tmp());
+        run(command)
     }
 
     /// Runs `git` in `cwd` with a fixed identity and date; panics on failure.
