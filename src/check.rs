@@ -190,14 +190,20 @@ impl Prepared {
 
 /// The full check.
 fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Outcome> {
-    let dataset = load::load(dir, display)?;
+    let mut listing = load::list(dir, display)?;
     let validators = Validators::new()?;
-    let (schema_findings, typed) = validate::validate(&dataset, &validators);
-    let mut findings = dataset.findings.clone();
-    findings.extend(schema_findings);
     let fields = RefFields::for_run()?;
-    let graph = Graph::build(&dataset, &fields);
+    let listed = std::mem::take(&mut listing.records);
+    let (dataset, typed, refs, file_findings) = assemble(
+        &listing,
+        listed
+            .into_par_iter()
+            .map(|l| FileCheck::run(l, &validators, &fields)),
+    );
     let ids = Ids::of_dataset(&dataset);
+    let mut findings = dataset.findings.clone();
+    findings.extend(file_findings.into_iter().flatten());
+    let graph = Graph::new(&dataset, refs);
     findings.extend(rules::run(&rules::Context {
         dataset: &dataset,
         typed: &typed,
@@ -218,12 +224,64 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
     })
 }
 
+/// One record file after the stages that need nothing but the file (read,
+/// parse, schema, id, type), reduced to what the rules read: its parsed
+/// JSON is dropped, which keeps a large check's memory to the typed records.
+struct FileCheck {
+    file: RecordFile,
+    findings: Vec<Finding>,
+    record: Option<Record>,
+    refs: Vec<refs::Reference>,
+}
+
+impl FileCheck {
+    fn run(listed: Listed, validators: &Validators, fields: &RefFields) -> FileCheck {
+        let (mut file, mut findings) = load::read_one(listed);
+        let (schema_findings, record) = validate::validate_file(&file, validators);
+        findings.extend(schema_findings);
+        if let (Some(value), Some(record)) = (&file.value, &record) {
+            findings.extend(rules::run_file(&file, value, record));
+        }
+        let refs = fields.extract_file(&file);
+        file.release_value();
+        if findings.is_empty() {
+            file.release_text();
+        }
+        FileCheck {
+            file,
+            findings,
+            record,
+            refs,
+        }
+    }
+}
+
+/// The dataset of the `checked` files of `listing`, in their order, with
+/// their typed records, references and findings. Collected straight into
+/// one vector per part: a vector of whole `FileCheck`s first would double
+/// the peak memory of a large check.
+fn assemble(
+    listing: &Listing,
+    checked: impl IndexedParallelIterator<Item = FileCheck>,
+) -> (Dataset, Typed, Vec<Vec<refs::Reference>>, Vec<Vec<Finding>>) {
+    let (files, (records, (refs, findings))): (Vec<_>, (Vec<_>, (Vec<_>, Vec<_>))) = checked
+        .map(|c| (c.file, (c.record, (c.refs, c.findings))))
+        .unzip();
+    let dataset = Dataset {
+        dir: listing.dir.clone(),
+        files,
+        findings: listing.findings.clone(),
+        entries: listing.entries,
+    };
+    (dataset, Typed { records }, refs, findings)
+}
+
 /// The files a partial check reads, by their index in the listing.
 struct Loaded<'l> {
     listing: &'l Listing,
     fields: &'l RefFields,
     validators: &'l Validators,
-    files: HashMap<usize, (RecordFile, Vec<Finding>, Option<Record>)>,
+    files: HashMap<usize, FileCheck>,
 }
 
 impl<'l> Loaded<'l> {
@@ -236,35 +294,18 @@ impl<'l> Loaded<'l> {
             .collect();
         fresh.sort_unstable();
         fresh.dedup();
-        let listed: Vec<&Listed> = fresh.iter().map(|&i| &self.listing.records[i]).collect();
-        let (files, read_findings) = load::read(&listed);
-        let validators = self.validators;
-        let checked: Vec<(RecordFile, Vec<Finding>, Option<Record>)> = files
-            .into_par_iter()
-            .map(|file| {
-                let (findings, record) = validate::validate_file(&file, validators);
-                (file, findings, record)
-            })
+        let (listing, validators, fields) = (self.listing, self.validators, self.fields);
+        let checked: Vec<FileCheck> = fresh
+            .par_iter()
+            .map(|&i| FileCheck::run(listing.records[i].clone(), validators, fields))
             .collect();
-        // Read findings are about the file's path; attach them to it.
-        let mut by_path: HashMap<String, Vec<Finding>> = HashMap::new();
-        for f in read_findings {
-            by_path.entry(f.file.clone()).or_default().push(f);
-        }
-        for (&i, (file, mut findings, record)) in fresh.iter().zip(checked) {
-            findings.extend(by_path.remove(&file.path).unwrap_or_default());
-            self.files.insert(i, (file, findings, record));
-        }
+        self.files.extend(fresh.iter().copied().zip(checked));
         fresh
     }
 
     /// The references of the loaded file `i`.
-    fn refs(&self, i: usize) -> Vec<refs::Reference> {
-        let (file, _, _) = &self.files[&i];
-        file.value
-            .as_ref()
-            .map(|v| self.fields.extract(file.collection, v))
-            .unwrap_or_default()
+    fn refs(&self, i: usize) -> &[refs::Reference] {
+        &self.files[&i].refs
     }
 }
 
@@ -413,7 +454,7 @@ fn partial(
             && loaded
                 .refs(i)
                 .iter()
-                .any(|r| wanted.contains(&(r.target, r.id.as_str())))
+                .any(|r| wanted.contains(&(r.target, &*r.id)))
         {
             report.insert(path.clone());
             referencing += 1;
@@ -440,7 +481,7 @@ fn partial(
             let collection = listing.records[i].collection;
             for r in loaded.refs(i) {
                 if r.target == collection
-                    && let Some(&j) = index.get(&(collection, r.id.as_str()))
+                    && let Some(&j) = index.get(&(collection, &*r.id))
                     && !expanded.contains(&j)
                 {
                     next.push(j);
@@ -456,28 +497,15 @@ fn partial(
     let mut order: Vec<usize> = loaded.files.keys().copied().collect();
     order.sort_unstable();
     let read = order.len();
-    let mut files = Vec::with_capacity(read);
-    let mut records = Vec::with_capacity(read);
-    let mut findings = Vec::new();
-    for i in order {
-        let (file, file_findings, record) = loaded
-            .files
-            .remove(&i)
-            .unwrap_or_else(|| unreachable!("the order lists loaded files"));
-        files.push(file);
-        records.push(record);
-        findings.extend(file_findings);
-    }
+    let checked: Vec<FileCheck> = order
+        .iter()
+        .filter_map(|i| loaded.files.remove(i))
+        .collect();
     let total = listing.records.len();
-    let dataset = Dataset {
-        dir: listing.dir.clone(),
-        files,
-        findings: listing.findings.clone(),
-        entries: listing.entries,
-    };
-    let typed = Typed { records };
-    findings.extend(dataset.findings.iter().cloned());
-    let graph = Graph::build(&dataset, fields);
+    let (dataset, typed, refs, file_findings) = assemble(listing, checked.into_par_iter());
+    let mut findings = dataset.findings.clone();
+    findings.extend(file_findings.into_iter().flatten());
+    let graph = Graph::new(&dataset, refs);
     findings.extend(rules::run(&rules::Context {
         dataset: &dataset,
         typed: &typed,
@@ -531,11 +559,11 @@ fn support(
     let mut uncited_sources: Vec<&str> = Vec::new();
     for &i in reported {
         for r in loaded.refs(i) {
-            if let Some(&j) = index.get(&(r.target, r.id.as_str())) {
+            if let Some(&j) = index.get(&(r.target, &*r.id)) {
                 needed.push(j);
             }
         }
-        let (file, _, record) = &loaded.files[&i];
+        let FileCheck { file, record, .. } = &loaded.files[&i];
         if let Some(record) = record {
             let (keys, last) = terms
                 .entry(file.collection)

@@ -531,7 +531,7 @@ fn file_texts<'a>(
         .files
         .iter()
         .filter(|f| quoted.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), f.text.as_str()))
+        .map(|f| (f.path.clone(), f.text()))
         .collect()
 }
 

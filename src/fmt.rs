@@ -194,7 +194,7 @@ fn decide(dataset: &Dataset, file: &RecordFile, validators: &Validators) -> (boo
     if bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
         .unwrap_or(&bytes)
-        != file.text.as_bytes()
+        != file.text().as_bytes()
     {
         return (
             true,
@@ -272,7 +272,7 @@ fn refusal(file: &RecordFile, original: &Value, canonical: &str) -> Option<Findi
         };
         return Some(file.finding(Code::FormatNoncanonical, &pointer, message));
     }
-    let have = number_literals(&file.text);
+    let have = number_literals(file.text());
     let want = number_literals(canonical);
     for (pointer, literal) in &have {
         let rewritten = want.get(pointer).copied().unwrap_or_default();

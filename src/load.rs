@@ -34,34 +34,71 @@ pub struct RecordFile {
     pub path: String,
     /// The file name without `.json`, which must equal the record's id.
     pub stem: String,
-    /// The text, without a byte-order mark; empty when the file could not be decoded.
-    pub text: String,
-    /// The parsed JSON; `None` when the file could not be read or parsed.
+    /// Where it is on disk.
+    pub location: PathBuf,
+    /// The text, without a byte-order mark; empty when the file could not be
+    /// decoded. Read again from `location` on first use after `release_text`.
+    text: OnceLock<String>,
+    /// The parsed JSON; `None` when the file could not be read or parsed,
+    /// and after `release_value`.
     pub value: Option<Value>,
+    parsed: bool,
     spans: OnceLock<SpanIndex>,
 }
 
 impl RecordFile {
-    /// A parsed file, as a test or another loader would build it.
-    pub fn new(collection: Collection, path: String, stem: String, text: String) -> RecordFile {
+    /// A file of `listed` whose text is `text`, not parsed yet.
+    pub fn new(listed: Listed, text: String) -> RecordFile {
         RecordFile {
-            collection,
-            path,
-            stem,
-            text,
+            collection: listed.collection,
+            path: listed.path,
+            stem: listed.stem,
+            location: listed.location,
+            text: OnceLock::from(text),
             value: None,
+            parsed: false,
             spans: OnceLock::new(),
         }
     }
 
+    /// The text, without a byte-order mark.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| {
+            let bytes = read_limited(&self.location).unwrap_or_default();
+            let body = bytes.strip_prefix(BOM).unwrap_or(&bytes);
+            String::from_utf8(body.to_vec()).unwrap_or_default()
+        })
+    }
+
+    /// Drops the text of a file nothing has been found in yet; a finding
+    /// made later reads it again. A full dataset's texts would otherwise
+    /// stay in memory for the few files a finding quotes.
+    pub fn release_text(&mut self) {
+        if self.spans.get().is_none() {
+            self.text = OnceLock::new();
+        }
+    }
+
+    /// Whether the file was read and parsed as JSON.
+    pub fn parsed(&self) -> bool {
+        self.parsed
+    }
+
+    /// Drops the parsed JSON once everything read from it is kept elsewhere;
+    /// positions still work. A full dataset's values would take most of the
+    /// memory of a check.
+    pub fn release_value(&mut self) {
+        self.value = None;
+    }
+
     /// The positions of every value in the file, computed on first use.
     pub fn spans(&self) -> &SpanIndex {
-        self.spans.get_or_init(|| SpanIndex::new(&self.text))
+        self.spans.get_or_init(|| SpanIndex::new(self.text()))
     }
 
     /// The position of the value at `pointer`.
     pub fn at(&self, pointer: &str) -> Position {
-        if self.value.is_none() {
+        if !self.parsed {
             return (1, 1);
         }
         self.spans().value(pointer)
@@ -69,7 +106,7 @@ impl RecordFile {
 
     /// The position of the key of the member at `pointer`.
     pub fn at_key(&self, pointer: &str) -> Position {
-        if self.value.is_none() {
+        if !self.parsed {
             return (1, 1);
         }
         self.spans().key(pointer)
@@ -215,7 +252,7 @@ pub fn list(dir: &Path, display: &str) -> Result<Listing> {
 /// returns the files and the findings about reading and parsing them.
 pub fn read(listed: &[&Listed]) -> (Vec<RecordFile>, Vec<Finding>) {
     let loaded: Vec<(RecordFile, Vec<Finding>)> =
-        listed.par_iter().map(|l| read_record(l)).collect();
+        listed.par_iter().map(|&l| read_one(l.clone())).collect();
     let mut files = Vec::with_capacity(loaded.len());
     let mut findings = Vec::new();
     for (file, file_findings) in loaded {
@@ -302,57 +339,18 @@ fn walk_collection(
     }
 }
 
-/// Reads, decodes and parses one record file.
-fn read_record(l: &Listed) -> (RecordFile, Vec<Finding>) {
-    let mut file = RecordFile::new(l.collection, l.path.clone(), l.stem.clone(), String::new());
+/// Reads, decodes and parses one record file; returns it with the findings
+/// about reading and parsing it.
+pub fn read_one(l: Listed) -> (RecordFile, Vec<Finding>) {
     let mut findings = Vec::new();
-    let bytes = match read_limited(&l.location) {
-        Ok(bytes) => bytes,
-        Err(message) => {
-            findings.push(Finding::new(
-                Code::IoUnreadable,
-                &file.path,
-                (0, 0),
-                "",
-                message,
-            ));
-            return (file, findings);
-        }
+    let Some(text) = decode(&l, &mut findings) else {
+        return (RecordFile::new(l, String::new()), findings);
     };
-    let body = match bytes.strip_prefix(BOM) {
-        Some(rest) => {
-            findings.push(Finding::new(
-                Code::JsonEncoding,
-                &file.path,
-                (1, 1),
-                "",
-                "the file starts with a UTF-8 byte-order mark; save it without one",
-            ));
-            rest.to_vec()
-        }
-        None => bytes,
-    };
-    file.text = match String::from_utf8(body) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let text = std::str::from_utf8(valid).unwrap_or_default();
-            findings.push(Finding::new(
-                Code::JsonEncoding,
-                &file.path,
-                span::offset_to_position(text, text.len()),
-                "",
-                format!(
-                    "invalid UTF-8 at byte {}; save the file as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
-            ));
-            return (file, findings);
-        }
-    };
-    match json::parse(&file.text) {
+    let mut file = RecordFile::new(l, text);
+    match json::parse(file.text()) {
         Ok(parsed) => {
             file.value = Some(parsed.value);
+            file.parsed = true;
             if parsed.has_duplicate_keys {
                 for (pointer, position) in file.spans().duplicate_keys().to_vec() {
                     let key = pointer.rsplit('/').next().unwrap_or_default().to_string();
@@ -369,12 +367,61 @@ fn read_record(l: &Listed) -> (RecordFile, Vec<Finding>) {
         Err(e) => findings.push(Finding::new(
             Code::JsonSyntax,
             &file.path,
-            span::byte_column_to_position(&file.text, e.line, e.byte_column),
+            span::byte_column_to_position(file.text(), e.line, e.byte_column),
             "",
             e.message,
         )),
     }
     (file, findings)
+}
+
+/// The text of the file `l`, without a byte-order mark; `None` when it
+/// cannot be read or is not UTF-8. Pushes what is wrong to `findings`.
+fn decode(l: &Listed, findings: &mut Vec<Finding>) -> Option<String> {
+    let bytes = match read_limited(&l.location) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            findings.push(Finding::new(
+                Code::IoUnreadable,
+                &l.path,
+                (0, 0),
+                "",
+                message,
+            ));
+            return None;
+        }
+    };
+    let body = match bytes.strip_prefix(BOM) {
+        Some(rest) => {
+            findings.push(Finding::new(
+                Code::JsonEncoding,
+                &l.path,
+                (1, 1),
+                "",
+                "the file starts with a UTF-8 byte-order mark; save it without one",
+            ));
+            rest.to_vec()
+        }
+        None => bytes,
+    };
+    match String::from_utf8(body) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = std::str::from_utf8(valid).unwrap_or_default();
+            findings.push(Finding::new(
+                Code::JsonEncoding,
+                &l.path,
+                span::offset_to_position(text, text.len()),
+                "",
+                format!(
+                    "invalid UTF-8 at byte {}; save the file as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            ));
+            None
+        }
+    }
 }
 
 fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {

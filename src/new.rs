@@ -216,7 +216,7 @@ fn sample(collection: Collection, id: &str) -> Record {
     let partnership = || Some(PartnershipId("partnership".into()));
     let wikidata = || Some(WikidataId("Q1".into()));
     match collection {
-        Collection::Organizations => Record::Organization(Organization {
+        Collection::Organizations => Record::Organization(Box::new(Organization {
             id,
             name: name(),
             aliases: vec![name()],
@@ -235,8 +235,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             }),
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::People => Record::Person(Person {
+        })),
+        Collection::People => Record::Person(Box::new(Person {
             id,
             name: name(),
             honorific: Some(name()),
@@ -255,8 +255,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             }),
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::Places => Record::Place(Place {
+        })),
+        Collection::Places => Record::Place(Box::new(Place {
             id,
             name: name(),
             aliases: vec![name()],
@@ -268,8 +268,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             }),
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::Partnerships => Record::Partnership(Partnership {
+        })),
+        Collection::Partnerships => Record::Partnership(Box::new(Partnership {
             id,
             name: name(),
             aliases: vec![name()],
@@ -298,8 +298,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             regions: vec![place()],
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::Labs => Record::Lab(Lab {
+        })),
+        Collection::Labs => Record::Lab(Box::new(Lab {
             id,
             name: name(),
             aliases: vec![name()],
@@ -312,8 +312,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             fields: vec![Field::Quantum],
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::TalentPrograms => Record::TalentProgram(TalentProgram {
+        })),
+        Collection::TalentPrograms => Record::TalentProgram(Box::new(TalentProgram {
             id,
             name: name(),
             aliases: vec![name()],
@@ -325,8 +325,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             regions: vec![place()],
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::Events => Record::Event(Event {
+        })),
+        Collection::Events => Record::Event(Box::new(Event {
             id,
             name: name(),
             series: Some(name()),
@@ -341,8 +341,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             fields: vec![Field::Quantum],
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::Facts => Record::Fact(Fact {
+        })),
+        Collection::Facts => Record::Fact(Box::new(Fact {
             id,
             statement: text(),
             category: FactCategory::Figure,
@@ -357,8 +357,8 @@ fn sample(collection: Collection, id: &str) -> Record {
             fields: vec![Field::Quantum],
             sources: citations(),
             note: Some(text()),
-        }),
-        Collection::Sources => Record::Source(Source {
+        })),
+        Collection::Sources => Record::Source(Box::new(Source {
             id,
             title: text(),
             kind: SourceKind::WebPage,
@@ -374,7 +374,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             }],
             sha256: Some(Sha256("0".repeat(64))),
             note: Some(text()),
-        }),
+        })),
     }
 }
 

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use std::path::Path;
 
 use crate::error::{self, Error};
-use crate::load::{self, Dataset, Listed, Listing};
+use crate::load::{self, Dataset, Listed, Listing, RecordFile};
 use crate::model::{Collection, REF_KEYWORD};
 use crate::schema;
 use crate::span::escape;
@@ -277,6 +277,14 @@ impl RefFields {
             .collect()
     }
 
+    /// Every reference in a parsed `file`; none when it was not parsed.
+    pub fn extract_file(&self, file: &RecordFile) -> Vec<Reference> {
+        file.value
+            .as_ref()
+            .map(|v| self.extract(file.collection, v))
+            .unwrap_or_default()
+    }
+
     /// Every reference in `value`, a record of `collection`, in field order.
     /// Values that are not strings are skipped: the schema reports them.
     pub fn extract(&self, collection: Collection, value: &Value) -> Vec<Reference> {
@@ -285,14 +293,15 @@ impl RefFields {
             for (pointer, v) in f.pattern.expand(value) {
                 if let Value::String(id) = v {
                     out.push(Reference {
-                        pointer,
-                        field,
+                        pointer: pointer.into_boxed_str(),
+                        field: u32::try_from(field).unwrap_or(u32::MAX),
                         target: f.target,
-                        id: id.clone(),
+                        id: id.as_str().into(),
                     });
                 }
             }
         }
+        out.shrink_to_fit();
         out
     }
 }
@@ -317,15 +326,18 @@ pub fn ref_fields(schema: &Value) -> Result<Vec<RefField>, Unsupported> {
 
 /// One reference inside a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A check holds every reference of the dataset, so the strings are boxed
+/// (no spare capacity) and the field index is small.
 pub struct Reference {
     /// Where it sits in the referring record.
-    pub pointer: String,
+    pub pointer: Box<str>,
     /// The index of its field in `RefFields::of(collection)`.
-    pub field: usize,
+    pub field: u32,
     /// The collection it points into.
     pub target: Collection,
     /// The id it names.
-    pub id: String,
+    pub id: Box<str>,
 }
 
 /// Every record on disk, by collection: ids come from file names, so this is
@@ -404,13 +416,14 @@ impl Graph {
         let refs = dataset
             .files
             .par_iter()
-            .map(|f| {
-                f.value
-                    .as_ref()
-                    .map(|v| fields.extract(f.collection, v))
-                    .unwrap_or_default()
-            })
+            .map(|f| fields.extract_file(f))
             .collect();
+        Graph::new(dataset, refs)
+    }
+
+    /// The graph of `dataset` from the references of each file, `refs[i]`
+    /// being those of `dataset.files[i]`.
+    pub fn new(dataset: &Dataset, refs: Vec<Vec<Reference>>) -> Graph {
         let index = dataset
             .files
             .iter()
@@ -431,7 +444,7 @@ impl Graph {
             .iter()
             .enumerate()
             .flat_map(|(i, refs)| refs.iter().map(move |r| (i, r)))
-            .filter(|(_, r)| r.target == collection && r.id == id)
+            .filter(|(_, r)| r.target == collection && &*r.id == id)
             .collect()
     }
 }
@@ -652,9 +665,9 @@ impl RecordRefs {
         let references = graph.refs[file]
             .iter()
             .map(|r| Outgoing {
-                pointer: r.pointer.clone(),
+                pointer: r.pointer.to_string(),
                 collection: r.target,
-                id: r.id.clone(),
+                id: r.id.to_string(),
                 exists: ids.contains(r.target, &r.id),
             })
             .collect();
@@ -665,7 +678,7 @@ impl RecordRefs {
                 collection: dataset.files[i].collection,
                 id: dataset.files[i].stem.clone(),
                 file: dataset.files[i].path.clone(),
-                pointer: r.pointer.clone(),
+                pointer: r.pointer.to_string(),
             })
             .collect();
         RecordRefs {
@@ -674,7 +687,7 @@ impl RecordRefs {
                 id: f.stem.clone(),
             },
             file: f.path.clone(),
-            parsed: f.value.is_some(),
+            parsed: f.parsed(),
             references,
             referenced_by,
         }
@@ -842,7 +855,7 @@ mod tests {
         let got: Vec<(String, Collection, String)> = fields
             .extract(Collection::Facts, &value)
             .into_iter()
-            .map(|r| (r.pointer, r.target, r.id))
+            .map(|r| (r.pointer.into(), r.target, r.id.into()))
             .collect();
         let want = [
             ("/subjects/0/organization", Collection::Organizations, "a"),

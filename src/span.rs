@@ -111,6 +111,11 @@ impl SpanIndex {
         span.key.unwrap_or(span.value)
     }
 
+    /// Whether the file has a value at `pointer`.
+    pub fn contains(&self, pointer: &str) -> bool {
+        self.spans.contains_key(pointer)
+    }
+
     /// Every repeated key after its first occurrence, as (pointer, position).
     pub fn duplicate_keys(&self) -> &[(String, Position)] {
         &self.duplicates

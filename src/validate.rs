@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::diag::{Code, Finding};
 use crate::error::{Error, Result};
-use crate::load::{Dataset, RecordFile};
+use crate::load::RecordFile;
 use crate::model::{Collection, Record, is_slug};
 use crate::schema;
 use crate::span::escape;
@@ -53,23 +53,6 @@ impl Validators {
 pub struct Typed {
     /// `records[i]` is the record of `files[i]`, or `None` when it failed its schema.
     pub records: Vec<Option<Record>>,
-}
-
-/// Validates every parsed file of `dataset`; returns the findings and the typed records.
-pub fn validate(dataset: &Dataset, validators: &Validators) -> (Vec<Finding>, Typed) {
-    use rayon::prelude::*;
-    let results: Vec<(Vec<Finding>, Option<Record>)> = dataset
-        .files
-        .par_iter()
-        .map(|file| validate_file(file, validators))
-        .collect();
-    let mut findings = Vec::new();
-    let mut records = Vec::with_capacity(results.len());
-    for (file_findings, record) in results {
-        findings.extend(file_findings);
-        records.push(record);
-    }
-    (findings, Typed { records })
 }
 
 /// Validates one file: schema, then id; returns the typed record when the schema passed.

@@ -569,7 +569,9 @@ fn verify_archive(
         )?;
         report.records = outcome.typed.records.iter().flatten().count();
         for file in &outcome.dataset.files {
-            report.texts.insert(file.path.clone(), file.text.clone());
+            report
+                .texts
+                .insert(file.path.clone(), file.text().to_string());
         }
         report.findings.extend(outcome.findings);
         let mut files = Vec::new();

@@ -167,7 +167,7 @@ fn oracle(
         if fields
             .extract(file.collection, value)
             .iter()
-            .any(|r| ids.contains(&(r.target, r.id.clone())))
+            .any(|r| ids.contains(&(r.target, r.id.to_string())))
         {
             report.insert(file.path.clone());
         }

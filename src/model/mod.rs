@@ -86,28 +86,29 @@ impl fmt::Display for Collection {
     }
 }
 
-/// A record of any collection, after it passed its schema.
+/// A record of any collection, after it passed its schema. Each kind is
+/// boxed: the kinds differ in size, and a check holds every record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Record {
     /// An organization.
-    Organization(Organization),
+    Organization(Box<Organization>),
     /// A person.
-    Person(Person),
+    Person(Box<Person>),
     /// A place.
-    Place(Place),
+    Place(Box<Place>),
     /// A partnership.
-    Partnership(Partnership),
+    Partnership(Box<Partnership>),
     /// A laboratory.
-    Lab(Lab),
+    Lab(Box<Lab>),
     /// A talent programme.
-    TalentProgram(TalentProgram),
+    TalentProgram(Box<TalentProgram>),
     /// An event.
-    Event(Event),
+    Event(Box<Event>),
     /// A fact.
-    Fact(Fact),
+    Fact(Box<Fact>),
     /// A source.
-    Source(Source),
+    Source(Box<Source>),
 }
 
 impl Record {
@@ -121,15 +122,15 @@ impl Record {
             T::deserialize(v)
         }
         Ok(match collection {
-            Collection::Organizations => Record::Organization(typed(value)?),
-            Collection::People => Record::Person(typed(value)?),
-            Collection::Places => Record::Place(typed(value)?),
-            Collection::Partnerships => Record::Partnership(typed(value)?),
-            Collection::Labs => Record::Lab(typed(value)?),
-            Collection::TalentPrograms => Record::TalentProgram(typed(value)?),
-            Collection::Events => Record::Event(typed(value)?),
-            Collection::Facts => Record::Fact(typed(value)?),
-            Collection::Sources => Record::Source(typed(value)?),
+            Collection::Organizations => Record::Organization(Box::new(typed(value)?)),
+            Collection::People => Record::Person(Box::new(typed(value)?)),
+            Collection::Places => Record::Place(Box::new(typed(value)?)),
+            Collection::Partnerships => Record::Partnership(Box::new(typed(value)?)),
+            Collection::Labs => Record::Lab(Box::new(typed(value)?)),
+            Collection::TalentPrograms => Record::TalentProgram(Box::new(typed(value)?)),
+            Collection::Events => Record::Event(Box::new(typed(value)?)),
+            Collection::Facts => Record::Fact(Box::new(typed(value)?)),
+            Collection::Sources => Record::Source(Box::new(typed(value)?)),
         })
     }
 

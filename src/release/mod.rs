@@ -501,7 +501,7 @@ fn check_dir(root: &Path) -> Result<Checked> {
         .files
         .iter()
         .filter(|f| quoted.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), f.text.clone()))
+        .map(|f| (f.path.clone(), f.text().to_string()))
         .collect();
     for collection in Collection::ALL {
         let path = root.join("schema").join(collection.schema_file_name());

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::Value;
 
-use super::{Context, value_of};
+use super::Context;
 use crate::diag::{Code, Finding};
 use crate::load::RecordFile;
 use crate::model::{Collection, FactValue, PartialDate, Record};
@@ -139,20 +139,17 @@ pub fn date_fields(collection: Collection) -> &'static [PathPattern] {
 }
 
 /// Every date, partial or full, is a real calendar date.
-pub fn dates_are_real(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for (_, file, _) in cx.records() {
-        let value = value_of(file);
-        for pattern in date_fields(file.collection) {
-            for (pointer, date) in pattern.expand(value) {
-                if let Value::String(date) = date
-                    && let Err(reason) = interval(date)
-                {
-                    out.push(file.finding(
-                        Code::DateInvalid,
-                        &pointer,
-                        format!("{reason}; not a real date"),
-                    ));
-                }
+pub fn dates_are_real(file: &RecordFile, value: &Value, _: &Record, out: &mut Vec<Finding>) {
+    for pattern in date_fields(file.collection) {
+        for (pointer, date) in pattern.expand(value) {
+            if let Value::String(date) = date
+                && let Err(reason) = interval(date)
+            {
+                out.push(file.finding(
+                    Code::DateInvalid,
+                    &pointer,
+                    format!("{reason}; not a real date"),
+                ));
             }
         }
     }

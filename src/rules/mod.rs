@@ -7,6 +7,10 @@
 //! schema; a record that did not is reported by the schema and joins the
 //! rules once it is fixed.
 //!
+//! A rule about one record that must read its JSON as written (a date
+//! string, before typing) is a file rule, in `FILE_RULES`: it runs as the
+//! file is read, since the check drops each file's JSON once it is typed.
+//!
 //! A rule reads only what the `Context` offers: the loaded records, their
 //! references, and the ids of every record on disk. Pull-request mode loads
 //! a subset plus what the rules need about it (the records it references, its
@@ -63,11 +67,27 @@ impl<'a> Context<'a> {
 /// A rule: reads the context, pushes findings.
 pub type Rule = fn(&Context<'_>, &mut Vec<Finding>);
 
+/// A rule about one record on its own that reads its file's JSON as written:
+/// it runs as the file is read, before the JSON is dropped. It sees the
+/// file, its JSON and its typed record, and pushes findings.
+pub type FileRule = fn(&RecordFile, &serde_json::Value, &Record, &mut Vec<Finding>);
+
+/// Every file rule with the code it reports.
+pub const FILE_RULES: &[(Code, FileRule)] = &[(Code::DateInvalid, dates::dates_are_real)];
+
+/// Runs every file rule on `file`, whose JSON is `value` and whose typed record is `record`.
+pub fn run_file(file: &RecordFile, value: &serde_json::Value, record: &Record) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (_, rule) in FILE_RULES {
+        rule(file, value, record, &mut out);
+    }
+    out
+}
+
 /// Every rule with the code it reports, in the order they run.
 pub const RULES: &[(Code, Rule)] = &[
     (Code::RefDangling, references::references_exist),
     (Code::RefCycle, references::hierarchies_do_not_loop),
-    (Code::DateInvalid, dates::dates_are_real),
     (Code::DateOrder, dates::ends_not_before_starts),
     (Code::DateOrder, dates::facts_not_after_their_sources),
     (Code::SourceMissing, sources::records_cite_a_source),
@@ -90,13 +110,6 @@ pub fn run(context: &Context<'_>) -> Vec<Finding> {
         .collect()
 }
 
-/// The typed value of a record as JSON, as its file holds it.
-fn value_of(file: &RecordFile) -> &serde_json::Value {
-    file.value
-        .as_ref()
-        .unwrap_or_else(|| unreachable!("a typed record was parsed from its file"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,12 +126,14 @@ mod tests {
             Code::IdentifierInvalid,
             Code::DuplicateSuspect,
         ];
+        let codes: Vec<Code> = RULES
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(FILE_RULES.iter().map(|(c, _)| *c))
+            .collect();
         for code in rule_codes {
-            assert!(
-                RULES.iter().any(|(c, _)| *c == code),
-                "no rule reports {code}"
-            );
+            assert!(codes.contains(&code), "no rule reports {code}");
         }
-        assert!(RULES.iter().all(|(c, _)| rule_codes.contains(c)));
+        assert!(codes.iter().all(|c| rule_codes.contains(c)));
     }
 }

@@ -64,10 +64,10 @@ fn loops_in_field(
         .map(|&i| {
             cx.graph.refs[i]
                 .iter()
-                .filter(|r| r.field == field)
+                .filter(|r| r.field as usize == field)
                 .filter_map(|r| {
                     let target = cx.graph.file(collection, &r.id)?;
-                    Some((*local.get(&target)?, r.pointer.as_str()))
+                    Some((*local.get(&target)?, &*r.pointer))
                 })
                 .collect()
         })

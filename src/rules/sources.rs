@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Context, value_of};
+use super::Context;
 use crate::diag::{Code, Finding};
 use crate::model::{Collection, Record};
 
@@ -15,7 +15,7 @@ pub fn records_cite_a_source(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         let citations = record.citations();
         if citations.is_empty() {
-            let pointer = if value_of(file).get("sources").is_some() {
+            let pointer = if file.spans().contains("/sources") {
                 "/sources"
             } else {
                 ""
@@ -56,7 +56,7 @@ pub fn sources_are_cited(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .flatten()
         .filter(|r| r.target == Collection::Sources)
-        .map(|r| r.id.as_str())
+        .map(|r| &*r.id)
         .collect();
     for (_, file, record) in cx.records() {
         // References resolve by file name, like every reference.
