@@ -9,7 +9,7 @@
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -34,26 +34,36 @@ pub struct RecordFile {
     pub path: String,
     /// The file name without `.json`, which must equal the record's id.
     pub stem: String,
-    /// Where it is on disk.
-    pub location: PathBuf,
+    /// The folder holding it on disk, shared by its collection's files.
+    folder: Arc<Path>,
+    /// Whether `<folder>/<stem>.json` names the file, so that its text can
+    /// be read again.
+    rereadable: bool,
     /// The text, without a byte-order mark; empty when the file could not be
-    /// decoded. Read again from `location` on first use after `release_text`.
+    /// decoded. Read again on first use after `release_text`.
     text: OnceLock<String>,
     /// The parsed JSON; `None` when the file could not be read or parsed,
     /// and after `release_value`.
     pub value: Option<Value>,
     parsed: bool,
-    spans: OnceLock<SpanIndex>,
+    spans: OnceLock<Box<SpanIndex>>,
 }
 
 impl RecordFile {
     /// A file of `listed` whose text is `text`, not parsed yet.
     pub fn new(listed: Listed, text: String) -> RecordFile {
+        let rereadable = listed
+            .location
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.strip_suffix(".json"))
+            == Some(listed.stem.as_str());
         RecordFile {
             collection: listed.collection,
             path: listed.path,
             stem: listed.stem,
-            location: listed.location,
+            folder: listed.folder,
+            rereadable,
             text: OnceLock::from(text),
             value: None,
             parsed: false,
@@ -64,17 +74,22 @@ impl RecordFile {
     /// The text, without a byte-order mark.
     pub fn text(&self) -> &str {
         self.text.get_or_init(|| {
-            let bytes = read_limited(&self.location).unwrap_or_default();
+            let bytes = read_limited(&self.location()).unwrap_or_default();
             let body = bytes.strip_prefix(BOM).unwrap_or(&bytes);
             String::from_utf8(body.to_vec()).unwrap_or_default()
         })
+    }
+
+    /// Where it is on disk.
+    pub fn location(&self) -> PathBuf {
+        self.folder.join(format!("{}.json", self.stem))
     }
 
     /// Drops the text of a file nothing has been found in yet; a finding
     /// made later reads it again. A full dataset's texts would otherwise
     /// stay in memory for the few files a finding quotes.
     pub fn release_text(&mut self) {
-        if self.spans.get().is_none() {
+        if self.rereadable && self.spans.get().is_none() {
             self.text = OnceLock::new();
         }
     }
@@ -93,7 +108,8 @@ impl RecordFile {
 
     /// The positions of every value in the file, computed on first use.
     pub fn spans(&self) -> &SpanIndex {
-        self.spans.get_or_init(|| SpanIndex::new(self.text()))
+        self.spans
+            .get_or_init(|| Box::new(SpanIndex::new(self.text())))
     }
 
     /// The position of the value at `pointer`.
@@ -152,6 +168,8 @@ pub struct Listed {
     pub stem: String,
     /// Where it is on disk.
     pub location: PathBuf,
+    /// The folder holding it, shared by its collection's files.
+    pub folder: Arc<Path>,
 }
 
 /// The walk of a data directory: every record file and unexpected entry,
@@ -281,6 +299,7 @@ fn walk_collection(
     records: &mut Vec<Listed>,
     findings: &mut Vec<Finding>,
 ) {
+    let folder: Arc<Path> = Arc::from(dir);
     let entries = match read_dir_sorted(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -314,6 +333,7 @@ fn walk_collection(
                     path: shown,
                     stem,
                     location: entry.path,
+                    folder: Arc::clone(&folder),
                 });
             }
             Kind::File | Kind::Other => findings.push(unexpected(

@@ -343,25 +343,25 @@ pub struct Reference {
 /// Every record on disk, by collection: ids come from file names, so this is
 /// known without reading a single record.
 #[derive(Debug, Clone, Default)]
-pub struct Ids {
-    by_collection: HashMap<Collection, HashSet<String>>,
+pub struct Ids<'a> {
+    by_collection: HashMap<Collection, HashSet<&'a str>>,
 }
 
-impl Ids {
+impl<'a> Ids<'a> {
     /// The ids of `(collection, file stem)` pairs.
-    pub fn new<'a>(records: impl IntoIterator<Item = (Collection, &'a str)>) -> Ids {
+    pub fn new(records: impl IntoIterator<Item = (Collection, &'a str)>) -> Ids<'a> {
         let mut ids = Ids::default();
         for (collection, stem) in records {
             ids.by_collection
                 .entry(collection)
                 .or_default()
-                .insert(stem.to_string());
+                .insert(stem);
         }
         ids
     }
 
     /// The ids of every file of `dataset`.
-    pub fn of_dataset(dataset: &Dataset) -> Ids {
+    pub fn of_dataset(dataset: &'a Dataset) -> Ids<'a> {
         Ids::new(
             dataset
                 .files
@@ -384,7 +384,7 @@ impl Ids {
         let limit = (id.chars().count() / 3).max(1);
         ids.iter()
             .filter(|c| c.len().abs_diff(id.len()) <= limit)
-            .map(|c| (strsim::damerau_levenshtein(id, c), c.as_str()))
+            .map(|c| (strsim::damerau_levenshtein(id, c), *c))
             .filter(|(d, _)| *d <= limit)
             .min()
             .map(|(_, c)| c)
@@ -401,17 +401,17 @@ impl Ids {
 
 /// The references of the loaded records, and the loaded records by id.
 #[derive(Debug, Clone, Default)]
-pub struct Graph {
+pub struct Graph<'a> {
     /// `refs[i]` holds the references of `dataset.files[i]`; empty when the
     /// file could not be parsed.
     pub refs: Vec<Vec<Reference>>,
-    index: HashMap<(Collection, String), usize>,
+    index: HashMap<Collection, HashMap<&'a str, usize>>,
 }
 
-impl Graph {
+impl<'a> Graph<'a> {
     /// The references of every parsed file of `dataset`, whether or not it
     /// passed its schema: a citing record with an unrelated error still cites.
-    pub fn build(dataset: &Dataset, fields: &RefFields) -> Graph {
+    pub fn build(dataset: &'a Dataset, fields: &RefFields) -> Graph<'a> {
         use rayon::prelude::*;
         let refs = dataset
             .files
@@ -423,19 +423,21 @@ impl Graph {
 
     /// The graph of `dataset` from the references of each file, `refs[i]`
     /// being those of `dataset.files[i]`.
-    pub fn new(dataset: &Dataset, refs: Vec<Vec<Reference>>) -> Graph {
-        let index = dataset
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| ((f.collection, f.stem.clone()), i))
-            .collect();
+    pub fn new(dataset: &'a Dataset, refs: Vec<Vec<Reference>>) -> Graph<'a> {
+        let mut index: HashMap<Collection, HashMap<&str, usize>> = HashMap::new();
+        for (i, f) in dataset.files.iter().enumerate() {
+            index
+                .entry(f.collection)
+                .or_default()
+                .entry(f.stem.as_str())
+                .or_insert(i);
+        }
         Graph { refs, index }
     }
 
     /// The loaded file of the record `collection`/`id`.
     pub fn file(&self, collection: Collection, id: &str) -> Option<usize> {
-        self.index.get(&(collection, id.to_string())).copied()
+        self.index.get(&collection)?.get(id).copied()
     }
 
     /// Every reference to `collection`/`id`, as (file index, reference), in file order.
@@ -545,7 +547,7 @@ pub fn may_reference_any(
 /// `dir` shown as `display`. Reads the record and only the files that may
 /// reference it. An unknown record is a usage error.
 pub fn record_refs(dir: &Path, display: &str, name: &RecordName) -> error::Result<RecordRefs> {
-    let listing = load::list(dir, display)?;
+    let mut listing = load::list(dir, display)?;
     let fields = RefFields::for_run()?;
     let Some(at) = listing
         .records
@@ -571,14 +573,10 @@ pub fn record_refs(dir: &Path, display: &str, name: &RecordName) -> error::Resul
     wanted.push(at);
     wanted.sort_unstable();
     wanted.dedup();
-    let chosen: Vec<&Listed> = wanted.iter().map(|&i| &listing.records[i]).collect();
+    let records = std::mem::take(&mut listing.records);
+    let chosen: Vec<&Listed> = wanted.iter().map(|&i| &records[i]).collect();
     let (files, read_findings) = load::read(&chosen);
-    let ids = Ids::new(
-        listing
-            .records
-            .iter()
-            .map(|l| (l.collection, l.stem.as_str())),
-    );
+    let ids = Ids::new(records.iter().map(|l| (l.collection, l.stem.as_str())));
     let dataset = listing.into_dataset(files, read_findings);
     let graph = Graph::build(&dataset, &fields);
     let file = wanted

@@ -41,9 +41,9 @@ pub struct Context<'a> {
     /// Where references sit in each collection.
     pub fields: &'a RefFields,
     /// The references of the loaded files, and the loaded files by id.
-    pub graph: &'a Graph,
+    pub graph: &'a Graph<'a>,
     /// Every record on disk, loaded or not.
-    pub ids: &'a Ids,
+    pub ids: &'a Ids<'a>,
 }
 
 impl<'a> Context<'a> {
