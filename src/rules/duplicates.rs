@@ -148,24 +148,22 @@ fn keys(record: &Record) -> Vec<Keyed> {
 
 /// No two records of a collection share a normalized name or an external identifier.
 pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut first: HashMap<(Collection, Key), usize> = HashMap::new();
+    let mut first = FirstHolders::default();
     for (i, file, record) in cx.records() {
         // Matches of this record, grouped by the earlier record they match.
         let mut matches: Vec<(usize, String, Vec<String>)> = Vec::new();
         for keyed in keys(record) {
-            match first.get(&(file.collection, keyed.key.clone())) {
-                Some(&j) if j != i => match matches.iter_mut().find(|(k, _, _)| *k == j) {
-                    Some((_, _, shown)) => {
-                        if !shown.contains(&keyed.shown) {
-                            shown.push(keyed.shown);
-                        }
+            let j = first.holder(cx, file.collection, &keyed.key, i);
+            if j == i {
+                continue;
+            }
+            match matches.iter_mut().find(|(k, _, _)| *k == j) {
+                Some((_, _, shown)) => {
+                    if !shown.contains(&keyed.shown) {
+                        shown.push(keyed.shown);
                     }
-                    None => matches.push((j, keyed.pointer, vec![keyed.shown])),
-                },
-                Some(_) => {}
-                None => {
-                    first.insert((file.collection, keyed.key), i);
                 }
+                None => matches.push((j, keyed.pointer, vec![keyed.shown])),
             }
         }
         for (j, pointer, shown) in matches {
@@ -182,6 +180,48 @@ pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// The first record holding each key, by the key's 64-bit fingerprint: a
+/// large dataset has millions of names and statements, and keeping them as
+/// strings would take most of a check's memory. A fingerprint match is
+/// confirmed against the holder's own keys; a key whose fingerprint another
+/// key already holds is kept whole in `collided`, so no duplicate is missed
+/// and none is invented.
+#[derive(Default)]
+struct FirstHolders {
+    by_fingerprint: HashMap<u64, usize>,
+    collided: HashMap<(Collection, Key), usize>,
+}
+
+impl FirstHolders {
+    /// The first record holding `key` in `collection`, which is `i` when no
+    /// earlier record did.
+    fn holder(&mut self, cx: &Context<'_>, collection: Collection, key: &Key, i: usize) -> usize {
+        let print = fingerprint(collection, key);
+        let &mut j = self.by_fingerprint.entry(print).or_insert(i);
+        if j == i || holds(cx, j, collection, key) {
+            return j;
+        }
+        *self.collided.entry((collection, key.clone())).or_insert(i)
+    }
+}
+
+/// A hash of `key` in `collection` that is the same on every run.
+fn fingerprint(collection: Collection, key: &Key) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // `DefaultHasher::new` has fixed keys, unlike `RandomState`.
+    let mut hasher = std::hash::DefaultHasher::new();
+    (collection, key).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Whether the record of file `j` is of `collection` and has `key`.
+fn holds(cx: &Context<'_>, j: usize, collection: Collection, key: &Key) -> bool {
+    cx.dataset.files[j].collection == collection
+        && cx.typed.records[j]
+            .as_ref()
+            .is_some_and(|record| keys(record).iter().any(|k| k.key == *key))
 }
 
 /// The keys of some records, to look for in the text of other files.
