@@ -285,19 +285,24 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     }
 
     let head = git::commit(&repo, "HEAD")?;
-    let data = git::tree_files(&repo, "HEAD", "data")?;
-    let schemas = git::tree_files(&repo, "HEAD", "schema")?;
     // When git sees no difference under `data/` or `schema/` (ignored files
     // included), the work tree holds exactly the committed files, and the
-    // check reads them in place instead of writing every record to a
-    // temporary folder first.
-    let unchanged = crate::git::Repository::discover(&workdir)?
-        .changes_since("HEAD", &["data", "schema"])?
-        .is_empty();
-    let checked = if unchanged {
-        check_dir(&workdir)?
-    } else {
-        check_tree(&data, &schemas)?
+    // check reads them in place, on another thread while git reads the
+    // committed files, instead of writing every record to a temporary
+    // folder first.
+    let (in_place, data, schemas) = std::thread::scope(|scope| {
+        let in_place = scope.spawn(|| check_in_place(&workdir));
+        let data = git::tree_files(&repo, "HEAD", "data");
+        let schemas = git::tree_files(&repo, "HEAD", "schema");
+        let in_place = in_place
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (in_place, data, schemas)
+    });
+    let (data, schemas) = (data?, schemas?);
+    let checked = match in_place? {
+        Some(checked) => checked,
+        None => check_tree(&data, &schemas)?,
     };
     if checked.summary.errors > 0 {
         return refuse(Refusal::CheckFailed {
@@ -449,6 +454,19 @@ struct Checked {
 
 /// Runs the full check and the schema staleness check on the committed
 /// `data/` and `schema/`, written out to a private temporary folder.
+/// The check of the work tree's `data/` and `schema/` under `workdir`, when
+/// they hold exactly what HEAD commits; `None` when they differ.
+fn check_in_place(workdir: &Path) -> Result<Option<Checked>> {
+    let unchanged = crate::git::Repository::discover(workdir)?
+        .changes_since("HEAD", &["data", "schema"])?
+        .is_empty();
+    if unchanged {
+        check_dir(workdir).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Checked> {
     let tmp = tempfile::TempDir::new()
         .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))?;
@@ -563,13 +581,21 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         .iter()
         .map(|c| (c.dir_name().to_string(), 0))
         .collect();
-    let mut files = BTreeMap::new();
     for file in inputs.data {
         if let Some((collection, _)) = diff::record_path(&file.path) {
             *records.entry(collection.to_string()).or_default() += 1;
         }
-        files.insert(file.path.clone(), sha256_hex(&file.bytes));
     }
+    let files: BTreeMap<String, String> = {
+        use rayon::prelude::*;
+        inputs
+            .data
+            .par_iter()
+            .map(|file| (file.path.clone(), sha256_hex(&file.bytes)))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect()
+    };
     let schemas = inputs
         .schemas
         .iter()
@@ -606,9 +632,12 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         manifest_text.clone().into_bytes(),
     ));
     let mtime = u64::try_from(inputs.commit.time).unwrap_or(0);
-    let archive = archive::build(&entries, mtime)?;
-
-    let document = document(inputs, &manifest);
+    // Compressing the archive and writing the document are independent.
+    let (archive, document) = rayon::join(
+        || archive::build(&entries, mtime),
+        || document(inputs, &manifest),
+    );
+    let archive = archive?;
     let title = format!("{} {}", manifest::NAME, inputs.version);
     let mut out = vec![
         (manifest::archive_name(inputs.version), archive),
