@@ -209,43 +209,20 @@ impl Listing {
 /// Fails only when `dir` itself is missing or unreadable.
 pub fn list(dir: &Path, display: &str) -> Result<Listing> {
     let top = read_dir_sorted(dir).map_err(|e| Error::io("reading data directory", dir, e))?;
+    let display = display.trim_end_matches('/');
+    // The collection folders are walked in parallel, each into its own part;
+    // the parts are joined in the order of the entries.
+    let parts: Vec<Part> = top
+        .par_iter()
+        .map(|entry| list_entry(entry, display))
+        .collect();
     let mut findings = Vec::new();
     let mut records = Vec::new();
-    let display = display.trim_end_matches('/');
     let mut entries = 0;
-    for entry in top {
-        let shown = format!("{display}/{}", entry.name_lossy());
-        entries += 1;
-        let collection = entry.name.to_str().and_then(Collection::from_dir_name);
-        match (entry.kind(), collection) {
-            (Kind::Dir, Some(collection)) => {
-                entries -= 1;
-                walk_collection(&entry.path, collection, &shown, &mut records, &mut findings);
-            }
-            (Kind::Dir, None) => findings.push(unexpected(
-                &shown,
-                format!(
-                    "`{}` is not a collection; the collections are {}",
-                    entry.name_lossy(),
-                    collection_list()
-                ),
-            )),
-            (Kind::Symlink, _) => findings.push(unexpected(
-                &shown,
-                "symbolic links are not followed in the data directory",
-            )),
-            (Kind::File | Kind::Other, _) => findings.push(unexpected(
-                &shown,
-                "the data directory holds only collection folders",
-            )),
-            (Kind::Unreadable(e), _) => findings.push(Finding::new(
-                Code::IoUnreadable,
-                &shown,
-                (0, 0),
-                "",
-                format!("cannot read: {e}"),
-            )),
-        }
+    for part in parts {
+        entries += part.unexpected;
+        records.extend(part.records);
+        findings.extend(part.findings);
     }
     entries += records.len();
     if records.is_empty() {
@@ -264,6 +241,58 @@ pub fn list(dir: &Path, display: &str) -> Result<Listing> {
         findings,
         entries,
     })
+}
+
+/// What one entry of the data directory holds.
+struct Part {
+    records: Vec<Listed>,
+    findings: Vec<Finding>,
+    /// 1 when the entry is not a collection folder, else 0.
+    unexpected: usize,
+}
+
+/// The record files of one entry of the data directory, with the findings
+/// about it: a collection folder is walked, anything else is reported.
+fn list_entry(entry: &Entry, display: &str) -> Part {
+    let shown = format!("{display}/{}", entry.name_lossy());
+    let collection = entry.name.to_str().and_then(Collection::from_dir_name);
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    let mut unexpected_entry = 1;
+    match (entry.kind(), collection) {
+        (Kind::Dir, Some(collection)) => {
+            unexpected_entry = 0;
+            walk_collection(&entry.path, collection, &shown, &mut records, &mut findings);
+        }
+        (Kind::Dir, None) => findings.push(unexpected(
+            &shown,
+            format!(
+                "`{}` is not a collection; the collections are {}",
+                entry.name_lossy(),
+                collection_list()
+            ),
+        )),
+        (Kind::Symlink, _) => findings.push(unexpected(
+            &shown,
+            "symbolic links are not followed in the data directory",
+        )),
+        (Kind::File | Kind::Other, _) => findings.push(unexpected(
+            &shown,
+            "the data directory holds only collection folders",
+        )),
+        (Kind::Unreadable(e), _) => findings.push(Finding::new(
+            Code::IoUnreadable,
+            &shown,
+            (0, 0),
+            "",
+            format!("cannot read: {e}"),
+        )),
+    }
+    Part {
+        records,
+        findings,
+        unexpected: unexpected_entry,
+    }
 }
 
 /// Reads, decodes and parses `listed` in parallel, keeping their order;
