@@ -3,6 +3,9 @@
 # dataset of N records, on this machine.
 #
 #   bench/run.sh [N] [RUNS]        (defaults: 100000 records, 5 runs)
+#   BENCH_PEERS=0 bench/run.sh 1000000 3
+#                                  only the parse floor and `techpact check`,
+#                                  for sizes where the peers take minutes
 #
 # Builds techpact, generates the dataset (cached under bench/.work), installs
 # the peers into bench/.tools from the package registries (jsonschema-cli via
@@ -15,6 +18,7 @@ set -euo pipefail
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${BENCH_TOOLS:-$root/bench/.tools}
+peers=${BENCH_PEERS:-1}
 work=${BENCH_WORK:-$root/bench/.work}
 techpact=$root/target/release/techpact
 synth=$root/target/release/examples/synth
@@ -56,15 +60,13 @@ run_check_jsonschema() {
   return $status
 }
 # Pull-request mode: one changed record in the dataset's git repository.
-run_prmode() {
-  local repo=$1 changed
-  changed=$(find "$repo/data/facts" -name '*.json' | sort | sed -n 1p)
+# `change_one` and `restore_one` run outside the timed command.
+run_prmode() { (cd "$1" && "$techpact" check --changed-since HEAD --quiet >/dev/null); }
+change_one() {
+  changed=$(find "$1/data/facts" -name '*.json' | sort | sed -n 1p)
   sed -i 's/"statement": "/"statement": "Changed: /' "$changed"
-  local status=0
-  (cd "$repo" && "$techpact" check --changed-since HEAD --quiet >/dev/null) || status=$?
-  git -C "$repo" checkout --quiet -- "$changed"
-  return $status
 }
+restore_one() { git -C "$1" checkout --quiet -- "$changed"; }
 run_release() {
   rm -rf "$work/dist"
   (cd "$1" && "$techpact" release 0.0.1 --out "$work/dist" --quiet >/dev/null)
@@ -86,15 +88,17 @@ log "building techpact (release)"
 (cd "$root" && cargo build --release --quiet --bin techpact --example synth --example parse_floor)
 
 # --- peers -------------------------------------------------------------------
-if [ ! -x "$jsonschema_cli" ]; then
+if [ "$peers" = 0 ]; then
+  log "BENCH_PEERS=0: timing the parse floor and techpact check only"
+elif [ ! -x "$jsonschema_cli" ]; then
   log "installing jsonschema-cli 0.60.2 (cargo)"
   cargo install --quiet --locked jsonschema-cli --version 0.60.2 --root "$tools/cargo"
 fi
-if [ ! -x "$ajv_dir/node_modules/.bin/ajv" ]; then
+if [ "$peers" != 0 ] && [ ! -x "$ajv_dir/node_modules/.bin/ajv" ]; then
   log "installing ajv-cli 5 and ajv-formats 3 (npm)"
   npm install --silent --prefix "$ajv_dir" ajv-cli@5 ajv-formats@3 >/dev/null
 fi
-if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
+if [ "$peers" != 0 ] && [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
   log "installing check-jsonschema 0.39.0 (pip)"
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet check-jsonschema==0.39.0
@@ -107,11 +111,14 @@ if [ ! -f "$data_root/.complete" ]; then
   rm -rf "$data_root"
   "$synth" --records "$N" --out "$data_root" --seed 1 >/dev/null
   cp -r "$root/schema" "$data_root/schema"
+  touch "$data_root/.complete"
+fi
+if [ "$peers" != 0 ] && [ ! -d "$data_root/.git" ]; then
   # A git repository, for --changed-since and release.
+  log "committing the records to a git repository"
   git -C "$data_root" init --quiet
   git -C "$data_root" -c user.name=bench -c user.email=bench@localhost add -A
   git -C "$data_root" -c user.name=bench -c user.email=bench@localhost commit --quiet -m "synthetic data"
-  touch "$data_root/.complete"
 fi
 data=$data_root/data
 collections=$(ls "$data")
@@ -126,7 +133,9 @@ for c in $collections; do
 done
 bad=$(find "$planted/data/organizations" -name '*.json' | sed -n 1p)
 sed -i 's/"kind": "[a-z-]*"/"kind": 7/' "$bad"
-for tool in techpact jsonschema_cli ajv check_jsonschema; do
+checked_tools="techpact"
+[ "$peers" = 0 ] || checked_tools="techpact jsonschema_cli ajv check_jsonschema"
+for tool in $checked_tools; do
   if "run_$tool" "$planted/data"; then
     echo "bench: $tool accepted the planted bad record $bad" >&2
     exit 1
@@ -154,11 +163,14 @@ for run in $(seq "$RUNS"); do
   log "run $run/$RUNS"
   measure "serde_json parse floor (2 threads)" floor "$data"
   measure "techpact check" techpact "$data"
+  [ "$peers" = 0 ] && continue
   measure "jsonschema-cli 0.60.2" jsonschema_cli "$data"
   measure "ajv-cli 5" ajv "$data"
   measure "check-jsonschema 0.39.0" check_jsonschema "$data"
   if "$techpact" check --help | grep -q -- --changed-since; then
+    change_one "$data_root"
     measure "techpact check --changed-since (1 file)" prmode "$data_root"
+    restore_one "$data_root"
   fi
   if "$techpact" --help | grep -q '^  release'; then
     measure "techpact release" release "$data_root"
@@ -183,4 +195,28 @@ for name, samples in rows.items():
     rss = max(r for _, r in samples) / 1024
     rate = f"{n / wall / 1000:.0f}k" if wall > 0 else "-"
     print(f"| {name} | {wall:.2f} s | {rate} | {rss:.0f} MiB | {wall / base:.2f}× |")
+
+def median(name):
+    return statistics.median(w for w, _ in rows[name]) if name in rows else None
+
+print("\ntargets (medians of this run):")
+def target(text, value, limit):
+    if value is not None:
+        verdict = "met" if value <= limit else "missed"
+        print(f"  {text}: {value:.2f} (target at most {limit:g}) {verdict}")
+floor = median("serde_json parse floor (2 threads)")
+cli = median("jsonschema-cli 0.60.2")
+target("techpact check / parse floor", base / floor, 2)
+if cli:
+    target("techpact check / jsonschema-cli", base / cli, 1)
+pr = median("techpact check --changed-since (1 file)")
+if pr:
+    target("--changed-since (1 file) / techpact check", pr / base, 0.1)
+release, plain = median("techpact release"), median("tar -c | gzip -n + sha256sum")
+if release and plain:
+    target("techpact release / tar | gzip -n + sha256sum", release / plain, 1.5)
+if n >= 1_000_000:
+    target(f"techpact check seconds for {n} records", base, 10 * n / 1_000_000)
+    rss = max(r for _, r in rows["techpact check"]) / 1024 / 1024
+    target(f"techpact check peak RSS in GiB for {n} records", rss, 1.5 * n / 1_000_000)
 PY

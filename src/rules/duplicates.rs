@@ -148,12 +148,14 @@ fn keys(record: &Record) -> Vec<Keyed> {
 
 /// No two records of a collection share a normalized name or an external identifier.
 pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut first = FirstHolders::default();
+    let mut first = FirstHolders::new(fingerprint);
     for (i, file, record) in cx.records() {
         // Matches of this record, grouped by the earlier record they match.
         let mut matches: Vec<(usize, String, Vec<String>)> = Vec::new();
         for keyed in keys(record) {
-            let j = first.holder(cx, file.collection, &keyed.key, i);
+            let j = first.holder(file.collection, &keyed.key, i, |j| {
+                holds(cx, j, file.collection, &keyed.key)
+            });
             if j == i {
                 continue;
             }
@@ -188,19 +190,33 @@ pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// confirmed against the holder's own keys; a key whose fingerprint another
 /// key already holds is kept whole in `collided`, so no duplicate is missed
 /// and none is invented.
-#[derive(Default)]
 struct FirstHolders {
+    fingerprint: fn(Collection, &Key) -> u64,
     by_fingerprint: HashMap<u64, usize>,
     collided: HashMap<(Collection, Key), usize>,
 }
 
 impl FirstHolders {
+    fn new(fingerprint: fn(Collection, &Key) -> u64) -> FirstHolders {
+        FirstHolders {
+            fingerprint,
+            by_fingerprint: HashMap::new(),
+            collided: HashMap::new(),
+        }
+    }
+
     /// The first record holding `key` in `collection`, which is `i` when no
-    /// earlier record did.
-    fn holder(&mut self, cx: &Context<'_>, collection: Collection, key: &Key, i: usize) -> usize {
-        let print = fingerprint(collection, key);
+    /// earlier record did; `holds(j)` says whether record `j` holds `key`.
+    fn holder(
+        &mut self,
+        collection: Collection,
+        key: &Key,
+        i: usize,
+        holds: impl FnOnce(usize) -> bool,
+    ) -> usize {
+        let print = (self.fingerprint)(collection, key);
         let &mut j = self.by_fingerprint.entry(print).or_insert(i);
-        if j == i || holds(cx, j, collection, key) {
+        if j == i || holds(j) {
             return j;
         }
         *self.collided.entry((collection, key.clone())).or_insert(i)
@@ -276,6 +292,31 @@ impl Terms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// With every key sharing one fingerprint, the first holder of each key
+    /// is still exact: colliding keys are told apart, repeats are found.
+    #[test]
+    fn fingerprint_collisions_neither_miss_nor_invent_duplicates() {
+        let keys: Vec<Key> = ["a", "b", "a", "c", "b", "a"]
+            .iter()
+            .map(|k| Key::Name(k.to_string()))
+            .collect();
+        let mut first = FirstHolders::new(|_, _| 0);
+        let holders: Vec<usize> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| first.holder(Collection::Organizations, key, i, |j| keys[j] == *key))
+            .collect();
+        assert_eq!(holders, [0, 1, 0, 3, 1, 0]);
+        // The same keys with real fingerprints give the same holders.
+        let mut first = FirstHolders::new(fingerprint);
+        let real: Vec<usize> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| first.holder(Collection::Organizations, key, i, |j| keys[j] == *key))
+            .collect();
+        assert_eq!(real, holders);
+    }
 
     #[test]
     fn folds_case_punctuation_and_space() {
