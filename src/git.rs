@@ -301,6 +301,7 @@ pub mod releases {
     use std::path::{Path, PathBuf};
 
     use git2::{ObjectType, Repository, Signature, StatusOptions, TreeWalkMode, TreeWalkResult};
+    use rayon::prelude::*;
 
     use crate::error::{Error, Result};
 
@@ -417,60 +418,74 @@ pub mod releases {
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(git_error(format_args!("reading `{prefix}` at `{rev}`"), e)),
         };
-        let mut entries = Vec::new();
-        let mut failure = None;
+        // The tree is walked first; the blobs are then read in parallel,
+        // one repository handle per thread, since a release reads them all.
+        let mut listed: Vec<(String, EntryKind, git2::Oid)> = Vec::new();
         sub.walk(TreeWalkMode::PreOrder, |root, entry| {
             if entry.kind() == Some(ObjectType::Tree) {
                 return TreeWalkResult::Ok;
             }
             let name = String::from_utf8_lossy(entry.name_bytes());
-            let path = format!("{prefix}/{root}{name}");
             let kind = match (entry.kind(), entry.filemode()) {
                 (Some(ObjectType::Blob), 0o120000) => EntryKind::Symlink,
                 (Some(ObjectType::Blob), _) => EntryKind::File,
                 _ => EntryKind::Other,
             };
-            let bytes = if kind == EntryKind::Other {
-                Vec::new()
-            } else {
-                match repo.find_blob(entry.id()) {
-                    Ok(blob) => blob.content().to_vec(),
-                    Err(e) => {
-                        failure = Some(git_error(format_args!("reading `{path}` at `{rev}`"), e));
-                        return TreeWalkResult::Abort;
-                    }
-                }
-            };
-            entries.push(TreeFile { path, kind, bytes });
+            listed.push((format!("{prefix}/{root}{name}"), kind, entry.id()));
             TreeWalkResult::Ok
         })
-        .map_err(|e| match failure.take() {
-            Some(f) => f,
-            None => git_error(format_args!("walking `{prefix}` at `{rev}`"), e),
-        })?;
-        if let Some(f) = failure {
-            return Err(f);
-        }
+        .map_err(|e| git_error(format_args!("walking `{prefix}` at `{rev}`"), e))?;
+        let git_dir = repo.path().to_path_buf();
+        let read: Vec<Result<TreeFile>> = listed
+            .into_par_iter()
+            .map_init(
+                || Repository::open(&git_dir),
+                |handle, (path, kind, id)| {
+                    let bytes = if kind == EntryKind::Other {
+                        Vec::new()
+                    } else {
+                        let handle = handle.as_ref().map_err(|e| {
+                            Error::Git(format!("opening the repository again: {}", e.message()))
+                        })?;
+                        handle
+                            .find_blob(id)
+                            .map(|blob| blob.content().to_vec())
+                            .map_err(|e| {
+                                git_error(format_args!("reading `{path}` at `{rev}`"), e)
+                            })?
+                    };
+                    Ok(TreeFile { path, kind, bytes })
+                },
+            )
+            .collect();
+        let mut entries = read.into_iter().collect::<Result<Vec<_>>>()?;
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(entries)
     }
 
-    /// The paths of the work tree that differ from HEAD, untracked files
-    /// included and ignored files excluded; empty when the tree is clean.
-    pub fn dirty_paths(repo: &Repository) -> Result<Vec<String>> {
+    /// The paths of the work tree that differ from HEAD, staged or not,
+    /// untracked files included, each with whether git ignores it (an
+    /// ignored folder is one entry, ending in `/`); sorted, and empty when
+    /// the tree is clean.
+    pub fn work_tree_status(repo: &Repository) -> Result<Vec<(String, bool)>> {
         let mut options = StatusOptions::new();
         options
             .include_untracked(true)
             .recurse_untracked_dirs(true)
-            .include_ignored(false)
+            .include_ignored(true)
+            .recurse_ignored_dirs(false)
             .exclude_submodules(false);
         let statuses = repo
             .statuses(Some(&mut options))
             .map_err(|e| git_error("reading the work tree's status", e))?;
-        let mut paths: Vec<String> = statuses
+        let mut paths: Vec<(String, bool)> = statuses
             .iter()
-            .filter(|s| !s.status().is_ignored())
-            .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+            .map(|s| {
+                (
+                    String::from_utf8_lossy(s.path_bytes()).into_owned(),
+                    s.status().is_ignored(),
+                )
+            })
             .collect();
         paths.sort();
         Ok(paths)

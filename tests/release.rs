@@ -326,6 +326,25 @@ fn refuses_a_version_not_greater_than_the_newest_tag_and_an_existing_tag() {
 }
 
 #[test]
+fn the_check_covers_the_committed_data_whatever_the_work_tree_holds() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    // A broken record git ignores, then also a committed record broken in
+    // the work tree only: neither is part of the release, so it goes ahead.
+    std::fs::write(repo.join(".git/info/exclude"), "scratch.json\n").unwrap();
+    std::fs::write(repo.join("data/organizations/scratch.json"), "{ broken").unwrap();
+    for _ in 0..2 {
+        let run = release(&sandbox, &repo, &["0.1.0"]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        let manifest: Value =
+            serde_json::from_slice(&std::fs::read(repo.join("dist/manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(manifest["records"]["organizations"], 2);
+        std::fs::write(repo.join("data/organizations/hkust.json"), "{ broken").unwrap();
+    }
+}
+
+#[test]
 fn tag_refuses_a_dirty_work_tree() {
     let sandbox = Sandbox::new();
     let repo = sandbox.repo("repo");

@@ -267,7 +267,12 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
             newest: name.clone(),
         });
     }
-    let uncommitted = git::dirty_paths(&repo)?;
+    let status = git::work_tree_status(&repo)?;
+    let uncommitted: Vec<String> = status
+        .iter()
+        .filter(|(_, ignored)| !ignored)
+        .map(|(path, _)| path.clone())
+        .collect();
     if request.tag && !uncommitted.is_empty() {
         return refuse(Refusal::DirtyWorkTree { paths: uncommitted });
     }
@@ -290,8 +295,14 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     // check reads them in place, on another thread while git reads the
     // committed files, instead of writing every record to a temporary
     // folder first.
+    let unchanged = !status.iter().any(|(path, _)| {
+        ["data", "schema"].iter().any(|dir| {
+            path.strip_prefix(dir)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    });
     let (in_place, data, schemas) = std::thread::scope(|scope| {
-        let in_place = scope.spawn(|| check_in_place(&workdir));
+        let in_place = scope.spawn(|| unchanged.then(|| check_dir(&workdir)).transpose());
         let data = git::tree_files(&repo, "HEAD", "data");
         let schemas = git::tree_files(&repo, "HEAD", "schema");
         let in_place = in_place
@@ -454,19 +465,6 @@ struct Checked {
 
 /// Runs the full check and the schema staleness check on the committed
 /// `data/` and `schema/`, written out to a private temporary folder.
-/// The check of the work tree's `data/` and `schema/` under `workdir`, when
-/// they hold exactly what HEAD commits; `None` when they differ.
-fn check_in_place(workdir: &Path) -> Result<Option<Checked>> {
-    let unchanged = crate::git::Repository::discover(workdir)?
-        .changes_since("HEAD", &["data", "schema"])?
-        .is_empty();
-    if unchanged {
-        check_dir(workdir).map(Some)
-    } else {
-        Ok(None)
-    }
-}
-
 fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Checked> {
     let tmp = tempfile::TempDir::new()
         .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))?;
