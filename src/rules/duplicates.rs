@@ -148,24 +148,36 @@ fn keys(record: &Record) -> Vec<Keyed> {
 
 /// No two records of a collection share a normalized name or an external identifier.
 pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut first = FirstHolders::new(fingerprint);
+    let mut first = FirstHolders::default();
     for (i, file, record) in cx.records() {
+        let collection = file.collection;
+        // The keys themselves are built only when a fingerprint is held already.
+        let mut keyed: Option<Vec<Keyed>> = None;
         // Matches of this record, grouped by the earlier record they match.
         let mut matches: Vec<(usize, String, Vec<String>)> = Vec::new();
-        for keyed in keys(record) {
-            let j = first.holder(file.collection, &keyed.key, i, |j| {
-                holds(cx, j, file.collection, &keyed.key)
-            });
+        for (n, print) in fingerprints(collection, record).into_iter().enumerate() {
+            let j = first.claim(print, i);
+            if j == i {
+                continue;
+            }
+            let Some(key) = keyed.get_or_insert_with(|| keys(record)).get(n) else {
+                continue;
+            };
+            let j = if holds(cx, j, collection, &key.key) {
+                j
+            } else {
+                first.claim_whole(collection, &key.key, i)
+            };
             if j == i {
                 continue;
             }
             match matches.iter_mut().find(|(k, _, _)| *k == j) {
                 Some((_, _, shown)) => {
-                    if !shown.contains(&keyed.shown) {
-                        shown.push(keyed.shown);
+                    if !shown.contains(&key.shown) {
+                        shown.push(key.shown.clone());
                     }
                 }
-                None => matches.push((j, keyed.pointer, vec![keyed.shown])),
+                None => matches.push((j, key.pointer.clone(), vec![key.shown.clone()])),
             }
         }
         for (j, pointer, shown) in matches {
@@ -190,46 +202,84 @@ pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// confirmed against the holder's own keys; a key whose fingerprint another
 /// key already holds is kept whole in `collided`, so no duplicate is missed
 /// and none is invented.
+#[derive(Default)]
 struct FirstHolders {
-    fingerprint: fn(Collection, &Key) -> u64,
     by_fingerprint: HashMap<u64, usize>,
     collided: HashMap<(Collection, Key), usize>,
 }
 
 impl FirstHolders {
-    fn new(fingerprint: fn(Collection, &Key) -> u64) -> FirstHolders {
-        FirstHolders {
-            fingerprint,
-            by_fingerprint: HashMap::new(),
-            collided: HashMap::new(),
-        }
+    /// The first record whose key has fingerprint `print`; `i`, which now
+    /// holds it, when none did.
+    fn claim(&mut self, print: u64, i: usize) -> usize {
+        *self.by_fingerprint.entry(print).or_insert(i)
     }
 
-    /// The first record holding `key` in `collection`, which is `i` when no
-    /// earlier record did; `holds(j)` says whether record `j` holds `key`.
-    fn holder(
-        &mut self,
-        collection: Collection,
-        key: &Key,
-        i: usize,
-        holds: impl FnOnce(usize) -> bool,
-    ) -> usize {
-        let print = (self.fingerprint)(collection, key);
-        let &mut j = self.by_fingerprint.entry(print).or_insert(i);
-        if j == i || holds(j) {
-            return j;
-        }
+    /// The first record holding `key` among those whose key shares its
+    /// fingerprint with another key; `i`, which now holds it, when none did.
+    fn claim_whole(&mut self, collection: Collection, key: &Key, i: usize) -> usize {
         *self.collided.entry((collection, key.clone())).or_insert(i)
     }
 }
 
-/// A hash of `key` in `collection` that is the same on every run.
-fn fingerprint(collection: Collection, key: &Key) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // `DefaultHasher::new` has fixed keys, unlike `RandomState`.
-    let mut hasher = std::hash::DefaultHasher::new();
-    (collection, key).hash(&mut hasher);
-    hasher.finish()
+/// A hash that is the same on every run, fed in pieces.
+struct Print(std::hash::DefaultHasher);
+
+impl Print {
+    /// A fingerprint of a key of `collection`; `tag` tells names from identifiers.
+    fn new(collection: Collection, tag: u8) -> Print {
+        use std::hash::Hasher;
+        // `DefaultHasher::new` has fixed keys, unlike `RandomState`.
+        let mut hasher = std::hash::DefaultHasher::new();
+        hasher.write(&[collection as u8, tag]);
+        Print(hasher)
+    }
+
+    /// Feeds `bytes`: fed in any pieces, the same bytes give the same print.
+    fn feed(&mut self, bytes: &[u8]) {
+        std::hash::Hasher::write(&mut self.0, bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+}
+
+fn identifier_print(collection: Collection, kind: &str, value: &str) -> u64 {
+    let mut print = Print::new(collection, 1);
+    print.feed(kind.as_bytes());
+    print.feed(&[0xFF]);
+    print.feed(value.as_bytes());
+    print.finish()
+}
+
+/// The fingerprint of every key of `record`, in the order `keys` gives the
+/// keys, without building them: names are normalized as they are hashed.
+fn fingerprints(collection: Collection, record: &Record) -> Vec<u64> {
+    let (names, qualifier) = names(record);
+    let mut out = Vec::new();
+    for (_, name) in names {
+        let mut print = Print::new(collection, 0);
+        let mut empty = true;
+        let mut buffer = [0; 4];
+        for c in name
+            .chars()
+            .flat_map(char::to_lowercase)
+            .filter(|c| c.is_alphanumeric())
+        {
+            print.feed(c.encode_utf8(&mut buffer).as_bytes());
+            empty = false;
+        }
+        if !empty {
+            print.feed(b"\0");
+            print.feed(qualifier.as_bytes());
+            out.push(print.finish());
+        }
+    }
+    for (_, kind, value) in identifiers(record) {
+        out.push(identifier_print(collection, kind, value));
+    }
+    out
 }
 
 /// Whether the record of file `j` is of `collection` and has `key`.
@@ -293,6 +343,18 @@ impl Terms {
 mod tests {
     use super::*;
 
+    /// The fingerprint of `key` in `collection`, from the key itself.
+    fn fingerprint(collection: Collection, key: &Key) -> u64 {
+        match key {
+            Key::Name(name) => {
+                let mut print = Print::new(collection, 0);
+                print.feed(name.as_bytes());
+                print.finish()
+            }
+            Key::Identifier(kind, value) => identifier_print(collection, kind, value),
+        }
+    }
+
     /// With every key sharing one fingerprint, the first holder of each key
     /// is still exact: colliding keys are told apart, repeats are found.
     #[test]
@@ -301,21 +363,43 @@ mod tests {
             .iter()
             .map(|k| Key::Name(k.to_string()))
             .collect();
-        let mut first = FirstHolders::new(|_, _| 0);
-        let holders: Vec<usize> = keys
+        let holders = |print: &dyn Fn(&Key) -> u64| -> Vec<usize> {
+            let mut first = FirstHolders::default();
+            (0..keys.len())
+                .map(|i| {
+                    let j = first.claim(print(&keys[i]), i);
+                    if j == i || keys[j] == keys[i] {
+                        j
+                    } else {
+                        first.claim_whole(Collection::Organizations, &keys[i], i)
+                    }
+                })
+                .collect()
+        };
+        let colliding = holders(&|_| 0);
+        assert_eq!(colliding, [0, 1, 0, 3, 1, 0]);
+        let real = holders(&|key| fingerprint(Collection::Organizations, key));
+        assert_eq!(real, colliding);
+    }
+
+    /// The fingerprints computed while normalizing equal those of the keys.
+    #[test]
+    fn fingerprints_are_those_of_the_keys() {
+        let record: Record = Record::from_value(
+            Collection::Organizations,
+            &serde_json::json!({
+                "id": "x", "name": "H.K.U.S.T.", "aliases": ["Ünï Tech", "---"],
+                "kind": "university", "identifiers": {"ror": "https://ror.org/00q4vv597"},
+                "sources": [{"source": "s"}]
+            }),
+        )
+        .unwrap();
+        let from_keys: Vec<u64> = keys(&record)
             .iter()
-            .enumerate()
-            .map(|(i, key)| first.holder(Collection::Organizations, key, i, |j| keys[j] == *key))
+            .map(|k| fingerprint(Collection::Organizations, &k.key))
             .collect();
-        assert_eq!(holders, [0, 1, 0, 3, 1, 0]);
-        // The same keys with real fingerprints give the same holders.
-        let mut first = FirstHolders::new(fingerprint);
-        let real: Vec<usize> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, key)| first.holder(Collection::Organizations, key, i, |j| keys[j] == *key))
-            .collect();
-        assert_eq!(real, holders);
+        assert_eq!(from_keys.len(), 3, "two names and the ROR id");
+        assert_eq!(fingerprints(Collection::Organizations, &record), from_keys);
     }
 
     #[test]
