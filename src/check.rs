@@ -1,5 +1,8 @@
-//! The check pipeline: load → validate (schema, ids) → type → rules →
-//! evidence. It returns findings as data; the caller renders them.
+//! The check pipeline: list → per file, in parallel: read, parse, schema,
+//! id, type, file rules, references → rules across records → evidence. It
+//! returns findings as data; the caller renders them. Each file keeps only
+//! its typed record and references once its own stage is done, so a check
+//! of a million records fits in memory.
 //!
 //! Pull-request mode (`--changed-since REV`) reports on a subset: the paths
 //! that changed since `REV` (with their folders up to the data directory),

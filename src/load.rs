@@ -4,7 +4,8 @@
 //! those holds `<id>.json` files; anything else (an unknown folder, a nested
 //! folder, another file, a symbolic link) is a `layout/unexpected-entry`
 //! finding, never skipped in silence. Each file is read and parsed once, in
-//! parallel; its text is kept so that findings can be located and shown.
+//! parallel. Its text locates and shows findings; a check drops the text
+//! of a file with no finding yet and reads it again if a finding comes.
 
 use std::fs;
 use std::io::Read;
