@@ -143,41 +143,19 @@ impl Repository {
         }
         let mut weighed: Vec<(u64, String)> = Vec::new();
         for prefix in prefixes {
-            // Entries whose names are not UTF-8 cannot be pathspecs: such a
-            // prefix is compared whole.
-            let mut entries: Option<Vec<String>> = Some(Vec::new());
-            if let Ok(read) = std::fs::read_dir(self.workdir.join(prefix)) {
-                for entry in read.flatten() {
-                    let name = entry.file_name().into_string().ok();
-                    entries = entries.zip(name).map(|(mut all, name)| {
-                        all.push(name);
-                        all
-                    });
-                }
-            }
-            if let Ok(entry) = tree.get_path(Path::new(prefix))
-                && let Ok(object) = entry.to_object(&self.inner)
-                && let Some(subtree) = object.as_tree()
+            match self
+                .entry_names(tree, prefix)
+                .filter(|names| !names.is_empty())
             {
-                for entry in subtree.iter() {
-                    let name = entry.name().ok().map(str::to_string);
-                    entries = entries.zip(name).map(|(mut all, name)| {
-                        all.push(name);
-                        all
-                    });
+                Some(names) => {
+                    for name in names {
+                        let path = format!("{prefix}/{name}");
+                        let weight = std::fs::symlink_metadata(self.workdir.join(&path))
+                            .map_or(1, |m| m.len().max(1));
+                        weighed.push((weight, path));
+                    }
                 }
-            }
-            let Some(mut entries) = entries.filter(|e| !e.is_empty()) else {
-                weighed.push((1, prefix.to_string()));
-                continue;
-            };
-            entries.sort();
-            entries.dedup();
-            for entry in entries {
-                let path = format!("{prefix}/{entry}");
-                let weight = std::fs::symlink_metadata(self.workdir.join(&path))
-                    .map_or(1, |m| m.len().max(1));
-                weighed.push((weight, path));
+                None => weighed.push((1, prefix.to_string())),
             }
         }
         // The heaviest first, each to the lightest group.
@@ -194,6 +172,29 @@ impl Repository {
             .filter(|(_, paths)| !paths.is_empty())
             .map(|(_, paths)| Some(paths))
             .collect()
+    }
+
+    /// The names of the entries of the folder `prefix`, in the work tree and
+    /// in `tree`, sorted and without repeats; `None` when a name is not
+    /// UTF-8, since it could not be a pathspec.
+    fn entry_names(&self, tree: &git2::Tree<'_>, prefix: &str) -> Option<Vec<String>> {
+        let mut names: Vec<String> = Vec::new();
+        if let Ok(read) = std::fs::read_dir(self.workdir.join(prefix)) {
+            for entry in read.flatten() {
+                names.push(entry.file_name().into_string().ok()?);
+            }
+        }
+        if let Ok(entry) = tree.get_path(Path::new(prefix))
+            && let Ok(object) = entry.to_object(&self.inner)
+            && let Some(subtree) = object.as_tree()
+        {
+            for entry in subtree.iter() {
+                names.push(entry.name().ok()?.to_string());
+            }
+        }
+        names.sort();
+        names.dedup();
+        Some(names)
     }
 }
 

@@ -638,6 +638,36 @@ fn the_binary_reports_changed_records_and_their_referencers() {
     assert!(all.json()["summary"]["files"].as_u64() > run.json()["summary"]["files"].as_u64());
 }
 
+/// A folder deleted or added whole is seen: the work tree is compared by
+/// folder, and a deleted folder's entries come from the revision's tree.
+#[test]
+fn a_deleted_or_added_collection_folder_is_a_change() {
+    let fixture = Fixture::new(&synth::dataset(40, 7));
+    let base = fixture.base.to_string();
+    let data = fixture.data();
+    std::fs::remove_dir_all(data.join("places")).unwrap();
+    std::fs::create_dir(data.join("extra")).unwrap();
+    std::fs::write(data.join("extra/x.json"), "{}").unwrap();
+    let run = techpact(
+        &fixture.root,
+        &["--format", "json", "check", "--changed-since", &base],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let all = techpact(&fixture.root, &["--format", "json", "check"]);
+    assert_eq!(
+        run.findings(),
+        all.findings(),
+        "every finding is about a change"
+    );
+    let codes: std::collections::BTreeSet<String> = run
+        .findings()
+        .iter()
+        .filter_map(|f| f["code"].as_str().map(str::to_string))
+        .collect();
+    assert!(codes.contains("ref/dangling"), "{codes:?}");
+    assert!(codes.contains("layout/unexpected-entry"), "{codes:?}");
+}
+
 #[test]
 fn a_toolkit_change_falls_back_to_a_full_check_and_says_so() {
     let fixture = Fixture::new(&synth::dataset(30, 5));
