@@ -590,8 +590,6 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
             .data
             .par_iter()
             .map(|file| (file.path.clone(), sha256_hex(&file.bytes)))
-            .collect::<Vec<_>>()
-            .into_iter()
             .collect()
     };
     let schemas = inputs
