@@ -137,8 +137,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let (changes, prepared) =
         rayon::join(|| changes_since(dir, since), || Prepared::new(dir, display));
     let (data, changes) = changes?;
-    let in_data =
-        |path: &str| data.is_empty() || path == data || path.starts_with(&format!("{data}/"));
+    let in_data = |path: &str| git::under(path, &data);
     // Ignored files count in the data, which a full check reads from disk, but
     // not in the toolkit, which git would not build from.
     if let Some(change) = changes.iter().find(|c| !in_data(&c.path) && !c.ignored) {
@@ -167,7 +166,7 @@ fn changes_since(dir: &Path, since: &str) -> Result<(String, Vec<git::Change>)> 
     // A toolkit path inside the data directory is data.
     let mut prefixes: Vec<&str> = ["schema", "src", "Cargo.toml", "Cargo.lock"]
         .into_iter()
-        .filter(|prefix| !(data == *prefix || data.starts_with(&format!("{prefix}/"))))
+        .filter(|prefix| !git::under(&data, prefix))
         .collect();
     prefixes.push(&data);
     let changes = repository.changes_since(since, &prefixes)?;
@@ -197,26 +196,14 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
     let validators = Validators::new()?;
     let fields = RefFields::for_run()?;
     let listed = std::mem::take(&mut listing.records);
-    let (dataset, typed, refs, file_findings) = assemble(
+    let (dataset, typed, refs, findings) = assemble(
         &listing,
         listed
             .into_par_iter()
             .map(|l| FileCheck::run(l, &validators, &fields)),
     );
     let ids = Ids::of_dataset(&dataset);
-    let mut findings = dataset.findings.clone();
-    findings.extend(file_findings.into_iter().flatten());
-    let graph = Graph::new(&dataset, refs);
-    findings.extend(rules::run(&rules::Context {
-        dataset: &dataset,
-        typed: &typed,
-        fields: &fields,
-        graph: &graph,
-        ids: &ids,
-    }));
-    if let Some(evidence_dir) = &options.evidence {
-        findings.extend(evidence::check(&dataset, &typed, evidence_dir)?);
-    }
+    let mut findings = judge(&dataset, &typed, refs, findings, &fields, &ids, options)?;
     diag::normalize(&mut findings);
     Ok(Outcome {
         dataset,
@@ -260,16 +247,19 @@ impl FileCheck {
 }
 
 /// The dataset of the `checked` files of `listing`, in their order, with
-/// their typed records, references and findings. Collected straight into
-/// one vector per part: a vector of whole `FileCheck`s first would double
-/// the peak memory of a large check.
+/// their typed records and references, and the findings so far: the
+/// listing's, then each file's. Collected straight into one vector per
+/// part: a vector of whole `FileCheck`s first would double the peak memory
+/// of a large check.
 fn assemble(
     listing: &Listing,
     checked: impl IndexedParallelIterator<Item = FileCheck>,
-) -> (Dataset, Typed, Vec<Vec<refs::Reference>>, Vec<Vec<Finding>>) {
-    let (files, (records, (refs, findings))): (Vec<_>, (Vec<_>, (Vec<_>, Vec<_>))) = checked
+) -> (Dataset, Typed, Vec<Vec<refs::Reference>>, Vec<Finding>) {
+    let (files, (records, (refs, by_file))): (Vec<_>, (Vec<_>, (Vec<_>, Vec<_>))) = checked
         .map(|c| (c.file, (c.record, (c.refs, c.findings))))
         .unzip();
+    let mut findings = listing.findings.clone();
+    findings.extend(by_file.into_iter().flatten());
     let dataset = Dataset {
         dir: listing.dir.clone(),
         files,
@@ -277,6 +267,32 @@ fn assemble(
         entries: listing.entries,
     };
     (dataset, Typed { records }, refs, findings)
+}
+
+/// `findings` followed by those of the rules across records and, when
+/// asked, of the evidence: the stages that see the assembled dataset, in a
+/// full check and in pull-request mode alike.
+fn judge(
+    dataset: &Dataset,
+    typed: &Typed,
+    refs: Vec<Vec<refs::Reference>>,
+    mut findings: Vec<Finding>,
+    fields: &RefFields,
+    ids: &Ids<'_>,
+    options: &Options,
+) -> Result<Vec<Finding>> {
+    let graph = Graph::new(dataset, refs);
+    findings.extend(rules::run(&rules::Context {
+        dataset,
+        typed,
+        fields,
+        graph: &graph,
+        ids,
+    }));
+    if let Some(evidence_dir) = &options.evidence {
+        findings.extend(evidence::check(dataset, typed, evidence_dir)?);
+    }
+    Ok(findings)
 }
 
 /// The files a partial check reads, by their index in the listing.
@@ -505,20 +521,8 @@ fn partial(
         .filter_map(|i| loaded.files.remove(i))
         .collect();
     let total = listing.records.len();
-    let (dataset, typed, refs, file_findings) = assemble(listing, checked.into_par_iter());
-    let mut findings = dataset.findings.clone();
-    findings.extend(file_findings.into_iter().flatten());
-    let graph = Graph::new(&dataset, refs);
-    findings.extend(rules::run(&rules::Context {
-        dataset: &dataset,
-        typed: &typed,
-        fields,
-        graph: &graph,
-        ids: &ids,
-    }));
-    if let Some(evidence_dir) = &options.evidence {
-        findings.extend(evidence::check(&dataset, &typed, evidence_dir)?);
-    }
+    let (dataset, typed, refs, findings) = assemble(listing, checked.into_par_iter());
+    let mut findings = judge(&dataset, &typed, refs, findings, fields, &ids, options)?;
     findings.retain(|f| report.contains(&f.file));
     diag::normalize(&mut findings);
     let reported: BTreeSet<String> = dataset

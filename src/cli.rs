@@ -71,12 +71,16 @@ impl Common {
         }
     }
 
-    /// Whether a command that prints a report for people or one JSON document
-    /// was asked for JSON.
-    fn wants_json(&self) -> Result<bool> {
+    /// The output of a command that prints a report for people or one JSON
+    /// document, as `--format` asks.
+    fn human_or_json(
+        &self,
+        human: impl FnOnce() -> String,
+        json: impl FnOnce() -> String,
+    ) -> Result<String> {
         match self.format {
-            None | Some(OutputFormat::Human) => Ok(false),
-            Some(OutputFormat::Json) => Ok(true),
+            None | Some(OutputFormat::Human) => Ok(human()),
+            Some(OutputFormat::Json) => Ok(json()),
             Some(other) => Err(unsupported(other, "human or json")),
         }
     }
@@ -324,11 +328,7 @@ fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
     let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
     let (dir, display) = data_location(common);
     let refs = techpact::refs::record_refs(&dir, &display, &name)?;
-    print(&if common.wants_json()? {
-        refs.to_json()
-    } else {
-        refs.to_human()
-    })?;
+    print(&common.human_or_json(|| refs.to_human(), || refs.to_json())?)?;
     Ok(Outcome::Clean)
 }
 
@@ -451,11 +451,7 @@ fn run_stats(common: &Common) -> Result<Outcome> {
         return Ok(Outcome::Findings);
     }
     let stats = techpact::stats::compute(&checked.typed.records)?;
-    print(&if common.wants_json()? {
-        stats.to_json()
-    } else {
-        stats.to_human()
-    })?;
+    print(&common.human_or_json(|| stats.to_human(), || stats.to_json())?)?;
     Ok(Outcome::Clean)
 }
 

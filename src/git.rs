@@ -268,7 +268,7 @@ fn path_string(path: &Path) -> String {
 }
 
 /// Whether `path` is `prefix` or lies under it.
-fn under(path: &str, prefix: &str) -> bool {
+pub fn under(path: &str, prefix: &str) -> bool {
     prefix.is_empty()
         || path == prefix
         || path

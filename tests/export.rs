@@ -28,11 +28,10 @@ fn fixture_records() -> BTreeMap<String, BTreeMap<String, Value>> {
     out
 }
 
-/// Runs an export of the valid fixture into `out`.
-fn export(to: &str, out: &Path) {
-    let data = fixture("tooling-valid").join("data");
-    let run = techpact(
-        Path::new("."),
+/// `techpact --data DATA export --format TO --out OUT`, run in `cwd`.
+fn run_export(cwd: &Path, data: &Path, to: &str, out: &Path) -> common::Run {
+    techpact(
+        cwd,
         &[
             "--data",
             data.to_str().unwrap(),
@@ -42,7 +41,13 @@ fn export(to: &str, out: &Path) {
             "--out",
             out.to_str().unwrap(),
         ],
-    );
+    )
+}
+
+/// Runs an export of the valid fixture into `out`.
+fn export(to: &str, out: &Path) {
+    let data = fixture("tooling-valid").join("data");
+    let run = run_export(Path::new("."), &data, to, out);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.starts_with("exported 22 records to "),
@@ -400,18 +405,7 @@ fn assert_refused(name: &str, code: &str, file: &str, (line, column): (u32, u32)
     let data = fixture(name).join("data");
     for to in ["jsonl", "csv", "sqlite"] {
         let out = tmp.path().join(format!("out-{to}"));
-        let run = techpact(
-            tmp.path(),
-            &[
-                "--data",
-                data.to_str().unwrap(),
-                "export",
-                "--format",
-                to,
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
+        let run = run_export(tmp.path(), &data, to, &out);
         assert_eq!(run.code, 1, "{to}: {}{}", run.stdout, run.stderr);
         assert_human_finding(&run.stdout, code, file, line, column, pointer);
         assert!(!out.exists(), "{to}: nothing written");
@@ -445,19 +439,7 @@ fn export_refuses_dangling_references() {
 fn export_refuses_unusable_output_paths() {
     let tmp = tempfile::tempdir().unwrap();
     let data = fixture("tooling-valid").join("data");
-    let data = data.to_str().unwrap();
-    let missing = techpact(
-        tmp.path(),
-        &[
-            "--data",
-            data,
-            "export",
-            "--format",
-            "jsonl",
-            "--out",
-            "no/such/dir/x.jsonl",
-        ],
-    );
+    let missing = run_export(tmp.path(), &data, "jsonl", Path::new("no/such/dir/x.jsonl"));
     assert_eq!(missing.code, 2);
     assert!(
         missing
@@ -467,20 +449,14 @@ fn export_refuses_unusable_output_paths() {
         missing.stderr
     );
     fs::write(tmp.path().join("file"), "").unwrap();
-    let csv_on_file = techpact(
-        tmp.path(),
-        &["--data", data, "export", "--format", "csv", "--out", "file"],
-    );
+    let csv_on_file = run_export(tmp.path(), &data, "csv", Path::new("file"));
     assert_eq!(csv_on_file.code, 2);
     assert!(
         csv_on_file.stderr.contains("is a file"),
         "{}",
         csv_on_file.stderr
     );
-    let unknown = techpact(
-        tmp.path(),
-        &["--data", data, "export", "--format", "xml", "--out", "x"],
-    );
+    let unknown = run_export(tmp.path(), &data, "xml", Path::new("x"));
     assert_eq!(unknown.code, 2);
 }
 

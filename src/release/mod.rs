@@ -296,10 +296,9 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     // committed files, instead of writing every record to a temporary
     // folder first.
     let unchanged = !status.iter().any(|(path, _)| {
-        ["data", "schema"].iter().any(|dir| {
-            path.strip_prefix(dir)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
+        ["data", "schema"]
+            .iter()
+            .any(|dir| crate::git::under(path, dir))
     });
     let (in_place, data, schemas) = std::thread::scope(|scope| {
         let in_place = scope.spawn(|| unchanged.then(|| check_dir(&workdir)).transpose());
