@@ -137,15 +137,21 @@ fn date(rng: &mut Rng, from_year: usize, years: usize) -> PartialDate {
     }
 }
 
-fn cite(rng: &mut Rng, plan: &Plan, quote_words: usize) -> Vec<Citation> {
+/// One citation whose quote names the record (`named`, so its name is
+/// quoted) and which supports the fields at `supports`, as real citations do.
+fn cite(
+    rng: &mut Rng,
+    plan: &Plan,
+    quote_words: usize,
+    named: &Name,
+    supports: &[&str],
+) -> Vec<Citation> {
     let source = SourceId(id("source", rng.below(plan.count(Collection::Sources))));
-    let quote = (0..quote_words)
-        .map(|_| rng.word())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = (0..quote_words).map(|_| rng.word()).collect::<Vec<_>>();
     vec![Citation {
         source,
-        quote: Some(Quote(quote)),
+        quote: Some(Quote(format!("{named} {}", words.join(" ")))),
+        supports: supports.iter().map(|p| Pointer(p.to_string())).collect(),
         note: None,
     }]
 }
@@ -173,6 +179,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 language: Language("en".into()),
                 credits: vec![],
                 sha256: None,
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
@@ -189,15 +196,17 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 PlaceKind::Street,
             ];
             let depth = i % kinds.len();
+            let named = name(rng, "Place", i);
             let r = Place {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Place", i),
+                name: named.clone(),
                 aliases: vec![],
                 kind: kinds[depth],
                 within: (depth > 0).then(|| PlaceId(id("place", i - 1))),
                 country: Some(CountryCode("CN".into())),
                 identifiers: None,
-                sources: cite(rng, plan, 3),
+                sources: cite(rng, plan, 3, &named, &["/kind", "/within", "/country"]),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
@@ -205,9 +214,10 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
         Collection::Organizations => {
             let rid = id("org", i);
             // Groups of four: a company and three subsidiaries in a chain.
+            let named = name(rng, "Institute", i);
             let r = Organization {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Institute", i),
+                name: named.clone(),
                 aliases: vec![Name(format!("ORG{i}"))],
                 kind: *rng.pick(&[
                     OrganizationKind::University,
@@ -222,16 +232,32 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 focus: vec![Text(format!("{} {} research", rng.word(), rng.word()))],
                 fields: vec![*rng.pick(FIELDS)],
                 identifiers: None,
-                sources: cite(rng, plan, 4),
+                sources: cite(
+                    rng,
+                    plan,
+                    4,
+                    &named,
+                    &[
+                        "/aliases",
+                        "/kind",
+                        "/parent",
+                        "/founded",
+                        "/location",
+                        "/focus",
+                        "/fields",
+                    ],
+                ),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
         }
         Collection::People => {
             let rid = id("person", i);
+            let named = name(rng, "Person", i);
             let r = Person {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Person", i),
+                name: named.clone(),
                 honorific: Some(Name("Prof.".into())),
                 aliases: vec![],
                 roles: vec![Role {
@@ -243,7 +269,8 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                     as_of: None,
                 }],
                 identifiers: None,
-                sources: cite(rng, plan, 4),
+                sources: cite(rng, plan, 4, &named, &["/honorific", "/roles"]),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
@@ -252,9 +279,10 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("partnership", i);
             let person = PersonId(id("person", rng.below(plan.count(Collection::People))));
             let (a, b) = (org_ref(rng, plan), org_ref(rng, plan));
+            let named = name(rng, "Agreement", i);
             let r = Partnership {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Agreement", i),
+                name: named.clone(),
                 aliases: vec![],
                 kind: PartnershipKind::StrategicCooperation,
                 parties: vec![a.clone(), b],
@@ -276,16 +304,32 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 expected_impacts: vec![],
                 fields: vec![*rng.pick(FIELDS)],
                 regions: vec![place_ref(rng, plan)],
-                sources: cite(rng, plan, 6),
+                sources: cite(
+                    rng,
+                    plan,
+                    6,
+                    &named,
+                    &[
+                        "/kind",
+                        "/parties",
+                        "/signed",
+                        "/signatories",
+                        "/aims",
+                        "/fields",
+                        "/regions",
+                    ],
+                ),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
         }
         Collection::Labs => {
             let rid = id("lab", i);
+            let named = name(rng, "Laboratory", i);
             let r = Lab {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Laboratory", i),
+                name: named.clone(),
                 aliases: vec![],
                 hosts: vec![org_ref(rng, plan), org_ref(rng, plan)],
                 partnership: Some(PartnershipId(id(
@@ -297,16 +341,24 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 closed: None,
                 focus: vec![Text(format!("{} {}", rng.word(), rng.word()))],
                 fields: vec![*rng.pick(FIELDS)],
-                sources: cite(rng, plan, 5),
+                sources: cite(
+                    rng,
+                    plan,
+                    5,
+                    &named,
+                    &["/hosts", "/partnership", "/announced", "/focus", "/fields"],
+                ),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
         }
         Collection::TalentPrograms => {
             let rid = id("talent", i);
+            let named = name(rng, "Programme", i);
             let r = TalentProgram {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Programme", i),
+                name: named.clone(),
                 aliases: vec![],
                 hosts: vec![org_ref(rng, plan)],
                 partnership: Some(PartnershipId(id(
@@ -320,7 +372,14 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 ],
                 aims: vec![],
                 regions: vec![place_ref(rng, plan)],
-                sources: cite(rng, plan, 5),
+                sources: cite(
+                    rng,
+                    plan,
+                    5,
+                    &named,
+                    &["/hosts", "/partnership", "/initiatives", "/regions"],
+                ),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
@@ -329,9 +388,10 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("event", i);
             let day = 1 + rng.below(20);
             let year = 2010 + rng.below(10);
+            let named = name(rng, "Conference", i);
             let r = Event {
                 id: RecordId(rid.clone()),
-                name: name(rng, "Conference", i),
+                name: named.clone(),
                 series: Some(Name("Synthetic Conference".into())),
                 edition: Some(1 + (i % 12) as u32),
                 start: Some(PartialDate(format!("{year}-09-{day:02}"))),
@@ -342,7 +402,17 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 theme: Some(Name(format!("{} futures", capitalise(rng.word())))),
                 activities: vec![],
                 fields: vec![*rng.pick(FIELDS)],
-                sources: cite(rng, plan, 5),
+                sources: cite(
+                    rng,
+                    plan,
+                    5,
+                    &named,
+                    &[
+                        "/series", "/edition", "/start", "/end", "/place", "/hosts", "/theme",
+                        "/fields",
+                    ],
+                ),
+                inferred: vec![],
                 note: None,
             };
             (rid, to_canonical_string(&r))
@@ -366,7 +436,17 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 }),
                 items: vec![],
                 fields: vec![*rng.pick(FIELDS)],
-                sources: cite(rng, plan, 6),
+                sources: cite(
+                    rng,
+                    plan,
+                    6,
+                    &Name(format!("Organization {i}")),
+                    &["/statement", "/category", "/value", "/fields"],
+                ),
+                inferred: vec![Inference {
+                    pointer: Pointer("/subjects".into()),
+                    reason: Name("the organization the source calls by its number".into()),
+                }],
                 note: None,
             };
             (rid, to_canonical_string(&r))

@@ -195,7 +195,15 @@ fn citations() -> Vec<Citation> {
     vec![Citation {
         source: SourceId("source".into()),
         quote: Some(Quote("quote".into())),
+        supports: vec![Pointer("/name".into())],
         note: Some(text()),
+    }]
+}
+
+fn inferred() -> Vec<Inference> {
+    vec![Inference {
+        pointer: Pointer("/name".into()),
+        reason: name(),
     }]
 }
 
@@ -234,6 +242,7 @@ fn sample(collection: Collection, id: &str) -> Record {
                 website: Some(Url("https://example.org".into())),
             }),
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::People => Record::Person(Box::new(Person {
@@ -254,6 +263,7 @@ fn sample(collection: Collection, id: &str) -> Record {
                 wikidata: wikidata(),
             }),
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::Places => Record::Place(Box::new(Place {
@@ -267,6 +277,7 @@ fn sample(collection: Collection, id: &str) -> Record {
                 wikidata: wikidata(),
             }),
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::Partnerships => Record::Partnership(Box::new(Partnership {
@@ -297,6 +308,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             fields: vec![Field::Quantum],
             regions: vec![place()],
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::Labs => Record::Lab(Box::new(Lab {
@@ -311,6 +323,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             focus: vec![text()],
             fields: vec![Field::Quantum],
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::TalentPrograms => Record::TalentProgram(Box::new(TalentProgram {
@@ -324,6 +337,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             aims: vec![text()],
             regions: vec![place()],
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::Events => Record::Event(Box::new(Event {
@@ -340,6 +354,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             activities: vec![text()],
             fields: vec![Field::Quantum],
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::Facts => Record::Fact(Box::new(Fact {
@@ -356,6 +371,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             items: vec![name()],
             fields: vec![Field::Quantum],
             sources: citations(),
+            inferred: inferred(),
             note: Some(text()),
         })),
         Collection::Sources => Record::Source(Box::new(Source {
@@ -373,6 +389,7 @@ fn sample(collection: Collection, id: &str) -> Record {
                 quote: Some(Quote("quote".into())),
             }],
             sha256: Some(Sha256("0".repeat(64))),
+            inferred: inferred(),
             note: Some(text()),
         })),
     }

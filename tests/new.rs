@@ -145,6 +145,8 @@ fn filling(collection: &str, pointer: &str) -> Value {
         "source" => "prnewswire-china-telecom-hkust-2025-04-09",
         "founded" | "dissolved" | "signed" | "announced" | "start" | "end" | "established"
         | "closed" | "published" | "as_of" | "date" => "2024",
+        "supports" | "pointer" => "/name",
+        "reason" => "Sample reason",
         "ror" => "00q4vv597",
         "wikidata" => "Q42",
         "orcid" => "0000-0002-1825-0097",

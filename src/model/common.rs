@@ -84,6 +84,13 @@ text_type!(
 );
 
 text_type!(
+    /// A JSON pointer to a value of the record, such as `/name` or `/roles/0`.
+    Pointer,
+    "A JSON pointer to a value of this record, such as `/name` or `/roles/0`; a pointer to an object or array covers everything inside it.",
+    { "minLength": 1, "maxLength": 300, "pattern": "^/" }
+);
+
+text_type!(
     /// An `http` or `https` URL.
     Url,
     "An `http` or `https` URL.",
@@ -141,9 +148,23 @@ pub struct Citation {
     /// A verbatim excerpt of the source that supports the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Quote>,
+    /// The values of the record this source states, beyond what the quote
+    /// says word for word: JSON pointers into the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supports: Vec<Pointer>,
     /// A remark on how the source supports the record, or on what it gets wrong.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
+}
+
+/// A value of the record that no source states but an editor derived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inference {
+    /// The value derived: a JSON pointer into the record.
+    pub pointer: Pointer,
+    /// Why, in one line a reader can judge, such as "named 'University' in the source".
+    pub reason: Name,
 }
 
 /// The technology fields a record is about.

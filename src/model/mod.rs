@@ -178,4 +178,19 @@ impl Record {
             Record::Source(_) => &[],
         }
     }
+
+    /// The values the record declares inferred.
+    pub fn inferred(&self) -> &[Inference] {
+        match self {
+            Record::Organization(r) => &r.inferred,
+            Record::Person(r) => &r.inferred,
+            Record::Place(r) => &r.inferred,
+            Record::Partnership(r) => &r.inferred,
+            Record::Lab(r) => &r.inferred,
+            Record::TalentProgram(r) => &r.inferred,
+            Record::Event(r) => &r.inferred,
+            Record::Fact(r) => &r.inferred,
+            Record::Source(r) => &r.inferred,
+        }
+    }
 }

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::common::{
-    Citation, CountryCode, Field, Language, Name, OrganizationIdentifiers, PartialDate,
+    Citation, CountryCode, Field, Inference, Language, Name, OrganizationIdentifiers, PartialDate,
     PersonIdentifiers, Quote, Sha256, Text, Url, WikidataIdentifiers,
 };
 use super::ids::{
@@ -83,6 +83,9 @@ pub struct Organization {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers: an ambiguity, a slip in a source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -134,6 +137,9 @@ pub struct Person {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -184,6 +190,9 @@ pub struct Place {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -299,6 +308,9 @@ pub struct Partnership {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -338,6 +350,9 @@ pub struct Lab {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -374,6 +389,9 @@ pub struct TalentProgram {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -421,6 +439,9 @@ pub struct Event {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -552,6 +573,9 @@ pub struct Fact {
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
@@ -632,6 +656,9 @@ pub struct Source {
     /// The SHA-256 of the bytes of the copy the quotes were checked against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<Sha256>,
+    /// Values the text does not give but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
     /// A remark for readers: a missing date, a known slip in the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
