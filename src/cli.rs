@@ -131,6 +131,8 @@ pub enum Command {
     Stats,
     /// Export the dataset as JSON Lines, CSV (with datapackage.json) or SQLite
     Export(ExportArgs),
+    /// Write a static website of the dataset: a page per record, collections, network, timeline, search
+    Site(SiteArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Build the release artifacts of VERSION from HEAD; with --tag, tag HEAD
@@ -210,6 +212,18 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
+/// `techpact site --out DIR`
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The folder to write; it is replaced only when it holds a previous site
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The repository's web address, for links to each record's file
+    /// [default: the git remote `origin`, when it is a web host]
+    #[arg(long, value_name = "URL")]
+    pub repository: Option<String>,
+}
+
 /// `techpact completions`
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -278,6 +292,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::New(args) => run_new(&cli.common, args),
         Command::Stats => run_stats(&cli.common),
         Command::Export(args) => run_export(&cli.common, args),
+        Command::Site(args) => run_site(&cli.common, args),
         Command::Completions(args) => run_completions(args),
         Command::Release(args) => run_release(&cli.common, args),
         Command::Verify(args) => run_verify(&cli.common, args),
@@ -442,12 +457,7 @@ fn run_stats(common: &Common) -> Result<Outcome> {
         .iter()
         .any(|f| f.severity == Severity::Error)
     {
-        emit(
-            common,
-            &checked.findings,
-            &checked.summary(),
-            &file_texts(&checked.dataset, &checked.findings),
-        )?;
+        emit_checked(common, &checked)?;
         return Ok(Outcome::Findings);
     }
     let stats = techpact::stats::compute(&checked.typed.records)?;
@@ -479,12 +489,7 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
     let outcome = export::run(&dir, &display, target, &args.out)?;
     let checked = &outcome.checked;
     if outcome.refused() || !checked.findings.is_empty() || !common.human() {
-        emit(
-            common,
-            &checked.findings,
-            &checked.summary(),
-            &file_texts(&checked.dataset, &checked.findings),
-        )?;
+        emit_checked(common, checked)?;
     }
     if outcome.refused() {
         if common.human() {
@@ -500,6 +505,31 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
         print(&format!(
             "exported {} records to {files}\n",
             outcome.records
+        ))?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn run_site(common: &Common, args: &SiteArgs) -> Result<Outcome> {
+    let (dir, display) = data_location(common);
+    let options = techpact::site::Options {
+        out: args.out.clone(),
+        repository: args.repository.clone(),
+    };
+    let outcome = techpact::site::run(&dir, &display, &options)?;
+    let checked = &outcome.checked;
+    if outcome.written.is_none() || !checked.findings.is_empty() {
+        emit_checked(common, checked)?;
+    }
+    let Some(files) = outcome.written else {
+        eprintln!("techpact: no site written; fix the errors above first");
+        return Ok(Outcome::Findings);
+    };
+    if common.human() && !common.quiet {
+        print(&format!(
+            "wrote a site of {} records ({files} files) to {}\n",
+            outcome.records,
+            args.out.display()
         ))?;
     }
     Ok(Outcome::Clean)
@@ -616,6 +646,16 @@ fn verdict(findings: &[Finding], deny_warnings: bool) -> Outcome {
     } else {
         Outcome::Clean
     }
+}
+
+/// Prints the findings of a check in the chosen format.
+fn emit_checked(common: &Common, checked: &check::Outcome) -> Result<()> {
+    emit(
+        common,
+        &checked.findings,
+        &checked.summary(),
+        &file_texts(&checked.dataset, &checked.findings),
+    )
 }
 
 /// Prints findings in the chosen format.

@@ -370,6 +370,11 @@ pub mod releases {
         Ok(tags)
     }
 
+    /// The address of the remote `name` (such as `origin`), when it has one.
+    pub fn remote_url(repo: &Repository, name: &str) -> Option<String> {
+        repo.find_remote(name).ok()?.url().ok().map(str::to_string)
+    }
+
     /// Whether the tag `name` exists.
     pub fn tag_exists(repo: &Repository, name: &str) -> bool {
         repo.find_reference(&format!("refs/tags/{name}")).is_ok()

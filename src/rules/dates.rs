@@ -89,7 +89,8 @@ pub fn interval(date: &str) -> Result<Interval, String> {
     })
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

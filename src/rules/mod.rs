@@ -23,7 +23,7 @@ mod identifiers;
 mod references;
 mod sources;
 
-pub use dates::{date_fields, interval};
+pub use dates::{MONTHS, date_fields, interval};
 pub use duplicates::Terms;
 
 use crate::diag::{Code, Finding};

@@ -1,0 +1,185 @@
+//! A record's values for people: each field with a label, references as
+//! links naming their target, dates in words, enumerated values in plain
+//! words and web addresses as links. Nested objects (a signatory, a
+//! citation's parts) become groups of labelled values one level deep; deeper
+//! members are folded into that level with a joined label.
+
+use super::index::{Entry, Index, Node, date_in_words, field_label};
+
+/// One value as a page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shown {
+    /// Plain text.
+    Text(String),
+    /// A link to another record's page.
+    Record {
+        /// Relative address of the page.
+        href: String,
+        /// The record's title.
+        text: String,
+    },
+    /// A web address, as a plain link.
+    Web(String),
+    /// A date: as written, and in words.
+    Date {
+        /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+        iso: String,
+        /// `5 March 2021`.
+        words: String,
+    },
+    /// An object's members.
+    Group(Vec<Field>),
+}
+
+/// A labelled field with its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The field's name for people.
+    pub label: String,
+    /// Its values, in order.
+    pub values: Vec<Shown>,
+}
+
+/// The members of a record not shown elsewhere on its page: the title, id,
+/// citations, note and lifecycle status have their own places.
+const OWN_PLACE: [&str; 7] = [
+    "id",
+    "name",
+    "title",
+    "sources",
+    "note",
+    "withdrawn",
+    "inferred",
+];
+
+/// The fields of entry `i` for its page; `root` leads from the page to the
+/// site's root.
+pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Field> {
+    let entry = &index.entries[i];
+    let Node::Object(members) = &entry.node else {
+        return Vec::new();
+    };
+    let cx = Cx { index, entry, root };
+    members
+        .iter()
+        .filter(|(k, _)| !OWN_PLACE.contains(&k.as_str()))
+        .map(|(k, v)| {
+            let pointer = format!("/{}", escape(k));
+            Field {
+                label: field_label(&pointer),
+                values: cx.values(&pointer, v),
+            }
+        })
+        .collect()
+}
+
+struct Cx<'a> {
+    index: &'a Index,
+    entry: &'a Entry,
+    root: &'a str,
+}
+
+impl Cx<'_> {
+    /// The values of a top-level member: an array's elements, or the value.
+    fn values(&self, pointer: &str, v: &Node) -> Vec<Shown> {
+        match v {
+            Node::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.value(&format!("{pointer}/{i}"), item))
+                .collect(),
+            _ => vec![self.value(pointer, v)],
+        }
+    }
+
+    fn value(&self, pointer: &str, v: &Node) -> Shown {
+        match v {
+            Node::Object(members) => {
+                let mut group = Vec::new();
+                self.flatten(pointer, "", members, &mut group);
+                Shown::Group(group)
+            }
+            _ => self.leaf(pointer, v),
+        }
+    }
+
+    /// An object's members as fields, deeper objects folded in with a
+    /// joined label.
+    fn flatten(
+        &self,
+        pointer: &str,
+        prefix: &str,
+        members: &[(String, Node)],
+        out: &mut Vec<Field>,
+    ) {
+        for (k, v) in members {
+            let at = format!("{pointer}/{}", escape(k));
+            let label = format!("{prefix}{}", k.replace('_', " "));
+            match v {
+                Node::Object(inner) => self.flatten(&at, &format!("{label} › "), inner, out),
+                Node::Array(items) if items.iter().any(|n| matches!(n, Node::Object(_))) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Node::Object(inner) = item {
+                            self.flatten(&format!("{at}/{i}"), &format!("{label} › "), inner, out);
+                        } else {
+                            out.push(Field {
+                                label: label.clone(),
+                                values: vec![self.leaf(&format!("{at}/{i}"), item)],
+                            });
+                        }
+                    }
+                }
+                Node::Array(items) => out.push(Field {
+                    label,
+                    values: items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| self.leaf(&format!("{at}/{i}"), item))
+                        .collect(),
+                }),
+                _ => out.push(Field {
+                    label,
+                    values: vec![self.leaf(&at, v)],
+                }),
+            }
+        }
+    }
+
+    fn leaf(&self, pointer: &str, v: &Node) -> Shown {
+        let text = match v {
+            Node::String(s) => s.as_str(),
+            Node::Bool(true) => return Shown::Text("yes".into()),
+            Node::Bool(false) => return Shown::Text("no".into()),
+            Node::Number(n) => return Shown::Text(n.clone()),
+            Node::Null => return Shown::Text(String::new()),
+            Node::Array(_) | Node::Object(_) => return Shown::Text(String::new()),
+        };
+        if let Some(r) = self.entry.refs.iter().find(|r| &*r.pointer == pointer)
+            && let Some(t) = self.index.find(r.target, &r.id)
+        {
+            let target = &self.index.entries[t];
+            return Shown::Record {
+                href: format!("{}{}", self.root, target.page()),
+                text: target.title.clone(),
+            };
+        }
+        if self.entry.dates.contains(pointer) {
+            return Shown::Date {
+                iso: text.to_string(),
+                words: date_in_words(text),
+            };
+        }
+        if text.starts_with("https://") || text.starts_with("http://") {
+            return Shown::Web(text.to_string());
+        }
+        if self.entry.enums.contains(pointer) {
+            return Shown::Text(text.replace('-', " "));
+        }
+        Shown::Text(text.to_string())
+    }
+}
+
+/// A JSON pointer token for `key`.
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}

@@ -1,0 +1,476 @@
+//! The partnership network as a picture, laid out when the site is built.
+//!
+//! Nodes are organizations, partnerships, labs, talent programmes and
+//! events; an edge is a reference between two of them, labelled with the
+//! role the field names (party, host, founder…). The whole network is placed
+//! by stress majorization (distances on the page follow distances in the
+//! graph), started from fixed positions and run for a fixed number of rounds, so the same data always
+//! gives the same picture; coordinates are rounded before they are written.
+//! An organization's neighbourhood (what it is linked to, and what those
+//! are linked to) is drawn as rings around it, which stays readable however
+//! large the dataset grows. The SVG carries its links, a title and a
+//! description, and needs no script.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+
+use super::index::Index;
+use crate::model::Collection;
+
+/// The collections the network shows.
+pub const NETWORK: [Collection; 5] = [
+    Collection::Organizations,
+    Collection::Partnerships,
+    Collection::Labs,
+    Collection::TalentPrograms,
+    Collection::Events,
+];
+
+/// The most nodes the whole-network picture shows; beyond that it keeps the
+/// best-connected ones and says so.
+pub const WHOLE_LIMIT: usize = 160;
+/// The most nodes on each ring of a neighbourhood.
+const RING_LIMIT: [usize; 2] = [24, 36];
+
+/// A labelled line between two entries, whichever names the other.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edge {
+    /// The entry that comes first in the index.
+    pub from: usize,
+    /// The other entry.
+    pub to: usize,
+    /// The roles, from the fields' names.
+    pub label: String,
+}
+
+/// The network over the whole index.
+#[derive(Debug)]
+pub struct Network {
+    /// Every edge, in (from, to) order, one per pair.
+    pub edges: Vec<Edge>,
+    /// For each entry, its neighbours (both directions), in index order.
+    pub neighbours: HashMap<usize, BTreeSet<usize>>,
+}
+
+impl Network {
+    /// The network of `index`.
+    pub fn new(index: &Index) -> Network {
+        // References between the same two records share one line.
+        let mut pairs: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
+        for (from, e) in index.entries.iter().enumerate() {
+            if !NETWORK.contains(&e.collection) {
+                continue;
+            }
+            for r in &e.refs {
+                if !NETWORK.contains(&r.target) {
+                    continue;
+                }
+                if let Some(to) = index.find(r.target, &r.id)
+                    && to != from
+                {
+                    pairs
+                        .entry((from.min(to), from.max(to)))
+                        .or_default()
+                        .insert(role(&r.pointer));
+                }
+            }
+        }
+        let edges: Vec<Edge> = pairs
+            .into_iter()
+            .map(|((from, to), labels)| Edge {
+                from,
+                to,
+                label: labels.into_iter().collect::<Vec<_>>().join(", "),
+            })
+            .collect();
+        let mut neighbours: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+        for e in &edges {
+            neighbours.entry(e.from).or_default().insert(e.to);
+            neighbours.entry(e.to).or_default().insert(e.from);
+        }
+        Network { edges, neighbours }
+    }
+
+    fn degree(&self, i: usize) -> usize {
+        self.neighbours.get(&i).map_or(0, BTreeSet::len)
+    }
+
+    fn around(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.neighbours.get(&i).into_iter().flatten().copied()
+    }
+}
+
+/// The role a reference field names: `/parties/0` is a party, `/parent` makes
+/// the referrer part of the target.
+pub fn role(pointer: &str) -> String {
+    let key = pointer
+        .split('/')
+        .find(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or("");
+    match key {
+        "parent" => "part of".to_string(),
+        "partnership" => "under".to_string(),
+        k if k.ends_with("ies") => format!("{}y", &k[..k.len() - 3]),
+        k if k.ends_with("sses") => k[..k.len() - 2].to_string(),
+        k if k.ends_with('s') => k[..k.len() - 1].to_string(),
+        k => k.replace('_', " "),
+    }
+}
+
+/// A drawn picture.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// The `<svg>` element.
+    pub svg: String,
+    /// Nodes drawn.
+    pub shown: usize,
+    /// Nodes there were to draw.
+    pub total: usize,
+}
+
+/// The whole network: every entry with at least one edge, up to
+/// `WHOLE_LIMIT` of the best connected.
+pub fn whole(index: &Index, net: &Network, root: &str) -> Picture {
+    let mut nodes: Vec<usize> = net.neighbours.keys().copied().collect();
+    let total = nodes.len();
+    nodes.sort_by_key(|&i| (std::cmp::Reverse(net.degree(i)), i));
+    nodes.truncate(WHOLE_LIMIT);
+    nodes.sort_unstable();
+    let positions = stress_layout(&nodes, net);
+    let svg = draw(
+        index,
+        net,
+        &nodes,
+        &positions,
+        None,
+        root,
+        "The partnership network",
+    );
+    Picture {
+        svg,
+        shown: nodes.len(),
+        total,
+    }
+}
+
+/// Entry `center` with its neighbours on an inner ring and theirs on an
+/// outer ring.
+pub fn neighbourhood(index: &Index, net: &Network, center: usize, root: &str) -> Option<Picture> {
+    let first: Vec<usize> = net.around(center).collect();
+    if first.is_empty() {
+        return None;
+    }
+    let mut seen: BTreeSet<usize> = first.iter().copied().chain([center]).collect();
+    let mut second: Vec<(usize, usize)> = Vec::new();
+    for (slot, &n) in first.iter().take(RING_LIMIT[0]).enumerate() {
+        for m in net.around(n) {
+            if seen.insert(m) {
+                second.push((slot, m));
+            }
+        }
+    }
+    let total = seen.len();
+    let inner: Vec<usize> = first.iter().copied().take(RING_LIMIT[0]).collect();
+    let outer: Vec<(usize, usize)> = second.into_iter().take(RING_LIMIT[1]).collect();
+    let radius = [200.0, 470.0];
+    let mut nodes = vec![center];
+    let mut positions = vec![(0.0, 0.0)];
+    let step = std::f64::consts::TAU / inner.len() as f64;
+    for (k, &n) in inner.iter().enumerate() {
+        nodes.push(n);
+        // Half a step off the vertical keeps the centre's label clear.
+        positions.push(polar(radius[0], step * (k as f64 + 0.5)));
+    }
+    // Each outer node sits in the angle of the inner node that brought it.
+    let mut per_slot: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (slot, m) in &outer {
+        per_slot.entry(*slot).or_default().push(*m);
+    }
+    for (slot, ms) in &per_slot {
+        let spread = step.min(0.5);
+        for (k, &m) in ms.iter().enumerate() {
+            let offset = if ms.len() == 1 {
+                0.0
+            } else {
+                spread * (k as f64 / (ms.len() - 1) as f64 - 0.5)
+            };
+            nodes.push(m);
+            let r = radius[1] + if k % 2 == 1 { 50.0 } else { 0.0 };
+            positions.push(polar(r, step * (*slot as f64 + 0.5) + offset));
+        }
+    }
+    let title = format!("The network around {}", index.entries[center].title);
+    let svg = draw(index, net, &nodes, &positions, Some(center), root, &title);
+    Some(Picture {
+        svg,
+        shown: nodes.len(),
+        total,
+    })
+}
+
+fn polar(r: f64, angle: f64) -> (f64, f64) {
+    // Start at the top and go clockwise, as a reader scans.
+    let a = angle - std::f64::consts::FRAC_PI_2;
+    (r * a.cos(), r * a.sin())
+}
+
+/// SplitMix64, for the starting jitter of the force layout.
+struct Rng(u64);
+
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Stress majorization (Gansner, Koren and North): places nodes so that
+/// their distances match their distances in the graph, from a circle with
+/// seeded jitter, for a fixed number of rounds. Records in separate groups
+/// are held a little beyond the longest path.
+fn stress_layout(nodes: &[usize], net: &Network) -> Vec<(f64, f64)> {
+    const EDGE: f64 = 140.0;
+    let n = nodes.len();
+    let slot: HashMap<usize, usize> = nodes.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    let mut adjacent = vec![Vec::new(); n];
+    for e in &net.edges {
+        if let (Some(&a), Some(&b)) = (slot.get(&e.from), slot.get(&e.to)) {
+            adjacent[a].push(b);
+            adjacent[b].push(a);
+        }
+    }
+    // Graph distances by breadth-first search from every node.
+    let mut hops = vec![vec![usize::MAX; n]; n];
+    for (s, row) in hops.iter_mut().enumerate() {
+        row[s] = 0;
+        let mut queue = std::collections::VecDeque::from([s]);
+        while let Some(a) = queue.pop_front() {
+            for &b in &adjacent[a] {
+                if row[b] == usize::MAX {
+                    row[b] = row[a] + 1;
+                    queue.push_back(b);
+                }
+            }
+        }
+    }
+    let longest = hops
+        .iter()
+        .flatten()
+        .filter(|h| **h != usize::MAX)
+        .max()
+        .copied()
+        .unwrap_or(1);
+    let apart = (longest / 2 + 2) as f64;
+    let target = |a: usize, b: usize| match hops[a][b] {
+        usize::MAX => apart * EDGE,
+        h => h as f64 * EDGE,
+    };
+    let mut rng = Rng(0x7EC4_9AC7);
+    let mut pos: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let (x, y) = polar(
+                EDGE * (n as f64).sqrt(),
+                std::f64::consts::TAU * i as f64 / n.max(1) as f64,
+            );
+            (x + rng.unit() * EDGE, y + rng.unit() * EDGE)
+        })
+        .collect();
+    for _ in 0..300 {
+        for a in 0..n {
+            let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
+            for b in 0..n {
+                if a == b {
+                    continue;
+                }
+                let d = target(a, b);
+                let w = 1.0 / (d * d);
+                let (dx, dy) = (pos[a].0 - pos[b].0, pos[a].1 - pos[b].1);
+                let dist = (dx * dx + dy * dy).sqrt().max(1e-6);
+                sx += w * (pos[b].0 + d * dx / dist);
+                sy += w * (pos[b].1 + d * dy / dist);
+                sw += w;
+            }
+            if sw > 0.0 {
+                pos[a] = (sx / sw, sy / sw);
+            }
+        }
+    }
+    pos
+}
+
+/// The colour class and the shape of a collection's nodes.
+fn look(c: Collection) -> (&'static str, &'static str) {
+    match c {
+        Collection::Organizations => ("org", "circle"),
+        Collection::Partnerships => ("par", "diamond"),
+        Collection::Labs => ("lab", "square"),
+        Collection::TalentPrograms => ("tal", "square"),
+        _ => ("evt", "triangle"),
+    }
+}
+
+/// The SVG of `nodes` at `positions`, with every edge among them.
+fn draw(
+    index: &Index,
+    net: &Network,
+    nodes: &[usize],
+    positions: &[(f64, f64)],
+    center: Option<usize>,
+    root: &str,
+    title: &str,
+) -> String {
+    const MARGIN: f64 = 40.0;
+    const LABEL_ROOM: f64 = 200.0;
+    let xs = positions.iter().map(|p| p.0);
+    let ys = positions.iter().map(|p| p.1);
+    let min_x = xs.clone().fold(f64::INFINITY, f64::min);
+    let max_x = xs.fold(f64::NEG_INFINITY, f64::max);
+    let min_y = ys.clone().fold(f64::INFINITY, f64::min);
+    let max_y = ys.fold(f64::NEG_INFINITY, f64::max);
+    let at: Vec<(i64, i64)> = positions
+        .iter()
+        .map(|p| {
+            (
+                (p.0 - min_x + MARGIN + LABEL_ROOM).round() as i64,
+                (p.1 - min_y + MARGIN).round() as i64,
+            )
+        })
+        .collect();
+    let width = (max_x - min_x + 2.0 * (MARGIN + LABEL_ROOM)).round() as i64;
+    let height = (max_y - min_y + 2.0 * MARGIN + 20.0).round() as i64;
+    let slot: HashMap<usize, usize> = nodes.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    // Labels point away from the middle, so they run into open space.
+    let middle = at.iter().map(|p| p.0).sum::<i64>() / at.len().max(1) as i64;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="network" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="network-title network-desc"><title id="network-title">{}</title><desc id="network-desc">{} records and the references between them; each name links to its page.</desc>"#,
+        esc(title),
+        nodes.len()
+    );
+    svg.push_str(r#"<g class="edges">"#);
+    for e in &net.edges {
+        let (Some(&a), Some(&b)) = (slot.get(&e.from), slot.get(&e.to)) else {
+            continue;
+        };
+        let ((x1, y1), (x2, y2)) = (at[a], at[b]);
+        let _ = write!(
+            svg,
+            r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><text class="role" x="{}" y="{}">{}</text>"#,
+            (x1 + x2) / 2,
+            (y1 + y2) / 2,
+            esc(&e.label)
+        );
+    }
+    svg.push_str("</g><g class=\"nodes\">");
+    for (k, &i) in nodes.iter().enumerate() {
+        let e = &index.entries[i];
+        let (class, shape) = look(e.collection);
+        let (x, y) = at[k];
+        let center_class = if Some(i) == center { " center" } else { "" };
+        let _ = write!(
+            svg,
+            r#"<a href="{}{}"><g class="node {class}{center_class}">"#,
+            root,
+            esc(&e.page())
+        );
+        let r = if Some(i) == center { 12 } else { 8 };
+        match shape {
+            "circle" => {
+                let _ = write!(svg, r#"<circle cx="{x}" cy="{y}" r="{r}"/>"#);
+            }
+            "square" => {
+                let _ = write!(
+                    svg,
+                    r#"<rect x="{}" y="{}" width="{}" height="{}"/>"#,
+                    x - r,
+                    y - r,
+                    2 * r,
+                    2 * r
+                );
+            }
+            "diamond" => {
+                let _ = write!(
+                    svg,
+                    r#"<polygon points="{x},{} {},{y} {x},{} {},{y}"/>"#,
+                    y - r - 2,
+                    x + r + 2,
+                    y + r + 2,
+                    x - r - 2
+                );
+            }
+            _ => {
+                let _ = write!(
+                    svg,
+                    r#"<polygon points="{x},{} {},{} {},{}"/>"#,
+                    y - r - 2,
+                    x + r + 2,
+                    y + r,
+                    x - r - 2,
+                    y + r
+                );
+            }
+        }
+        let (tx, ty, anchor) = if Some(i) == center {
+            (x, y - r - 8, " text-anchor=\"middle\"")
+        } else if x < middle - 20 {
+            (x - r - 4, y + 4, " text-anchor=\"end\"")
+        } else {
+            (x + r + 4, y + 4, "")
+        };
+        let _ = write!(
+            svg,
+            r#"<text x="{tx}" y="{ty}"{anchor}>{}</text></g></a>"#,
+            esc(&label(&e.title))
+        );
+    }
+    svg.push_str("</g></svg>");
+    svg
+}
+
+/// A node's label: the title, cut to fit beside the node.
+fn label(title: &str) -> String {
+    const MAX: usize = 30;
+    if title.chars().count() <= MAX {
+        title.to_string()
+    } else {
+        let cut: String = title.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Escapes text for XML content and attributes.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_come_from_field_names() {
+        assert_eq!(role("/parties/0"), "party");
+        assert_eq!(role("/hosts/1"), "host");
+        assert_eq!(role("/parent"), "part of");
+        assert_eq!(role("/partnership"), "under");
+        assert_eq!(role("/organizers/0"), "organizer");
+        assert_eq!(role("/witnesses/0/organization"), "witness");
+        assert_eq!(role("/signatories/1/organization"), "signatory");
+    }
+}

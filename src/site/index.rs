@@ -1,0 +1,432 @@
+//! What the site knows about the dataset: every record with its title, its
+//! canonical JSON, its references both ways, and where its dates, enum values
+//! and references sit. Built once from the checked, typed records; every page
+//! reads from it and none checks data.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::format::to_canonical_string;
+use crate::model::{Collection, Record};
+use crate::refs::{PathPattern, RefFields, Reference, paths_where};
+use crate::rules::{MONTHS, date_fields};
+use crate::schema;
+
+/// A JSON value that keeps the order of object members, so a page shows a
+/// record's fields in the order its type declares them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Node>),
+    /// An object, members in order.
+    Object(Vec<(String, Node)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Node, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_bool<E>(self, b: bool) -> std::result::Result<Node, E> {
+                Ok(Node::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> std::result::Result<Node, E> {
+                Ok(Node::Number(n.to_string()))
+            }
+            fn visit_u64<E>(self, n: u64) -> std::result::Result<Node, E> {
+                Ok(Node::Number(n.to_string()))
+            }
+            fn visit_f64<E>(self, n: f64) -> std::result::Result<Node, E> {
+                Ok(Node::Number(n.to_string()))
+            }
+            fn visit_str<E>(self, s: &str) -> std::result::Result<Node, E> {
+                Ok(Node::String(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> std::result::Result<Node, E> {
+                Ok(Node::String(s))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> std::result::Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = a.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> std::result::Result<Node, A::Error> {
+                let mut members = Vec::new();
+                while let Some((k, v)) = a.next_entry()? {
+                    members.push((k, v));
+                }
+                Ok(Node::Object(members))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Node {
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Node::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, when this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Node::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// One record as the site shows it.
+#[derive(Debug)]
+pub struct Entry {
+    /// Its collection.
+    pub collection: Collection,
+    /// Its id.
+    pub id: String,
+    /// What a link to it says: its name, title, or statement.
+    pub title: String,
+    /// Its canonical JSON text, as in `data/`.
+    pub json: String,
+    /// Its value, members in declared order.
+    pub node: Node,
+    /// Its references, in field order.
+    pub refs: Vec<Reference>,
+    /// The pointers of its dates.
+    pub dates: BTreeSet<String>,
+    /// The pointers of its enumerated values (kinds, fields, categories).
+    pub enums: HashSet<String>,
+}
+
+impl Entry {
+    /// The page of this record, from the site's root.
+    pub fn page(&self) -> String {
+        format!("{}/{}.html", self.collection, self.id)
+    }
+
+    /// Its `kind` or `category`, when it has one.
+    pub fn kind(&self) -> Option<&str> {
+        self.node
+            .get("kind")
+            .or_else(|| self.node.get("category"))
+            .and_then(Node::as_str)
+    }
+
+    /// Its dates with their pointers, in pointer order of the record's fields.
+    pub fn dated(&self) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        walk_strings(&self.node, &mut String::new(), &mut |pointer, s| {
+            if let Some(p) = self.dates.get(pointer) {
+                out.push((p.as_str(), s));
+            }
+        });
+        out
+    }
+
+    /// The citations: each source id with its optional quote and note.
+    pub fn citations(&self) -> Vec<(&str, Option<&str>, Option<&str>)> {
+        let Some(Node::Array(items)) = self.node.get("sources") else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    c.get("source")?.as_str()?,
+                    c.get("quote").and_then(Node::as_str),
+                    c.get("note").and_then(Node::as_str),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Calls `f` with the pointer and text of every string in `node`.
+pub fn walk_strings<'a>(node: &'a Node, pointer: &mut String, f: &mut dyn FnMut(&str, &'a str)) {
+    match node {
+        Node::String(s) => f(pointer, s),
+        Node::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                walk_strings(item, pointer, f);
+                pointer.truncate(len);
+            }
+        }
+        Node::Object(members) => {
+            for (k, v) in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                walk_strings(v, pointer, f);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A reference to a record, seen from the record it names.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The referring entry.
+    pub from: usize,
+    /// Where the reference sits in it.
+    pub pointer: String,
+}
+
+/// Every record, in collection order then id order, with lookups.
+#[derive(Debug)]
+pub struct Index {
+    /// The records.
+    pub entries: Vec<Entry>,
+    /// For each entry, the references that name it.
+    pub incoming: Vec<Vec<Incoming>>,
+    by_key: HashMap<(Collection, String), usize>,
+}
+
+/// The longest title a link shows; a fact's statement is cut there.
+const TITLE_CHARS: usize = 110;
+
+impl Index {
+    /// Builds the index of the checked records.
+    pub fn new(records: &[Option<Record>]) -> Result<Index> {
+        let fields = RefFields::for_run()?;
+        let mut entries: Vec<Entry> = records
+            .par_iter()
+            .flatten()
+            .map(|r| entry(r, &fields))
+            .collect();
+        entries.par_sort_by(|a, b| (a.collection, &a.id).cmp(&(b.collection, &b.id)));
+        let by_key: HashMap<(Collection, String), usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.collection, e.id.clone()), i))
+            .collect();
+        let mut incoming = vec![Vec::new(); entries.len()];
+        for (from, e) in entries.iter().enumerate() {
+            for r in &e.refs {
+                if let Some(&to) = by_key.get(&(r.target, r.id.to_string())) {
+                    incoming[to].push(Incoming {
+                        from,
+                        pointer: r.pointer.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(Index {
+            entries,
+            incoming,
+            by_key,
+        })
+    }
+
+    /// The entry of `collection`/`id`.
+    pub fn find(&self, collection: Collection, id: &str) -> Option<usize> {
+        self.by_key.get(&(collection, id.to_string())).copied()
+    }
+
+    /// The entries of one collection, as a range of `entries`.
+    pub fn of(&self, collection: Collection) -> std::ops::Range<usize> {
+        let start = self.entries.partition_point(|e| e.collection < collection);
+        let end = self.entries.partition_point(|e| e.collection <= collection);
+        start..end
+    }
+
+    /// The ISO country codes a record is placed in: its own `country`, and
+    /// that of every place it references, following `within` upwards.
+    pub fn countries(&self, i: usize) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let e = &self.entries[i];
+        let mut places: Vec<usize> = e
+            .refs
+            .iter()
+            .filter(|r| r.target == Collection::Places)
+            .filter_map(|r| self.find(Collection::Places, &r.id))
+            .collect();
+        if e.collection == Collection::Places {
+            places.push(i);
+        }
+        for start in places {
+            let mut seen = HashSet::new();
+            let mut at = Some(start);
+            while let Some(p) = at.filter(|p| seen.insert(*p)) {
+                let node = &self.entries[p].node;
+                if let Some(c) = node.get("country").and_then(Node::as_str) {
+                    out.insert(c.to_string());
+                    break;
+                }
+                at = node
+                    .get("within")
+                    .and_then(Node::as_str)
+                    .and_then(|w| self.find(Collection::Places, w));
+            }
+        }
+        out
+    }
+
+    /// Records referencing entry `i`, grouped by collection then field label.
+    pub fn referenced_by(&self, i: usize) -> BTreeMap<(Collection, String), Vec<usize>> {
+        let mut out: BTreeMap<(Collection, String), Vec<usize>> = BTreeMap::new();
+        for inc in &self.incoming[i] {
+            let from = &self.entries[inc.from];
+            let list = out
+                .entry((from.collection, field_label(&inc.pointer)))
+                .or_default();
+            if list.last() != Some(&inc.from) {
+                list.push(inc.from);
+            }
+        }
+        out
+    }
+}
+
+fn entry(record: &Record, fields: &RefFields) -> Entry {
+    let collection = record.collection();
+    let value = serde_json::to_value(record).unwrap_or(Value::Null);
+    let json = to_canonical_string(record);
+    let node: Node = serde_json::from_str(&json).unwrap_or(Node::Null);
+    let refs = fields.extract(collection, &value);
+    let dates = expand_all(date_fields(collection), &value).collect();
+    let enums = expand_all(enum_fields(collection), &value).collect();
+    let title = ["name", "title", "statement"]
+        .iter()
+        .find_map(|k| node.get(k).and_then(Node::as_str))
+        .map_or_else(|| record.id().to_string(), shorten);
+    Entry {
+        collection,
+        id: record.id().to_string(),
+        title,
+        json,
+        node,
+        refs,
+        dates,
+        enums,
+    }
+}
+
+fn expand_all<'a>(
+    patterns: &'a [PathPattern],
+    value: &'a Value,
+) -> impl Iterator<Item = String> + 'a {
+    patterns
+        .iter()
+        .flat_map(move |p| p.expand(value).into_iter().map(|(ptr, _)| ptr))
+}
+
+/// `text` cut to at most `TITLE_CHARS` characters at a word boundary.
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= TITLE_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(TITLE_CHARS).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// Where the enumerated values sit in each collection's records: every
+/// schema node with `enum` or `const`.
+fn enum_fields(collection: Collection) -> &'static [PathPattern] {
+    static FIELDS: OnceLock<HashMap<Collection, Vec<PathPattern>>> = OnceLock::new();
+    let fields = FIELDS.get_or_init(|| {
+        Collection::ALL
+            .into_iter()
+            .map(|c| {
+                let found = paths_where(&schema::generate(c), &|node| {
+                    node.contains_key("enum") || node.contains_key("const")
+                })
+                .unwrap_or_default();
+                (c, found)
+            })
+            .collect()
+    });
+    fields.get(&collection).map_or(&[], Vec::as_slice)
+}
+
+/// A field's name for people, from a pointer: `/signatories/0/person`
+/// becomes `signatories › person`, `/expected_impacts/2` `expected impacts`.
+pub fn field_label(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+        .map(|s| s.replace("~1", "/").replace("~0", "~").replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(" › ")
+}
+
+/// A date in words at the precision given: `2021`, `March 2021`, `5 March 2021`.
+pub fn date_in_words(date: &str) -> String {
+    let parts: Vec<&str> = date.split('-').collect();
+    let month = |m: &str| {
+        m.parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+    };
+    match parts.as_slice() {
+        [y, m] => month(m).map_or_else(|| date.to_string(), |m| format!("{m} {y}")),
+        [y, m, d] => match (month(m), d.parse::<u32>()) {
+            (Some(m), Ok(d)) => format!("{d} {m} {y}"),
+            _ => date.to_string(),
+        },
+        _ => date.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_at_their_precision() {
+        assert_eq!(date_in_words("2021"), "2021");
+        assert_eq!(date_in_words("2021-03"), "March 2021");
+        assert_eq!(date_in_words("2021-03-05"), "5 March 2021");
+    }
+
+    #[test]
+    fn labels_drop_positions() {
+        assert_eq!(field_label("/signatories/0/person"), "signatories › person");
+        assert_eq!(field_label("/expected_impacts/2"), "expected impacts");
+    }
+
+    #[test]
+    fn nodes_keep_member_order() {
+        let n: Node = serde_json::from_str(r#"{"z":1,"a":[true,"x"]}"#).unwrap();
+        let Node::Object(m) = n else { panic!() };
+        assert_eq!(m[0].0, "z");
+        assert_eq!(
+            m[1].1,
+            Node::Array(vec![Node::Bool(true), Node::String("x".into())])
+        );
+    }
+
+    #[test]
+    fn long_statements_are_cut_at_a_word() {
+        let s = shorten(&"word ".repeat(40));
+        assert!(s.ends_with('…') && s.chars().count() <= TITLE_CHARS + 1);
+    }
+}

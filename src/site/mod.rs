@@ -1,0 +1,545 @@
+//! `techpact site`: the checked dataset as a static website of plain files.
+//!
+//! A page per record (its fields for people, references as named links,
+//! dates in words, sources with their quotes, what references it, its JSON
+//! and its file in the repository), a page per collection with facets, the
+//! partnership network as an SVG laid out at build time, a timeline, a small
+//! search index, each record's JSON, the collection indexes as JSON, and an
+//! Atom feed of the changes of each release (the same comparison as `diff`).
+//!
+//! Links are relative, so the site works from `file://` and under any path
+//! prefix; nothing is fetched from elsewhere (source URLs are plain links);
+//! the same data gives the same bytes. Like an export, the site describes a
+//! checked dataset: with errors it writes nothing. The folder is written
+//! beside its destination and renamed into place.
+
+pub mod feed;
+pub mod fields;
+pub mod graph;
+pub mod index;
+mod output;
+pub mod pages;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use askama::Template;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::check::{self, Outcome as Checked};
+use crate::diag::Severity;
+use crate::error::{Error, Result};
+use crate::model::Collection;
+use fields::record_fields;
+use graph::Network;
+use index::{Entry, Index, Node, date_in_words, field_label};
+use pages::*;
+
+/// What the site says about where its data comes from.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The web address of the data folder's files at this commit, ending in
+    /// `/`, such as `https://github.com/o/r/blob/<commit>/data/`.
+    pub files_url: Option<String>,
+    /// The release version, when the site is part of one.
+    pub version: Option<String>,
+    /// The commit the data comes from.
+    pub commit: Option<String>,
+    /// The releases to list in the feed, newest first.
+    pub releases: Vec<feed::Release>,
+}
+
+/// What `techpact site` was asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The folder to write.
+    pub out: PathBuf,
+    /// The repository's web address; the git remote `origin` when `None`.
+    pub repository: Option<String>,
+}
+
+/// The result of `techpact site`.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The check that ran first.
+    pub checked: Checked,
+    /// Files written; `None` when the check had errors and nothing was written.
+    pub written: Option<usize>,
+    /// Records in the site.
+    pub records: usize,
+}
+
+/// Checks the dataset in `dir` (shown as `display`) and, when it has no
+/// errors, writes its site to `options.out`.
+pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
+    output::check_destination(&options.out)?;
+    let checked = check::run(dir, display, &check::Options::default())?;
+    let records = checked.typed.records.iter().flatten().count();
+    if checked
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
+        return Ok(Outcome {
+            checked,
+            written: None,
+            records,
+        });
+    }
+    let context = feed::context_of(dir, options.repository.as_deref())?;
+    let index = Index::new(&checked.typed.records)?;
+    let written = output::write_folder(&options.out, |root| {
+        build(&index, &context, &|path: &str, bytes: &[u8]| {
+            output::write_file(root, path, bytes)
+        })
+    })?;
+    Ok(Outcome {
+        checked,
+        written: Some(written),
+        records,
+    })
+}
+
+/// Where the built files go: a relative path (with `/`) and its bytes.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 'a;
+
+/// Renders every file of the site into `sink`; returns how many.
+pub fn build(index: &Index, context: &Context, sink: &Sink<'_>) -> Result<usize> {
+    let site = SiteInfo {
+        collections: Collection::ALL
+            .iter()
+            .map(|c| CollectionCount {
+                name: c.dir_name().to_string(),
+                count: index.of(*c).len(),
+            })
+            .collect(),
+        version: context.version.clone(),
+        commit: context.commit.clone(),
+    };
+    let net = Network::new(index);
+    let whole = graph::whole(index, &net, "");
+    let fixed: Vec<(String, Vec<u8>)> = vec![
+        (
+            "style.css".into(),
+            include_bytes!("templates/style.css").to_vec(),
+        ),
+        (
+            "search.js".into(),
+            include_bytes!("templates/search.js").to_vec(),
+        ),
+        ("search-index.js".into(), search_index(index).into_bytes()),
+        (
+            "collections.json".into(),
+            collections_json(index).into_bytes(),
+        ),
+        ("index.html".into(), home(index, &site)?.into_bytes()),
+        (
+            "network.html".into(),
+            network_page(&whole, &site)?.into_bytes(),
+        ),
+        (
+            "network.svg".into(),
+            standalone_svg(&whole.svg).into_bytes(),
+        ),
+        ("timeline.html".into(), timeline(index, &site)?.into_bytes()),
+        (
+            "feed.xml".into(),
+            feed::render(index, &context.releases)?.into_bytes(),
+        ),
+    ];
+    let mut count = fixed.len();
+    for (path, bytes) in &fixed {
+        sink(path, bytes)?;
+    }
+    for c in Collection::ALL {
+        for (path, bytes) in collection_files(index, c, &site)? {
+            sink(&path, bytes.as_bytes())?;
+            count += 1;
+        }
+    }
+    let per_record: usize = (0..index.entries.len())
+        .into_par_iter()
+        .map(|i| -> Result<usize> {
+            let e = &index.entries[i];
+            let page = record_page(index, &net, i, &site, context)?;
+            sink(&e.page(), page.as_bytes())?;
+            sink(
+                &format!("{}/{}.json", e.collection, e.id),
+                e.json.as_bytes(),
+            )?;
+            Ok(2)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    Ok(count + per_record)
+}
+
+fn render(t: &impl Template) -> Result<String> {
+    t.render()
+        .map_err(|e| Error::Other(format!("rendering a page of the site: {e}")))
+}
+
+fn home(index: &Index, site: &SiteInfo) -> Result<String> {
+    render(&HomePage {
+        frame: Frame {
+            root: "",
+            title: "techpact: industry–academia partnerships in AI and quantum",
+            site,
+        },
+        total: index.entries.len(),
+    })
+}
+
+fn network_page(picture: &graph::Picture, site: &SiteInfo) -> Result<String> {
+    render(&NetworkPage {
+        frame: Frame {
+            root: "",
+            title: "The partnership network",
+            site,
+        },
+        picture,
+    })
+}
+
+/// The network picture as a file of its own, styled by the site's sheet.
+fn standalone_svg(svg: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?xml-stylesheet type=\"text/css\" href=\"style.css\"?>\n{svg}\n"
+    )
+}
+
+/// `search-index.js`: `[page, title, what to match, collection]` per record,
+/// as a script so it loads from `file://` too.
+fn search_index(index: &Index) -> String {
+    let rows: Vec<[String; 4]> = index
+        .entries
+        .iter()
+        .map(|e| {
+            let mut words = vec![e.title.clone(), e.id.clone()];
+            if let Some(Node::Array(aliases)) = e.node.get("aliases") {
+                words.extend(aliases.iter().filter_map(Node::as_str).map(str::to_string));
+            }
+            [
+                e.page(),
+                e.title.clone(),
+                words.join(" ").to_lowercase(),
+                e.collection.to_string(),
+            ]
+        })
+        .collect();
+    let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+    format!("window.TECHPACT_RECORDS = {json};\n")
+}
+
+#[derive(Serialize)]
+struct IndexRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
+    page: String,
+    json: String,
+}
+
+/// `collections.json`: every collection with its count and index.
+fn collections_json(index: &Index) -> String {
+    #[derive(Serialize)]
+    struct C {
+        collection: &'static str,
+        records: usize,
+        index: String,
+    }
+    let list: Vec<C> = Collection::ALL
+        .iter()
+        .map(|c| C {
+            collection: c.dir_name(),
+            records: index.of(*c).len(),
+            index: format!("{c}/index.json"),
+        })
+        .collect();
+    crate::format::to_canonical_string(&list)
+}
+
+/// A collection's page, its facet pages and its `index.json`.
+fn collection_files(
+    index: &Index,
+    c: Collection,
+    site: &SiteInfo,
+) -> Result<Vec<(String, String)>> {
+    let members: Vec<usize> = index.of(c).collect();
+    let json_rows: Vec<IndexRow> = members
+        .iter()
+        .map(|&i| {
+            let e = &index.entries[i];
+            IndexRow {
+                id: &e.id,
+                title: &e.title,
+                kind: e.kind(),
+                page: format!("{}.html", e.id),
+                json: format!("{}.json", e.id),
+            }
+        })
+        .collect();
+    let mut files = vec![(
+        format!("{c}/index.json"),
+        crate::format::to_canonical_string(&json_rows),
+    )];
+    let facets = facets(index, &members);
+    let title = format!("{} ({})", c, members.len());
+    let facet_links: Vec<Facet> = facets
+        .iter()
+        .map(|(name, values)| Facet {
+            name: (*name).to_string(),
+            values: values
+                .iter()
+                .map(|(value, list)| FacetValue {
+                    href: format!("{}/{}.html", name, slug(value)),
+                    label: value.clone(),
+                    count: list.len(),
+                })
+                .collect(),
+        })
+        .collect();
+    files.push((
+        format!("{c}/index.html"),
+        render(&CollectionPage {
+            frame: Frame {
+                root: "../",
+                title: &title,
+                site,
+            },
+            collection: c.dir_name(),
+            filter: None,
+            rows: rows(index, &members, "../"),
+            facets: facet_links,
+        })?,
+    ));
+    for (name, values) in &facets {
+        for (value, list) in values {
+            let title = format!("{c} with {name} {value}");
+            files.push((
+                format!("{c}/{name}/{}.html", slug(value)),
+                render(&CollectionPage {
+                    frame: Frame {
+                        root: "../../",
+                        title: &title,
+                        site,
+                    },
+                    collection: c.dir_name(),
+                    filter: Some(format!("{name} {value}")),
+                    rows: rows(index, list, "../../"),
+                    facets: Vec::new(),
+                })?,
+            ));
+        }
+    }
+    Ok(files)
+}
+
+/// A facet value as a file name.
+fn slug(value: &str) -> String {
+    value
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+type Facets = Vec<(&'static str, BTreeMap<String, Vec<usize>>)>;
+
+/// The facets of a collection's records: kind, field, year and country,
+/// each value with its records; a facet without values is left out.
+fn facets(index: &Index, members: &[usize]) -> Facets {
+    let mut kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut field: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut year: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        let e = &index.entries[i];
+        if let Some(k) = e.kind() {
+            kind.entry(k.replace('-', " ")).or_default().push(i);
+        }
+        if let Some(Node::Array(fs)) = e.node.get("fields") {
+            let set: BTreeSet<&str> = fs.iter().filter_map(Node::as_str).collect();
+            for f in set {
+                field.entry(f.replace('-', " ")).or_default().push(i);
+            }
+        }
+        let years: BTreeSet<&str> = e
+            .dated()
+            .iter()
+            .map(|(_, d)| &d[..4.min(d.len())])
+            .collect();
+        for y in years {
+            year.entry(y.to_string()).or_default().push(i);
+        }
+        for cc in index.countries(i) {
+            country.entry(cc).or_default().push(i);
+        }
+    }
+    [
+        ("kind", kind),
+        ("field", field),
+        ("year", year),
+        ("country", country),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect()
+}
+
+fn rows(index: &Index, members: &[usize], root: &str) -> Vec<Row> {
+    members
+        .iter()
+        .map(|&i| {
+            let e = &index.entries[i];
+            Row {
+                href: format!("{root}{}", e.page()),
+                title: e.title.clone(),
+                kind: e.kind().unwrap_or("").replace('-', " "),
+                date: e
+                    .dated()
+                    .first()
+                    .map(|(_, d)| (d.to_string(), date_in_words(d))),
+                sources: e.citations().len(),
+                referenced_by: index.incoming[i].len(),
+            }
+        })
+        .collect()
+}
+
+fn timeline(index: &Index, site: &SiteInfo) -> Result<String> {
+    let mut moments: Vec<(&str, usize, Moment)> = Vec::new();
+    for (i, e) in index.entries.iter().enumerate() {
+        for (pointer, date) in e.dated() {
+            moments.push((
+                date,
+                i,
+                Moment {
+                    iso: date.to_string(),
+                    words: date_in_words(date),
+                    href: e.page(),
+                    title: e.title.clone(),
+                    collection: e.collection.to_string(),
+                    field: field_label(pointer),
+                },
+            ));
+        }
+    }
+    moments.sort_by(|a, b| (a.0, a.1, &a.2.field).cmp(&(b.0, b.1, &b.2.field)));
+    let mut years: Vec<Year> = Vec::new();
+    for (date, _, m) in moments {
+        let y = &date[..4.min(date.len())];
+        match years.last_mut() {
+            Some(last) if last.year == y => last.items.push(m),
+            _ => years.push(Year {
+                year: y.to_string(),
+                items: vec![m],
+            }),
+        }
+    }
+    render(&TimelinePage {
+        frame: Frame {
+            root: "",
+            title: "Timeline",
+            site,
+        },
+        years,
+    })
+}
+
+fn record_page(
+    index: &Index,
+    net: &Network,
+    i: usize,
+    site: &SiteInfo,
+    context: &Context,
+) -> Result<String> {
+    const ROOT: &str = "../";
+    let e = &index.entries[i];
+    let link_to = |c: Collection, id: &str| -> Option<Link> {
+        let t = &index.entries[index.find(c, id)?];
+        Some(Link {
+            href: format!("{ROOT}{}", t.page()),
+            text: t.title.clone(),
+        })
+    };
+    let withdrawn = e.node.get("withdrawn").map(|w| Withdrawn {
+        date: w
+            .get("date")
+            .and_then(Node::as_str)
+            .map(|d| (d.to_string(), date_in_words(d))),
+        reason: w.get("reason").and_then(Node::as_str).map(str::to_string),
+        successor: w
+            .get("successor")
+            .and_then(Node::as_str)
+            .and_then(|s| link_to(e.collection, s)),
+    });
+    let citations = e
+        .citations()
+        .into_iter()
+        .filter_map(|(source, quote, note)| citation(index, source, quote, note))
+        .collect();
+    let referenced_by = index
+        .referenced_by(i)
+        .into_iter()
+        .map(|((c, field), list)| RefGroup {
+            collection: c.to_string(),
+            field,
+            links: list
+                .into_iter()
+                .map(|j| Link {
+                    href: format!("{ROOT}{}", index.entries[j].page()),
+                    text: index.entries[j].title.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let picture = if graph::NETWORK.contains(&e.collection) {
+        graph::neighbourhood(index, net, i, ROOT)
+    } else {
+        None
+    };
+    render(&RecordPage {
+        frame: Frame {
+            root: ROOT,
+            title: &e.title,
+            site,
+        },
+        collection: e.collection.dir_name(),
+        id: &e.id,
+        withdrawn,
+        fields: record_fields(index, i, ROOT),
+        note: e.node.get("note").and_then(Node::as_str),
+        picture,
+        citations,
+        referenced_by,
+        repository_file: context
+            .files_url
+            .as_ref()
+            .map(|base| format!("{base}{}/{}.json", e.collection, e.id)),
+    })
+}
+
+fn citation(
+    index: &Index,
+    source: &str,
+    quote: Option<&str>,
+    note: Option<&str>,
+) -> Option<Citation> {
+    let s: &Entry = &index.entries[index.find(Collection::Sources, source)?];
+    let text = |k: &str| s.node.get(k).and_then(Node::as_str).map(str::to_string);
+    Some(Citation {
+        href: format!("../{}", s.page()),
+        title: s.title.clone(),
+        publisher: text("publisher"),
+        date: s
+            .node
+            .get("published")
+            .and_then(Node::as_str)
+            .map(|d| (d.to_string(), date_in_words(d))),
+        url: text("url"),
+        quote: quote.map(str::to_string),
+        note: note.map(str::to_string),
+    })
+}

@@ -1,0 +1,23 @@
+// Filters the record list of search-index.js by name, alias or id as you
+// type; every record is also reachable from its collection's page.
+(function () {
+  var input = document.getElementById("q");
+  var list = document.getElementById("results");
+  var records = window.TECHPACT_RECORDS || [];
+  if (!input || !list) return;
+  input.addEventListener("input", function () {
+    var q = input.value.trim().toLowerCase();
+    list.textContent = "";
+    for (var i = 0, shown = 0; q && i < records.length && shown < 50; i++) {
+      if (records[i][2].indexOf(q) < 0) continue;
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = records[i][0];
+      a.textContent = records[i][1];
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(" · " + records[i][3]));
+      list.appendChild(li);
+      shown++;
+    }
+  });
+})();
