@@ -278,6 +278,12 @@ fn a_record_page_shows_fields_sources_and_who_references_it() {
         "{page}"
     );
     assert!(page.contains("<blockquote>"), "no quotes");
+    assert!(
+        page.contains(
+            "<dd>China Telecom <span class=\"evidence\">quoted in <a href=\"#cite-1\">[1]</a>"
+        ),
+        "{page}"
+    );
     assert!(page.contains("<h2 id=\"refby-h\">Referenced by</h2>"));
     assert!(page.contains("<h3>partnerships <span class=\"field\">(parties)</span></h3>"));
     assert!(page.contains("<svg class=\"network\""), "no neighbourhood");
@@ -444,4 +450,32 @@ fn the_site_builds_from_a_copy_outside_any_repository() {
         feed.contains("<updated>1970-01-01T00:00:00Z</updated>"),
         "{feed}"
     );
+}
+
+#[test]
+fn each_value_shows_the_quote_citation_or_inference_behind_it() {
+    let data = dataset_with(None);
+    let dir = data.path().join("data/organizations");
+    let path = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
+    let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    record["sources"][0]["supports"] = serde_json::json!(["/kind"]);
+    record["inferred"] =
+        serde_json::json!([{"pointer": "/kind", "reason": "the source calls it a university"}]);
+    std::fs::write(&path, serde_json::to_string_pretty(&record).unwrap()).unwrap();
+    let out = data.path().join("site");
+    build(data.path(), &data.path().join("data"), &out);
+    let page = std::fs::read_to_string(out.join(format!("organizations/{id}.html"))).unwrap();
+    assert!(
+        page.contains(
+            "stated by <a href=\"#cite-1\">[1]</a>; inferred: the source calls it a university"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<li id=\"cite-1\">"));
 }

@@ -3,6 +3,10 @@
 //! words and web addresses as links. Nested objects (a signatory, a
 //! citation's parts) become groups of labelled values one level deep; deeper
 //! members are folded into that level with a joined label.
+//!
+//! Each value carries its evidence as the record gives it: the citations
+//! whose quote contains its text, the citations whose `supports` cover it,
+//! and the editor's `inferred` entries with their reasons.
 
 use super::index::{Entry, Index, Node, date_in_words, field_label};
 
@@ -40,6 +44,35 @@ pub struct Field {
     pub values: Vec<Shown>,
 }
 
+/// A top-level value with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backed {
+    /// The value.
+    pub shown: Shown,
+    /// What backs it.
+    pub evidence: Vec<Mark>,
+}
+
+/// One piece of evidence for a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mark {
+    /// Its text is in the quotes of these citations (1-based).
+    Quoted(Vec<usize>),
+    /// These citations list it in `supports`.
+    Cited(Vec<usize>),
+    /// An editor derived it, for this reason.
+    Inferred(String),
+}
+
+/// A top-level field with its values and their evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The field's name for people.
+    pub label: String,
+    /// Its values, in order.
+    pub values: Vec<Backed>,
+}
+
 /// The members of a record not shown elsewhere on its page: the title, id,
 /// citations, note and lifecycle status have their own places.
 const OWN_PLACE: [&str; 7] = [
@@ -54,7 +87,7 @@ const OWN_PLACE: [&str; 7] = [
 
 /// The fields of entry `i` for its page; `root` leads from the page to the
 /// site's root.
-pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Field> {
+pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Row> {
     let entry = &index.entries[i];
     let Node::Object(members) = &entry.node else {
         return Vec::new();
@@ -65,7 +98,7 @@ pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Field> {
         .filter(|(k, _)| !OWN_PLACE.contains(&k.as_str()))
         .map(|(k, v)| {
             let pointer = format!("/{}", escape(k));
-            Field {
+            Row {
                 label: field_label(&pointer),
                 values: cx.values(&pointer, v),
             }
@@ -81,15 +114,65 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     /// The values of a top-level member: an array's elements, or the value.
-    fn values(&self, pointer: &str, v: &Node) -> Vec<Shown> {
+    fn values(&self, pointer: &str, v: &Node) -> Vec<Backed> {
+        let backed = |at: String, item: &Node| Backed {
+            shown: self.value(&at, item),
+            evidence: self.evidence(&at, item),
+        };
         match v {
             Node::Array(items) => items
                 .iter()
                 .enumerate()
-                .map(|(i, item)| self.value(&format!("{pointer}/{i}"), item))
+                .map(|(i, item)| backed(format!("{pointer}/{i}"), item))
                 .collect(),
-            _ => vec![self.value(pointer, v)],
+            _ => vec![backed(pointer.to_string(), v)],
         }
+    }
+
+    /// The evidence of the value at `pointer`: quotes holding any of its
+    /// texts, `supports` and `inferred` pointers at, above or inside it.
+    fn evidence(&self, pointer: &str, v: &Node) -> Vec<Mark> {
+        let related = |p: &str| covers(p, pointer) || covers(pointer, p);
+        let mut texts = Vec::new();
+        super::index::walk_strings(v, &mut String::new(), &mut |_, s| texts.push(normalize(s)));
+        let (mut quoted, mut cited) = (Vec::new(), Vec::new());
+        if let Some(Node::Array(citations)) = self.entry.node.get("sources") {
+            for (n, c) in citations.iter().enumerate() {
+                if let Some(q) = c.get("quote").and_then(Node::as_str) {
+                    let q = normalize(q);
+                    if texts
+                        .iter()
+                        .any(|t| !t.is_empty() && q.contains(t.as_str()))
+                    {
+                        quoted.push(n + 1);
+                    }
+                }
+                if let Some(Node::Array(ps)) = c.get("supports")
+                    && ps.iter().filter_map(Node::as_str).any(related)
+                {
+                    cited.push(n + 1);
+                }
+            }
+        }
+        let mut marks = Vec::new();
+        if !quoted.is_empty() {
+            marks.push(Mark::Quoted(quoted));
+        }
+        if !cited.is_empty() {
+            marks.push(Mark::Cited(cited));
+        }
+        if let Some(Node::Array(inferred)) = self.entry.node.get("inferred") {
+            for i in inferred {
+                if let (Some(p), Some(reason)) = (
+                    i.get("pointer").and_then(Node::as_str),
+                    i.get("reason").and_then(Node::as_str),
+                ) && related(p)
+                {
+                    marks.push(Mark::Inferred(reason.to_string()));
+                }
+            }
+        }
+        marks
     }
 
     fn value(&self, pointer: &str, v: &Node) -> Shown {
@@ -179,7 +262,33 @@ impl Cx<'_> {
     }
 }
 
+/// Whether the pointer `outer` is `inner` or one of its ancestors.
+fn covers(outer: &str, inner: &str) -> bool {
+    inner == outer
+        || inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Text with runs of whitespace as one space, for finding it in a quote.
+fn normalize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A JSON pointer token for `key`.
 pub fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pointer_covers_itself_and_what_is_inside() {
+        assert!(covers("/roles", "/roles/0/title"));
+        assert!(covers("/roles/0", "/roles/0"));
+        assert!(!covers("/roles/1", "/roles/10"));
+        assert!(!covers("/roles/0/title", "/roles/0"));
+    }
 }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 
-use super::fields::{Field, Shown};
+use super::fields::{Mark, Row as FieldRow, Shown};
 use super::graph::Picture;
 
 /// What every page shares: where the site's root is, its title, the site.
@@ -104,7 +104,7 @@ pub struct RecordPage<'a> {
     /// Set when the record is withdrawn.
     pub withdrawn: Option<Withdrawn>,
     /// Its fields.
-    pub fields: Vec<Field>,
+    pub fields: Vec<FieldRow>,
     /// Its note.
     pub note: Option<&'a str>,
     /// Its neighbourhood, for network records.
@@ -249,6 +249,6 @@ pub struct Feed {
     pub entries: Vec<FeedEntry>,
 }
 
-/// `Shown` is named by the templates' `match` arms.
+/// `Shown` and `Mark` are named by the templates' `match` arms.
 #[allow(dead_code)]
-fn shown_is_in_scope(_: &Shown) {}
+fn named_by_templates(_: &Shown, _: &Mark) {}
