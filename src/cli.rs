@@ -123,6 +123,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// What a record references, and every record that references it
     Refs(RefsArgs),
+    /// A record value by value, each with its evidence: quote, citation or inference
+    Show(ShowArgs),
     /// Rewrite records into canonical form, or list the ones that are not
     Fmt(FmtArgs),
     /// Write a skeleton record to fill in
@@ -180,6 +182,13 @@ pub struct ExplainArgs {
 /// `techpact refs`
 #[derive(Debug, Args)]
 pub struct RefsArgs {
+    /// The record, as `<collection>/<id>`, such as `organizations/hkust`
+    pub record: String,
+}
+
+/// `techpact show`
+#[derive(Debug, Args)]
+pub struct ShowArgs {
     /// The record, as `<collection>/<id>`, such as `organizations/hkust`
     pub record: String,
 }
@@ -288,6 +297,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Schema(args) => run_schema(&cli.common, args),
         Command::Explain(args) => run_explain(args),
         Command::Refs(args) => run_refs(&cli.common, args),
+        Command::Show(args) => run_show(&cli.common, args),
         Command::Fmt(args) => run_fmt(&cli.common, args),
         Command::New(args) => run_new(&cli.common, args),
         Command::Stats => run_stats(&cli.common),
@@ -344,6 +354,14 @@ fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
     let (dir, display) = data_location(common);
     let refs = techpact::refs::record_refs(&dir, &display, &name)?;
     print(&common.human_or_json(|| refs.to_human(), || refs.to_json())?)?;
+    Ok(Outcome::Clean)
+}
+
+fn run_show(common: &Common, args: &ShowArgs) -> Result<Outcome> {
+    let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
+    let (dir, display) = data_location(common);
+    let shown = techpact::show::show(&dir, &display, &name)?;
+    print(&common.human_or_json(|| shown.to_human(), || shown.to_json())?)?;
     Ok(Outcome::Clean)
 }
 

@@ -128,6 +128,12 @@ codes! {
     DuplicateSuspect = "duplicate/suspect", Warning,
         "Two records look like the same entity: the same normalized name or the same external identifier.",
         "Merge the two records and update references, or make the names distinguishable.";
+    ProvenanceUncovered = "provenance/uncovered", Warning,
+        "A value that no quote of the record's citations states, no citation's `supports` covers and no `inferred` entry covers.",
+        "Quote the passage that states it, add its pointer to the `supports` of the citation that states it, or, when no source states it, add an `inferred` entry with a one-line reason (or remove the value).";
+    ProvenanceBadPointer = "provenance/bad-pointer", Error,
+        "A `supports` or `inferred` pointer names no value of the record, or names `id`, `note`, a citation or an inference.",
+        "Correct the pointer to the value meant, such as `/name` or `/roles/0`; `techpact show` lists the record's values with their pointers.";
     FormatNoncanonical = "format/noncanonical", Error,
         "A record file is not in canonical form.",
         "Run `techpact fmt` on it.";

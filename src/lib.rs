@@ -27,6 +27,7 @@ pub mod release;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod show;
 pub mod site;
 pub mod span;
 pub mod stats;

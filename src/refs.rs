@@ -554,20 +554,7 @@ pub fn record_refs(dir: &Path, display: &str, name: &RecordName) -> error::Resul
         .iter()
         .position(|l| l.collection == name.collection && l.stem == name.id)
     else {
-        let ids = Ids::new(
-            listing
-                .records
-                .iter()
-                .map(|l| (l.collection, l.stem.as_str())),
-        );
-        let hint = match ids.closest(name.collection, &name.id) {
-            Some(close) => format!("; did you mean `{}/{close}`?", name.collection),
-            None => String::new(),
-        };
-        return Err(Error::Usage(format!(
-            "no record `{}/{}` in {}{hint}",
-            name.collection, name.id, listing.display
-        )));
+        return Err(unknown_record(&listing, name));
     };
     let mut wanted = may_reference_any(&listing, &fields, &[(name.collection, name.id.as_str())]);
     wanted.push(at);
@@ -583,6 +570,25 @@ pub fn record_refs(dir: &Path, display: &str, name: &RecordName) -> error::Resul
         .binary_search(&at)
         .unwrap_or_else(|_| unreachable!("the record was read"));
     Ok(RecordRefs::of(&dataset, &graph, &ids, file))
+}
+
+/// The usage error for `name`, which is not in `listing`, suggesting the
+/// closest id.
+pub fn unknown_record(listing: &Listing, name: &RecordName) -> Error {
+    let ids = Ids::new(
+        listing
+            .records
+            .iter()
+            .map(|l| (l.collection, l.stem.as_str())),
+    );
+    let hint = match ids.closest(name.collection, &name.id) {
+        Some(close) => format!("; did you mean `{}/{close}`?", name.collection),
+        None => String::new(),
+    };
+    Error::Usage(format!(
+        "no record `{}/{}` in {}{hint}",
+        name.collection, name.id, listing.display
+    ))
 }
 
 /// A record, named as `techpact refs` takes it: `<collection>/<id>`.
@@ -744,10 +750,7 @@ impl RecordRefs {
 
     /// One JSON document with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut out = serde_json::to_string(self)
-            .unwrap_or_else(|e| unreachable!("references always serialize: {e}"));
-        out.push('\n');
-        out
+        crate::report::document(self)
     }
 }
 

@@ -54,8 +54,13 @@ pub fn json(findings: &[Finding], summary: &Summary) -> String {
         findings: &'a [Finding],
         summary: &'a Summary,
     }
-    let mut out = serde_json::to_string(&Document { findings, summary })
-        .unwrap_or_else(|e| unreachable!("findings always serialize: {e}"));
+    document(&Document { findings, summary })
+}
+
+/// `value` as one JSON document with a trailing newline.
+pub fn document<T: Serialize>(value: &T) -> String {
+    let mut out = serde_json::to_string(value)
+        .unwrap_or_else(|e| unreachable!("output documents always serialize: {e}"));
     out.push('\n');
     out
 }

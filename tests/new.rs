@@ -219,7 +219,10 @@ fn filling_the_required_fields_and_deleting_the_rest_passes_check() {
     );
     lab.insert(
         "sources".into(),
-        serde_json::json!([{"source": "prnewswire-china-telecom-hkust-2025-04-09"}]),
+        serde_json::json!([{
+            "source": "prnewswire-china-telecom-hkust-2025-04-09",
+            "supports": ["/name", "/hosts"],
+        }]),
     );
     fs::write(&path, serde_json::to_string(&lab).unwrap()).unwrap();
     let fmt = techpact(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Run, assert_finding, root, techpact};
+use common::{Run, assert_finding, assert_finding_at, root, techpact};
 use serde_json::Value;
 
 /// `techpact --data tests/fixtures/<fixture>/data --format json check <extra>`.
@@ -518,4 +518,99 @@ fn refs_says_none_when_nothing_references_a_record() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_value_without_evidence_is_a_warning_at_the_value() {
+    let run = check("rules-provenance", &[]);
+    let findings = run.findings();
+    let uncovered = of_code(&findings, "provenance/uncovered");
+    assert_eq!(uncovered.len(), 2, "{findings:#?}");
+    // "Hong Kong" appears only inside the organization's own name.
+    assert_finding_at(
+        &findings,
+        "provenance/uncovered",
+        "organizations/hkust.json",
+        8,
+        15,
+        "/location",
+    );
+    assert_finding_at(
+        &findings,
+        "provenance/uncovered",
+        "organizations/hkust.json",
+        11,
+        5,
+        "/fields/1",
+    );
+    assert!(uncovered.iter().all(|f| f["severity"] == "warning"));
+    // The fact's number, date, comparator, unit and subject are quoted;
+    // its statement is cited and its value's form inferred.
+    assert!(
+        !findings.iter().any(|f| f["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("facts/hkust-users.json")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_pointer_that_names_no_value_is_an_error_at_the_pointer() {
+    let run = check("rules-provenance", &[]);
+    assert_eq!(run.code, 1);
+    let findings = run.findings();
+    assert_only(
+        &findings,
+        &["provenance/bad-pointer", "provenance/uncovered"],
+        5,
+    );
+    assert_finding_at(
+        &findings,
+        "provenance/bad-pointer",
+        "organizations/hkust.json",
+        18,
+        9,
+        "/sources/0/supports/0",
+    );
+    assert_finding_at(
+        &findings,
+        "provenance/bad-pointer",
+        "organizations/hkust.json",
+        29,
+        18,
+        "/inferred/1/pointer",
+    );
+    // A source needs no evidence, but what it declares inferred must exist.
+    assert_finding_at(
+        &findings,
+        "provenance/bad-pointer",
+        "sources/pr-2025-04-09.json",
+        9,
+        18,
+        "/inferred/0/pointer",
+    );
+    let bad: Vec<&str> = of_code(&findings, "provenance/bad-pointer")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(bad[0].contains("`/nmae` names no value"), "{bad:?}");
+    assert!(bad[1].contains("`/id` needs no evidence"), "{bad:?}");
+}
+
+#[test]
+fn explain_knows_the_provenance_codes() {
+    for (code, severity) in [
+        ("provenance/uncovered", "warning"),
+        ("provenance/bad-pointer", "error"),
+    ] {
+        let run = techpact(&root(), &["explain", code]);
+        assert_eq!(run.code, 0);
+        assert!(
+            run.stdout.starts_with(&format!("{code} ({severity})\n")),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("How to fix: "), "{}", run.stdout);
+    }
 }

@@ -179,6 +179,28 @@ impl Record {
         }
     }
 
+    /// The names a text may call the record by: its name and aliases, a
+    /// source's title; a fact has none.
+    pub fn names(&self) -> Vec<&str> {
+        fn listed<'r>(name: &'r Name, aliases: &'r [Name]) -> Vec<&'r str> {
+            std::iter::once(name)
+                .chain(aliases)
+                .map(Name::as_str)
+                .collect()
+        }
+        match self {
+            Record::Organization(r) => listed(&r.name, &r.aliases),
+            Record::Person(r) => listed(&r.name, &r.aliases),
+            Record::Place(r) => listed(&r.name, &r.aliases),
+            Record::Partnership(r) => listed(&r.name, &r.aliases),
+            Record::Lab(r) => listed(&r.name, &r.aliases),
+            Record::TalentProgram(r) => listed(&r.name, &r.aliases),
+            Record::Event(r) => vec![r.name.as_str()],
+            Record::Fact(_) => Vec::new(),
+            Record::Source(r) => vec![r.title.as_str()],
+        }
+    }
+
     /// The values the record declares inferred.
     pub fn inferred(&self) -> &[Inference] {
         match self {

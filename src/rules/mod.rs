@@ -1,5 +1,5 @@
 //! Rules that see the whole dataset: references, hierarchies, dates,
-//! provenance, identifiers and suspected duplicates.
+//! provenance, evidence per value, identifiers and suspected duplicates.
 //!
 //! Each rule is one function over the typed records with its invariant in a
 //! `///` line, registered in `RULES` with the one code it reports. A rule
@@ -20,6 +20,7 @@
 mod dates;
 mod duplicates;
 mod identifiers;
+pub mod provenance;
 mod references;
 mod sources;
 
@@ -73,7 +74,10 @@ pub type Rule = fn(&Context<'_>, &mut Vec<Finding>);
 pub type FileRule = fn(&RecordFile, &serde_json::Value, &Record, &mut Vec<Finding>);
 
 /// Every file rule with the code it reports.
-pub const FILE_RULES: &[(Code, FileRule)] = &[(Code::DateInvalid, dates::dates_are_real)];
+pub const FILE_RULES: &[(Code, FileRule)] = &[
+    (Code::DateInvalid, dates::dates_are_real),
+    (Code::ProvenanceBadPointer, provenance::pointers_name_values),
+];
 
 /// Runs every file rule on `file`, whose JSON is `value` and whose typed record is `record`.
 pub fn run_file(file: &RecordFile, value: &serde_json::Value, record: &Record) -> Vec<Finding> {
@@ -94,6 +98,7 @@ pub const RULES: &[(Code, Rule)] = &[
     (Code::SourceUnused, sources::sources_are_cited),
     (Code::IdentifierInvalid, identifiers::identifiers_are_valid),
     (Code::DuplicateSuspect, duplicates::records_are_distinct),
+    (Code::ProvenanceUncovered, provenance::values_have_evidence),
 ];
 
 /// Runs every rule, in parallel; the findings come in rule order.
@@ -125,6 +130,8 @@ mod tests {
             Code::SourceUnused,
             Code::IdentifierInvalid,
             Code::DuplicateSuspect,
+            Code::ProvenanceUncovered,
+            Code::ProvenanceBadPointer,
         ];
         let codes: Vec<Code> = RULES
             .iter()

@@ -140,3 +140,21 @@ pub fn assert_finding(
         "location of {code} in {file}: {f}"
     );
 }
+
+/// Like `assert_finding`, among the findings at `pointer` only: for a file
+/// with several findings of one code.
+pub fn assert_finding_at(
+    findings: &[Value],
+    code: &str,
+    file: &str,
+    line: u64,
+    column: u64,
+    pointer: &str,
+) {
+    let at: Vec<Value> = findings
+        .iter()
+        .filter(|f| f["pointer"] == pointer)
+        .cloned()
+        .collect();
+    assert_finding(&at, code, file, line, column, pointer);
+}

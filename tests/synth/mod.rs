@@ -197,6 +197,8 @@ pub fn dataset(n: usize, seed: u64) -> Vec<(String, String)> {
                 }),
                 _ => unreachable!(),
             };
+            let mut record = record;
+            supports_everything(&mut record);
             let path = format!("{collection}/{}.json", id(collection, i));
             let mut text = serde_json::to_string_pretty(&record).unwrap();
             text.push('\n');
@@ -204,6 +206,25 @@ pub fn dataset(n: usize, seed: u64) -> Vec<(String, String)> {
         }
     }
     files
+}
+
+/// Makes the first citation of `record` support each of its values, so the
+/// dataset has evidence for every value.
+fn supports_everything(record: &mut Value) {
+    let fields: Vec<Value> = record
+        .as_object()
+        .into_iter()
+        .flat_map(|map| map.keys())
+        .filter(|k| !["id", "note", "sources", "inferred"].contains(&k.as_str()))
+        .map(|k| Value::from(format!("/{k}")))
+        .collect();
+    if let Some(first) = record
+        .get_mut("sources")
+        .and_then(|s| s.get_mut(0))
+        .and_then(Value::as_object_mut)
+    {
+        first.insert("supports".into(), Value::Array(fields));
+    }
 }
 
 /// Writes `files` under `dir`.

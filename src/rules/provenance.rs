@@ -1,0 +1,389 @@
+//! Evidence per value: every value of a record is stated by a quote of one
+//! of its citations, covered by a citation's `supports`, or declared
+//! `inferred` with a reason.
+//!
+//! `statements` gives each leaf value of a record with its evidence; the
+//! coverage rule reports the values without any, and `show`, `stats` and the
+//! exports read the same statements. An explicit claim wins over a quote
+//! that happens to contain the value: the most specific `supports` or
+//! `inferred` pointer covering a value decides its level (a citation on a
+//! tie); only a value no pointer covers is looked for in the quotes.
+//!
+//! `id`, `note`, the citations and the inferences themselves need no
+//! evidence. A source describes itself: its values are its own (`self`),
+//! unless it declares one inferred.
+
+mod matching;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Context;
+use crate::diag::{Code, Finding};
+use crate::error::Result;
+use crate::load::RecordFile;
+use crate::model::{Collection, Record};
+use crate::refs::{RefFields, Reference};
+use crate::span::escape;
+
+pub use matching::fold;
+
+/// The top-level members of a record that need no evidence.
+const EXEMPT: [&str; 4] = ["id", "note", "sources", "inferred"];
+
+/// How a value is backed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// A quote of one of the record's citations states it.
+    Quoted,
+    /// A citation's `supports` covers it.
+    Cited,
+    /// An `inferred` entry covers it, with the reason.
+    Inferred,
+    /// A source's own description of itself.
+    #[serde(rename = "self")]
+    Own,
+    /// Nothing backs it.
+    Uncovered,
+}
+
+impl Level {
+    /// Every level, in the order output lists them.
+    pub const ALL: [Level; 5] = [
+        Level::Quoted,
+        Level::Cited,
+        Level::Inferred,
+        Level::Own,
+        Level::Uncovered,
+    ];
+
+    /// The level's name as output shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Quoted => "quoted",
+            Level::Cited => "cited",
+            Level::Inferred => "inferred",
+            Level::Own => "self",
+            Level::Uncovered => "uncovered",
+        }
+    }
+}
+
+/// One value of a record with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    /// Where the value sits in the record.
+    pub pointer: String,
+    /// The value.
+    pub value: Value,
+    /// How it is backed.
+    pub level: Level,
+    /// The citation that quotes or supports it: an index into the record's `sources`.
+    pub citation: Option<usize>,
+    /// The inference that covers it: an index into the record's `inferred`.
+    pub inference: Option<usize>,
+}
+
+/// A statement as the exports and `show` give it: the value, its level,
+/// and the source and quote, or the reason, behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// The record's collection.
+    pub collection: Collection,
+    /// The record's id.
+    pub record: String,
+    /// Where the value sits in the record.
+    pub pointer: String,
+    /// The value.
+    pub value: Value,
+    /// How it is backed.
+    pub level: Level,
+    /// The id of the source that states or supports it.
+    pub source: Option<String>,
+    /// The quote that states it, or the supporting citation's quote.
+    pub quote: Option<String>,
+    /// Why an editor inferred it.
+    pub reason: Option<String>,
+}
+
+impl Statement {
+    /// The statement as a row, for `record`, the record it is about.
+    pub fn row(self, record: &Record) -> Row {
+        let citation = self.citation.and_then(|c| record.citations().get(c));
+        Row {
+            collection: record.collection(),
+            record: record.id().to_string(),
+            pointer: self.pointer,
+            value: self.value,
+            level: self.level,
+            source: citation.map(|c| c.source.as_str().to_string()),
+            quote: citation.and_then(|c| Some(c.quote.as_ref()?.as_str().to_string())),
+            reason: self
+                .inference
+                .and_then(|i| record.inferred().get(i))
+                .map(|i| i.reason.as_str().to_string()),
+        }
+    }
+}
+
+/// Every leaf value below `value` at `pointer`, in document order.
+fn leaves<'v>(value: &'v Value, pointer: String, out: &mut Vec<(String, &'v Value)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                leaves(child, format!("{pointer}/{}", escape(key)), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                leaves(child, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => out.push((pointer, value)),
+    }
+}
+
+/// Whether `pointer` is `cover` or lies inside it.
+fn covers(cover: &str, pointer: &str) -> bool {
+    pointer
+        .strip_prefix(cover)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// `record` as JSON.
+fn to_value(record: &Record) -> Value {
+    serde_json::to_value(record)
+        .unwrap_or_else(|e| unreachable!("a typed record always serializes: {e}"))
+}
+
+/// The statements of `record`, whose JSON is `value` and whose references
+/// are `refs`; `lookup` finds a referenced record, whose names a quote may
+/// use for the reference.
+pub fn statements<'a>(
+    record: &Record,
+    value: &Value,
+    refs: &[Reference],
+    lookup: impl Fn(Collection, &str) -> Option<&'a Record>,
+) -> Vec<Statement> {
+    let mut values = Vec::new();
+    if let Value::Object(map) = value {
+        for (key, child) in map.iter().filter(|(k, _)| !EXEMPT.contains(&k.as_str())) {
+            leaves(child, format!("/{}", escape(key)), &mut values);
+        }
+    }
+    let citations = record.citations();
+    let inferred = record.inferred();
+    // Quotes are folded once, lazily: most values are covered by a pointer.
+    let mut quotes: Option<Vec<Quote>> = None;
+    let own = matches!(record, Record::Source(_));
+    values
+        .into_iter()
+        .map(|(pointer, value)| {
+            // The most specific pointer covering the value; a citation on a tie.
+            let mut best: Option<(usize, Level, usize)> = None;
+            for (c, citation) in citations.iter().enumerate() {
+                for p in citation
+                    .supports
+                    .iter()
+                    .filter(|p| covers(p.as_str(), &pointer))
+                {
+                    if best.is_none_or(|(len, _, _)| p.as_str().len() > len) {
+                        best = Some((p.as_str().len(), Level::Cited, c));
+                    }
+                }
+            }
+            for (i, inference) in inferred.iter().enumerate() {
+                let p = inference.pointer.as_str();
+                if covers(p, &pointer) && best.is_none_or(|(len, _, _)| p.len() > len) {
+                    best = Some((p.len(), Level::Inferred, i));
+                }
+            }
+            let (level, citation, inference) = match best {
+                Some((_, Level::Cited, c)) => (Level::Cited, Some(c), None),
+                Some((_, _, i)) => (Level::Inferred, None, Some(i)),
+                None if own => (Level::Own, None, None),
+                None => {
+                    let quotes = quotes.get_or_insert_with(|| Quote::all(record));
+                    match quoted(quotes, &pointer, value, refs, &lookup) {
+                        Some(c) => (Level::Quoted, Some(c), None),
+                        None => (Level::Uncovered, None, None),
+                    }
+                }
+            };
+            Statement {
+                pointer,
+                value: value.clone(),
+                level,
+                citation,
+                inference,
+            }
+        })
+        .collect()
+}
+
+/// A citation's quote, folded, as it states the record's names and as it
+/// states everything else.
+struct Quote {
+    citation: usize,
+    folded: String,
+    /// `folded` with the record's own names blanked out: a value that only
+    /// appears inside the record's name ("University" in "The Hong Kong
+    /// University of Science and Technology", "Hong Kong" likewise) is
+    /// derived from the name, not stated by the quote.
+    unnamed: String,
+}
+
+impl Quote {
+    fn all(record: &Record) -> Vec<Quote> {
+        let mut names: Vec<String> = record.names().into_iter().map(fold).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        record
+            .citations()
+            .iter()
+            .enumerate()
+            .filter_map(|(citation, c)| {
+                let folded = fold(c.quote.as_ref()?.as_str());
+                let unnamed = names
+                    .iter()
+                    .fold(folded.clone(), |text, name| matching::blank(&text, name));
+                Some(Quote {
+                    citation,
+                    folded,
+                    unnamed,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The citation whose quote states `value`, at `pointer`: a reference by
+/// one of its target's names, a number or a partial date in one of its
+/// written forms, any other text as it is. The record's own names are
+/// stated only by a quote that contains them.
+fn quoted<'a>(
+    quotes: &[Quote],
+    pointer: &str,
+    value: &Value,
+    refs: &[Reference],
+    lookup: &impl Fn(Collection, &str) -> Option<&'a Record>,
+) -> Option<usize> {
+    let own_name = pointer == "/name" || pointer.starts_with("/aliases/");
+    let reference = refs.iter().find(|r| *r.pointer == *pointer);
+    let names = reference
+        .and_then(|r| lookup(r.target, &r.id))
+        .map(Record::names)
+        .unwrap_or_default();
+    quotes
+        .iter()
+        .find(|q| {
+            let text = if own_name { &q.folded } else { &q.unnamed };
+            match value {
+                _ if reference.is_some() => names.iter().any(|n| matching::states_text(text, n)),
+                Value::Number(n) => matching::states_number(text, n),
+                Value::String(s) if matching::is_date(s) => matching::states_date(text, s),
+                Value::String(s) => matching::states_text(text, s),
+                _ => false,
+            }
+        })
+        .map(|q| q.citation)
+}
+
+/// The statements of every record of a dataset, with what it takes to
+/// compute them: the records by id, for the names of references.
+pub struct Catalog<'a> {
+    records: HashMap<(Collection, &'a str), &'a Record>,
+    fields: RefFields,
+}
+
+impl<'a> Catalog<'a> {
+    /// A catalog of the typed `records`.
+    pub fn new(records: impl IntoIterator<Item = &'a Record>) -> Result<Catalog<'a>> {
+        Ok(Catalog {
+            records: records
+                .into_iter()
+                .map(|r| ((r.collection(), r.id()), r))
+                .collect(),
+            fields: RefFields::for_run()?,
+        })
+    }
+
+    /// The record `collection`/`id`, when the catalog holds it.
+    pub fn record(&self, collection: Collection, id: &str) -> Option<&'a Record> {
+        self.records.get(&(collection, id)).copied()
+    }
+
+    /// The statements of `record`.
+    pub fn statements(&self, record: &Record) -> Vec<Statement> {
+        let value = to_value(record);
+        let refs = self.fields.extract(record.collection(), &value);
+        statements(record, &value, &refs, |c, id| self.record(c, id))
+    }
+}
+
+/// Every value of a record has evidence: a quote states it, a citation
+/// `supports` it, or an `inferred` entry covers it.
+pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let records: Vec<(usize, &RecordFile, &Record)> = cx.records().collect();
+    let found: Vec<Finding> = records
+        .par_iter()
+        .flat_map_iter(|&(i, file, record)| {
+            let refs = cx.graph.refs.get(i).map_or(&[][..], Vec::as_slice);
+            statements(record, &to_value(record), refs, |c, id| cx.record(c, id))
+                .into_iter()
+                .filter(|s| s.level == Level::Uncovered)
+                .map(move |s| {
+                    file.finding(
+                        Code::ProvenanceUncovered,
+                        &s.pointer,
+                        "no evidence for this value: no quote of the record's citations states it, no citation's `supports` covers it and no `inferred` entry does",
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.extend(found);
+}
+
+/// Every `supports` and `inferred` pointer names a value of the record that
+/// needs evidence.
+pub fn pointers_name_values(
+    file: &RecordFile,
+    value: &Value,
+    record: &Record,
+    out: &mut Vec<Finding>,
+) {
+    let pointers =
+        record
+            .citations()
+            .iter()
+            .enumerate()
+            .flat_map(|(c, citation)| {
+                citation
+                    .supports
+                    .iter()
+                    .enumerate()
+                    .map(move |(s, p)| (format!("/sources/{c}/supports/{s}"), p.as_str()))
+            })
+            .chain(record.inferred().iter().enumerate().map(|(i, inference)| {
+                (format!("/inferred/{i}/pointer"), inference.pointer.as_str())
+            }));
+    for (at, pointer) in pointers {
+        let top = pointer.split('/').nth(1).unwrap_or_default();
+        let message = if EXEMPT.contains(&top) {
+            format!(
+                "`{pointer}` needs no evidence: `id`, `note`, the citations and the inferences are not values a source states"
+            )
+        } else if value.pointer(pointer).is_none() {
+            format!(
+                "`{pointer}` names no value of this record; point at a field that is there, such as `/name`"
+            )
+        } else {
+            continue;
+        };
+        out.push(file.finding(Code::ProvenanceBadPointer, &at, message));
+    }
+}

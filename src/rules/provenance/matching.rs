@@ -1,0 +1,566 @@
+//! Whether a quote states a value, as a careful reader would accept it.
+//!
+//! Texts are compared folded: case, runs of whitespace, typographic quotes
+//! and dashes do not matter. A value must appear as a whole: text and
+//! numbers are bounded by non-alphanumeric characters, so `19` is not in
+//! `2019`, `500` is not in `500,000` and `AI` is not in `said`. A number
+//! also matches its usual written forms (`500,000`, `1.5 million`, `three`,
+//! `third`, `3rd`); a partial date matches only a mention with the same
+//! year, month and day (`April 9, 2025`, `9 April 2025`, `2025-04-09`). When
+//! in doubt it does not match: "the end of 2022" does not state `2022-12`.
+
+use serde_json::Number;
+
+/// `text` folded for comparison: lowercase, whitespace runs as one space,
+/// typographic quotes and dashes as their ASCII forms, trimmed.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        match c {
+            '‘' | '’' | '‚' | '‛' | '′' | '`' => out.push('\''),
+            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => out.push('"'),
+            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => out.push('-'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+fn is_word(c: Option<char>) -> bool {
+    c.is_some_and(char::is_alphanumeric)
+}
+
+/// Whether `needle` occurs in `hay` with `bounded` accepting the text
+/// before and after the occurrence.
+fn occurs(hay: &str, needle: &str, bounded: impl Fn(&str, &str) -> bool) -> bool {
+    !needle.is_empty()
+        && hay
+            .match_indices(needle)
+            .any(|(at, _)| bounded(&hay[..at], &hay[at + needle.len()..]))
+}
+
+/// `needle` as a whole in `hay`: not glued to a letter or digit on a side
+/// where it starts or ends with one.
+fn occurs_as_word(hay: &str, needle: &str) -> bool {
+    let starts = is_word(needle.chars().next());
+    let ends = is_word(needle.chars().next_back());
+    occurs(hay, needle, |before, after| {
+        !(starts && is_word(before.chars().next_back()) || ends && is_word(after.chars().next()))
+    })
+}
+
+/// `digits` as a whole number in `hay`: not part of a longer number, such
+/// as `2019`, `19.5`, `1,900` or `0.19`.
+fn occurs_as_number(hay: &str, digits: &str) -> bool {
+    occurs(hay, digits, |before, after| {
+        let mut b = before.chars().rev();
+        let glued_before = match b.next() {
+            Some(c) if c.is_alphanumeric() => true,
+            Some('.' | ',') => b.next().is_some_and(|c| c.is_ascii_digit()),
+            _ => false,
+        };
+        let mut a = after.chars();
+        let glued_after = match a.next() {
+            Some(c) if c.is_alphanumeric() => true,
+            Some('.' | ',') => a.next().is_some_and(|c| c.is_ascii_digit()),
+            _ => false,
+        };
+        !glued_before && !glued_after
+    })
+}
+
+/// The folded `text` with every whole occurrence of the folded `name`
+/// replaced by a mark that matches nothing.
+pub fn blank(text: &str, name: &str) -> String {
+    if name.is_empty() {
+        return text.to_string();
+    }
+    let starts = is_word(name.chars().next());
+    let ends = is_word(name.chars().next_back());
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in text.match_indices(name) {
+        let (before, after) = (&text[..at], &text[at + name.len()..]);
+        if at < last
+            || starts && is_word(before.chars().next_back())
+            || ends && is_word(after.chars().next())
+        {
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        out.push('\u{fffc}');
+        last = at + name.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Whether the folded quote `quote` states the text `value`. A slug such as
+/// `research-institute` (an enumeration's value) also matches with spaces.
+pub fn states_text(quote: &str, value: &str) -> bool {
+    let value = fold(value);
+    if occurs_as_word(quote, &value) {
+        return true;
+    }
+    let slug = value.contains('-')
+        && value
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit());
+    slug && occurs_as_word(quote, &value.replace('-', " "))
+}
+
+const CARDINALS: [&str; 21] = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+];
+
+const ORDINALS: [&str; 21] = [
+    "",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+];
+
+const TENS: [&str; 10] = [
+    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// `n` with a comma between groups of three digits: `500,000`.
+fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `n / scale` written with at most two decimals when that is exact: `1.5`.
+fn scaled(n: u64, scale: u64) -> Option<String> {
+    let (n, scale) = (u128::from(n), u128::from(scale));
+    if n < scale || (n * 100) % scale != 0 {
+        return None;
+    }
+    let hundredths = n * 100 / scale;
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    Some(match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    })
+}
+
+/// The ordinal suffix of `n`: `st`, `nd`, `rd` or `th`.
+fn suffix(n: u64) -> &'static str {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
+/// The written forms of the whole number `n` besides its plain digits.
+fn written_forms(n: u64) -> Vec<String> {
+    let mut words = Vec::new();
+    if let Some(w) = usize::try_from(n).ok().and_then(|i| CARDINALS.get(i)) {
+        words.push((*w).to_string());
+    }
+    if n < 100 && n > 20 && n.is_multiple_of(10) {
+        words.push(TENS[(n / 10) as usize].to_string());
+    }
+    if let Some(w) = usize::try_from(n).ok().and_then(|i| ORDINALS.get(i))
+        && !w.is_empty()
+    {
+        words.push((*w).to_string());
+    }
+    if n > 0 {
+        words.push(format!("{n}{}", suffix(n)));
+    }
+    for (scale, name) in [
+        (1_000, "thousand"),
+        (1_000_000, "million"),
+        (1_000_000_000, "billion"),
+    ] {
+        if let Some(s) = scaled(n, scale) {
+            words.push(format!("{s} {name}"));
+        }
+    }
+    words
+}
+
+/// Whether the folded quote `quote` states the number `n`: its digits, with
+/// or without thousands separators, or one of its usual written forms.
+pub fn states_number(quote: &str, n: &Number) -> bool {
+    let Some(whole) = n.as_u64() else {
+        return occurs_as_number(quote, &n.to_string());
+    };
+    if occurs_as_number(quote, &whole.to_string()) {
+        return true;
+    }
+    if whole >= 1000
+        && [',', ' ']
+            .iter()
+            .any(|&s| occurs_as_number(quote, &grouped(whole, s)))
+    {
+        return true;
+    }
+    written_forms(whole)
+        .iter()
+        .any(|form| occurs_as_word(quote, form))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month a word names, fully or abbreviated (`apr`, `sept`).
+fn month_of(word: &str) -> Option<u32> {
+    MONTHS
+        .iter()
+        .position(|m| {
+            *m == word
+                || (word.len() >= 3 && m.starts_with(word) && (word.len() == 3 || word == "sept"))
+        })
+        .map(|i| i as u32 + 1)
+}
+
+/// A day of the month as written: `9`, `09`, `9th`.
+fn day_of(word: &str) -> Option<u32> {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let rest = &word[digits.len()..];
+    if digits.is_empty() || digits.len() > 2 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let day: u32 = digits.parse().ok()?;
+    let ok_suffix = rest.is_empty() || rest == suffix(u64::from(day));
+    ((1..=31).contains(&day) && ok_suffix).then_some(day)
+}
+
+fn year_of(word: &str) -> Option<u32> {
+    (word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()))
+        .then(|| word.parse().ok())
+        .flatten()
+}
+
+/// A date a text mentions: a year with its month, and the day when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mention {
+    year: u32,
+    month: u32,
+    day: Option<u32>,
+}
+
+/// The words of a folded text with the characters between each and the next.
+fn words(text: &str) -> Vec<(&str, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(char::is_alphanumeric).unwrap_or(rest.len());
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        let gap_end = after.find(char::is_alphanumeric).unwrap_or(after.len());
+        if !word.is_empty() {
+            out.push((word, &after[..gap_end]));
+        }
+        rest = after;
+    }
+    out
+}
+
+/// Every month-precise date the folded text mentions: `April 2025`,
+/// `April 9, 2025`, `Apr. 9th 2025`, `9 April 2025`, `2025-04`, `2025-04-09`.
+fn mentions(text: &str) -> Vec<Mention> {
+    let words = words(text);
+    let word = |i: usize| words.get(i).map(|w| w.0);
+    let gap = |i: usize| words.get(i).map_or("", |w| w.1);
+    let spaced = |g: &str| matches!(g, " " | ", " | ". " | "., ");
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        // Month [day] year.
+        if let Some(month) = word(i).and_then(month_of) {
+            if let Some(year) = word(i + 1).and_then(year_of).filter(|_| spaced(gap(i))) {
+                out.push(Mention {
+                    year,
+                    month,
+                    day: None,
+                });
+            }
+            if let (Some(day), Some(year)) =
+                (word(i + 1).and_then(day_of), word(i + 2).and_then(year_of))
+                && spaced(gap(i))
+                && spaced(gap(i + 1))
+            {
+                out.push(Mention {
+                    year,
+                    month,
+                    day: Some(day),
+                });
+            }
+        }
+        // Day month year.
+        if let (Some(day), Some(month), Some(year)) = (
+            word(i).and_then(day_of),
+            word(i + 1).and_then(month_of),
+            word(i + 2).and_then(year_of),
+        ) && gap(i) == " "
+            && spaced(gap(i + 1))
+        {
+            out.push(Mention {
+                year,
+                month,
+                day: Some(day),
+            });
+        }
+        // ISO: 2025-04 and 2025-04-09, with nothing numeric glued on.
+        if let (Some(year), Some(m)) = (word(i).and_then(year_of), word(i + 1))
+            && gap(i) == "-"
+            && m.len() == 2
+            && let Ok(month @ 1..=12) = m.parse::<u32>()
+        {
+            let day = word(i + 2)
+                .filter(|d| gap(i + 1) == "-" && d.len() == 2)
+                .and_then(|d| d.parse::<u32>().ok())
+                .filter(|d| (1..=31).contains(d));
+            out.push(Mention { year, month, day });
+        }
+    }
+    out
+}
+
+/// Whether the folded quote `quote` states the partial date `date`
+/// (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): the year as a whole number, or a
+/// mention with the same month (and day, when the date has one).
+pub fn states_date(quote: &str, date: &str) -> bool {
+    let mut parts = date.split('-');
+    let Some(year) = parts.next() else {
+        return false;
+    };
+    let month = parts.next().and_then(|m| m.parse::<u32>().ok());
+    let day = parts.next().and_then(|d| d.parse::<u32>().ok());
+    let Some(month) = month else {
+        return year_of(year).is_some() && occurs_as_number(quote, year);
+    };
+    let Some(year) = year_of(year) else {
+        return false;
+    };
+    mentions(quote)
+        .iter()
+        .any(|m| m.year == year && m.month == month && (day.is_none() || m.day == day))
+}
+
+/// Whether `text` is a partial date as the model writes one.
+pub fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(quote: &str, value: &str) -> bool {
+        states_text(&fold(quote), value)
+    }
+
+    fn number(quote: &str, n: u64) -> bool {
+        states_number(&fold(quote), &Number::from(n))
+    }
+
+    fn date(quote: &str, d: &str) -> bool {
+        states_date(&fold(quote), d)
+    }
+
+    #[test]
+    fn folds_case_whitespace_quotes_and_dashes() {
+        assert_eq!(
+            fold("  Anhui  Province’s\n“first” — "),
+            "anhui province's \"first\" -"
+        );
+        assert!(text(
+            "China Telecom’s  Quantum\nGroup",
+            "china telecom's quantum group"
+        ));
+    }
+
+    #[test]
+    fn text_matches_whole_words_only() {
+        assert!(text("HKUST President Prof. Nancy Ip", "Nancy Ip"));
+        assert!(text("jointly develop AI and quantum", "AI"));
+        assert!(!text("as HKUST said", "AI"));
+        assert!(!text("a Hong Kongese firm", "Hong Kong"));
+        assert!(!text("the universities", "university"));
+        assert!(text("a leading research university in Asia", "university"));
+    }
+
+    #[test]
+    fn blanking_a_name_hides_what_it_contains() {
+        let quote = fold("The Hong Kong University of Science and Technology (HKUST)");
+        let unnamed = blank(
+            &quote,
+            &fold("The Hong Kong University of Science and Technology"),
+        );
+        assert!(!states_text(&unnamed, "university"));
+        assert!(!states_text(&unnamed, "Hong Kong"));
+        assert!(states_text(&unnamed, "HKUST"));
+        let quote = fold("As a leading research university in Asia, HKUST is");
+        assert!(states_text(&blank(&quote, "hkust"), "university"));
+        assert_eq!(blank("xhkust hkust", "hkust"), "xhkust \u{fffc}");
+    }
+
+    #[test]
+    fn a_slug_matches_its_words() {
+        assert!(text(
+            "Artificial Intelligence and quantum",
+            "artificial-intelligence"
+        ));
+        assert!(text("a research institute", "research-institute"));
+        assert!(!text("research into institutes", "research-institute"));
+    }
+
+    #[test]
+    fn numbers_match_their_written_forms() {
+        assert!(number("gathered 19 quantum core companies", 19));
+        assert!(number("more than 500,000 users", 500_000));
+        assert!(number("more than 500 000 users", 500_000));
+        assert!(number("more than 500000 users", 500_000));
+        assert!(number("1.5 million users", 1_500_000));
+        assert!(number("3 million users", 3_000_000));
+        assert!(number("three consecutive years", 3));
+        assert!(number("the third edition", 3));
+        assert!(number("the 3rd edition", 3));
+        assert!(number("the 21st edition", 21));
+        assert!(number("ranked first in Greater China", 1));
+        assert!(number("top 20", 20));
+    }
+
+    #[test]
+    fn numbers_do_not_match_inside_other_numbers() {
+        assert!(!number("In 2019 it began", 19));
+        assert!(!number("In 2019 it began", 201));
+        assert!(!number("19.5 percent", 19));
+        assert!(!number("0.19 percent", 19));
+        assert!(!number("1,900 firms", 19));
+        assert!(!number("500,000 users", 500));
+        assert!(!number("500,000 users", 5));
+        assert!(!number("the 119th edition", 19));
+        assert!(number("the 19th edition", 19));
+        assert!(!number("someone said", 1));
+        assert!(!number("the thirteenth", 3));
+        assert!(!number("1.5 million users", 1_500));
+    }
+
+    #[test]
+    fn years_match_as_whole_numbers() {
+        assert!(date("In 2021, the conference", "2021"));
+        assert!(date("from 2021-2023", "2021"));
+        assert!(!date("code 12021 here", "2021"));
+        assert!(!date("the year 20215", "2021"));
+        assert!(!date("2,021 people", "2021"));
+    }
+
+    #[test]
+    fn months_and_days_match_only_with_their_year() {
+        assert!(date("on April 9, 2025, the parties", "2025-04-09"));
+        assert!(date("on April 9th, 2025", "2025-04-09"));
+        assert!(date("on 9 April 2025", "2025-04-09"));
+        assert!(date("on Apr. 9, 2025", "2025-04-09"));
+        assert!(date("on 2025-04-09", "2025-04-09"));
+        assert!(date("in April 2025", "2025-04"));
+        assert!(date("on April 9, 2025", "2025-04"));
+        assert!(date("dated 2025-04", "2025-04"));
+        assert!(date("on April 9, 2025", "2025"));
+    }
+
+    #[test]
+    fn partial_dates_are_matched_conservatively() {
+        assert!(!date("By the end of 2022, Anhui", "2022-12"));
+        assert!(!date("on April 9 the parties", "2025-04-09"));
+        assert!(!date("on April 9, 2024", "2025-04-09"));
+        assert!(!date("on April 19, 2025", "2025-04-09"));
+        assert!(!date("in April 2025", "2025-04-09"));
+        assert!(!date("on March 9, 2025", "2025-04-09"));
+        assert!(!date("in 2025", "2025-04"));
+        assert!(!date("dated 2025-041", "2025-04"));
+        assert!(!date("the 19 April visitors in 2025", "2025-04-19"));
+    }
+
+    #[test]
+    fn recognises_partial_dates() {
+        assert!(is_date("2025"));
+        assert!(is_date("2025-04"));
+        assert!(is_date("2025-04-09"));
+        assert!(!is_date("20250"));
+        assert!(!is_date("2025-4"));
+        assert!(!is_date("Hong Kong"));
+    }
+}
