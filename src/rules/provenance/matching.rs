@@ -254,9 +254,13 @@ pub fn states_number(quote: &str, n: &Number) -> bool {
     {
         return true;
     }
-    written_forms(whole)
-        .iter()
-        .any(|form| occurs_as_word(quote, form))
+    // A number word glued by a hyphen is part of another word: "first-mover".
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    written_forms(whole).iter().any(|form| {
+        occurs(quote, form, |before, after| {
+            !glued(before.chars().next_back()) && !glued(after.chars().next())
+        })
+    })
 }
 
 const MONTHS: [&str; 12] = [
@@ -516,6 +520,8 @@ mod tests {
         assert!(number("the 19th edition", 19));
         assert!(!number("someone said", 1));
         assert!(!number("the thirteenth", 3));
+        assert!(!number("its first-mover advantage", 1));
+        assert!(!number("a one-off", 1));
         assert!(!number("1.5 million users", 1_500));
     }
 
