@@ -171,6 +171,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Source {
                 id: RecordId(rid.clone()),
                 title: Text(format!("Report {i} on {} partnerships", rng.word())),
+                withdrawn: None,
                 kind: SourceKind::NewsArticle,
                 publisher: Some(name(rng, "Press", i)),
                 published: Some(date(rng, 2020, 6)),
@@ -200,6 +201,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Place {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 aliases: vec![],
                 kind: kinds[depth],
                 within: (depth > 0).then(|| PlaceId(id("place", i - 1))),
@@ -218,6 +220,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Organization {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 aliases: vec![Name(format!("ORG{i}"))],
                 kind: *rng.pick(&[
                     OrganizationKind::University,
@@ -258,6 +261,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Person {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 honorific: Some(Name("Prof.".into())),
                 aliases: vec![],
                 roles: vec![Role {
@@ -283,6 +287,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Partnership {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 aliases: vec![],
                 kind: PartnershipKind::StrategicCooperation,
                 parties: vec![a.clone(), b],
@@ -330,6 +335,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Lab {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 aliases: vec![],
                 hosts: vec![org_ref(rng, plan), org_ref(rng, plan)],
                 partnership: Some(PartnershipId(id(
@@ -359,6 +365,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = TalentProgram {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 aliases: vec![],
                 hosts: vec![org_ref(rng, plan)],
                 partnership: Some(PartnershipId(id(
@@ -392,6 +399,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let r = Event {
                 id: RecordId(rid.clone()),
                 name: named.clone(),
+                withdrawn: None,
                 series: Some(Name("Synthetic Conference".into())),
                 edition: Some(1 + (i % 12) as u32),
                 start: Some(PartialDate(format!("{year}-09-{day:02}"))),
@@ -426,6 +434,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                     "Organization {i} counted {} partners.",
                     rng.below(500)
                 )),
+                withdrawn: None,
                 category: FactCategory::Figure,
                 subjects: vec![Subject::Organization(org_ref(rng, plan))],
                 value: Some(FactValue::Quantity {

@@ -102,8 +102,14 @@ codes! {
         "A reference names no record of the collection it points into.",
         "Correct the id (the message suggests the closest one), or add the missing record.";
     RefCycle = "ref/cycle", Error,
-        "A hierarchy loops: an organization is its own ancestor, or a place lies within itself.",
-        "Break the loop by correcting one `parent` or `within` in the listed records.";
+        "A hierarchy loops: an organization is its own ancestor, a place lies within itself, or withdrawn records name each other as successors.",
+        "Break the loop by correcting one `parent`, `within` or `withdrawn.successor` in the listed records.";
+    RefWithdrawn = "ref/withdrawn", Warning,
+        "A reference names a withdrawn record; the message names the record that replaces it.",
+        "Point the reference at the successor the message names (`techpact resolve <collection>/<id>` prints it), or drop it when nothing replaces the record.";
+    IdRemoved = "id/removed", Error,
+        "An id published in the newest release tag has no file: a record was deleted or renamed without a tombstone.",
+        "Restore the file and withdraw the record instead (`techpact withdraw`), or rename it with `techpact rename`, which leaves a tombstone at the old id.";
     DateInvalid = "date/invalid", Error,
         "A date is not a real calendar date.",
         "Use `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a month from 01 to 12 and a day that exists in that month.";
@@ -127,7 +133,7 @@ codes! {
         "Put the exact text the pin was taken from in the evidence folder, or update `sha256` after checking every quote.";
     DuplicateSuspect = "duplicate/suspect", Warning,
         "Two records look like the same entity: the same normalized name or the same external identifier.",
-        "Merge the two records and update references, or make the names distinguishable.";
+        "Merge the two records with `techpact withdraw <collection>/<id> --reason R --into <id>`, or make the names distinguishable.";
     ProvenanceUncovered = "provenance/uncovered", Warning,
         "A value that no quote of the record's citations states, no citation's `supports` covers and no `inferred` entry covers.",
         "Quote the passage that states it, add its pointer to the `supports` of the citation that states it, or, when no source states it, add an `inferred` entry with a one-line reason (or remove the value).";

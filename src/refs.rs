@@ -830,6 +830,7 @@ mod tests {
             "/founders/* -> organizations",
             "/location -> places",
             "/sources/*/source -> sources",
+            "/withdrawn/successor -> organizations",
         ] {
             assert!(orgs.iter().any(|s| s == want), "{want} not in {orgs:?}");
         }
@@ -841,7 +842,11 @@ mod tests {
         ] {
             assert!(facts.iter().any(|s| s == want), "{want} not in {facts:?}");
         }
-        assert!(fields.of(Collection::Sources).is_empty());
+        // A source cites nothing; its only reference is its successor.
+        assert_eq!(
+            shown(Collection::Sources),
+            ["/withdrawn/successor -> sources"]
+        );
     }
 
     #[test]

@@ -41,8 +41,30 @@ pub fn generate(collection: Collection) -> Value {
             "title".into(),
             Value::String(format!("techpact {collection} record")),
         );
+        tombstones_need_less(collection, object);
     }
     value
+}
+
+/// A withdrawn record needs only its id and name (plus its withdrawal and
+/// sources, which are optional anyway): the rest of what its type requires
+/// moves under an `if` that applies only when `withdrawn` is absent.
+fn tombstones_need_less(collection: Collection, schema: &mut serde_json::Map<String, Value>) {
+    let Some(Value::Array(required)) = schema.get("required").cloned() else {
+        return;
+    };
+    let always = ["id", collection.label_field()];
+    let (kept, rest): (Vec<Value>, Vec<Value>) = required
+        .into_iter()
+        .partition(|v| v.as_str().is_some_and(|k| always.contains(&k)));
+    schema.insert("required".into(), Value::Array(kept));
+    if !rest.is_empty() {
+        schema.insert(
+            "if".into(),
+            serde_json::json!({ "not": { "required": ["withdrawn"] } }),
+        );
+        schema.insert("then".into(), serde_json::json!({ "required": rest }));
+    }
 }
 
 fn root<T: JsonSchema>() -> Schema {

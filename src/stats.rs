@@ -68,7 +68,7 @@ pub struct Stats {
 pub fn primary_date(record: &Record) -> Option<&PartialDate> {
     match record {
         Record::Organization(r) => r.founded.as_ref(),
-        Record::Person(_) | Record::Place(_) => None,
+        Record::Person(_) | Record::Place(_) | Record::Withdrawn(_) => None,
         Record::Partnership(r) => r
             .signed
             .as_ref()

@@ -614,3 +614,94 @@ fn explain_knows_the_provenance_codes() {
         assert!(run.stdout.contains("How to fix: "), "{}", run.stdout);
     }
 }
+
+#[test]
+fn references_to_withdrawn_records_name_the_successor_at_the_end_of_the_chain() {
+    let run = check("rules-ref-withdrawn", &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let findings = run.findings();
+    assert_only(
+        &findings,
+        &["ref/withdrawn", "ref/dangling", "ref/cycle"],
+        4,
+    );
+    assert_finding(
+        &findings,
+        "ref/withdrawn",
+        "labs/ai-innovation-lab.json",
+        6,
+        5,
+        "/hosts/1",
+    );
+    assert_eq!(
+        message(&findings, "ref/withdrawn", "labs/ai-innovation-lab.json"),
+        "`ust` in `organizations` was withdrawn on 2026-01-12 (duplicate of hkust-old); use `hkust` instead"
+    );
+    assert_finding(
+        &findings,
+        "ref/withdrawn",
+        "organizations/hkust.json",
+        9,
+        15,
+        "/location",
+    );
+    assert!(
+        message(&findings, "ref/withdrawn", "organizations/hkust.json")
+            .ends_with("nothing replaces it; remove the reference or name another record")
+    );
+    for f in of_code(&findings, "ref/withdrawn") {
+        assert_eq!(f["severity"], "warning");
+    }
+    // A successor is a reference: missing is dangling, a loop is a cycle.
+    assert_finding(
+        &findings,
+        "ref/dangling",
+        "organizations/gone.json",
+        7,
+        18,
+        "/withdrawn/successor",
+    );
+    assert_finding(
+        &findings,
+        "ref/cycle",
+        "organizations/loop-a.json",
+        7,
+        18,
+        "/withdrawn/successor",
+    );
+    assert!(
+        message(&findings, "ref/cycle", "organizations/loop-a.json").ends_with(
+            "the successors of withdrawn records in `organizations` loop: `loop-a` → `loop-b` → `loop-a`"
+        )
+    );
+}
+
+#[test]
+fn a_tombstone_needs_only_its_id_name_withdrawal_and_sources() {
+    let run = check("rules-ref-withdrawn", &[]);
+    assert_eq!(run.json()["summary"]["records"], 17);
+    assert!(of_code(&run.findings(), "schema/violation").is_empty());
+    // Without `withdrawn`, the same file misses what its type requires.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &root().join("tests/fixtures/rules-ref-withdrawn/data"),
+        dir.path(),
+    );
+    let path = dir.path().join("organizations/hkust-old.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text.find("  \"withdrawn\"").unwrap();
+    let end = text.find("  \"sources\"").unwrap();
+    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = techpact(&root(), &["--data", data, "--format", "json", "check"]);
+    let findings = run.findings();
+    let violations = of_code(&findings, "schema/violation");
+    assert_eq!(violations.len(), 1, "{findings:?}");
+    assert!(
+        violations[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("organizations/hkust-old.json")
+    );
+    assert!(violations[0]["message"].as_str().unwrap().contains("kind"));
+}

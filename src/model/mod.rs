@@ -6,6 +6,7 @@
 
 pub mod common;
 pub mod ids;
+pub mod lifecycle;
 pub mod records;
 
 use std::fmt;
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 pub use common::*;
 pub use ids::*;
+pub use lifecycle::*;
 pub use records::*;
 
 /// A collection of records: one folder under `data/` and one schema.
@@ -74,6 +76,15 @@ impl Collection {
         Collection::ALL.into_iter().find(|c| c.dir_name() == name)
     }
 
+    /// The field that names a record: `name`, a fact's `statement`, a source's `title`.
+    pub fn label_field(self) -> &'static str {
+        match self {
+            Collection::Facts => "statement",
+            Collection::Sources => "title",
+            _ => "name",
+        }
+    }
+
     /// The schema's file name under `schema/`.
     pub fn schema_file_name(self) -> String {
         format!("{}.schema.json", self.dir_name())
@@ -109,11 +120,28 @@ pub enum Record {
     Fact(Box<Fact>),
     /// A source.
     Source(Box<Source>),
+    /// A withdrawn record of any collection that kept only what identifies it.
+    Withdrawn(Box<Tombstone>),
 }
 
 impl Record {
-    /// Turns a schema-valid JSON value into the typed record of `collection`.
+    /// Turns a schema-valid JSON value into the typed record of `collection`;
+    /// a withdrawn record that lacks a field its type requires is a tombstone.
     pub fn from_value(
+        collection: Collection,
+        value: &serde_json::Value,
+    ) -> Result<Record, serde_json::Error> {
+        let full = Record::from_full_value(collection, value);
+        match full {
+            Err(_) if value.get("withdrawn").is_some() => {
+                Tombstone::from_value(collection, value).map(|t| Record::Withdrawn(Box::new(t)))
+            }
+            other => other,
+        }
+    }
+
+    /// The typed record of `collection`, with every field its type requires.
+    fn from_full_value(
         collection: Collection,
         value: &serde_json::Value,
     ) -> Result<Record, serde_json::Error> {
@@ -146,6 +174,7 @@ impl Record {
             Record::Event(_) => Collection::Events,
             Record::Fact(_) => Collection::Facts,
             Record::Source(_) => Collection::Sources,
+            Record::Withdrawn(r) => r.collection,
         }
     }
 
@@ -161,6 +190,7 @@ impl Record {
             Record::Event(r) => r.id.as_str(),
             Record::Fact(r) => r.id.as_str(),
             Record::Source(r) => r.id.as_str(),
+            Record::Withdrawn(r) => r.id.as_str(),
         }
     }
 
@@ -176,6 +206,7 @@ impl Record {
             Record::Event(r) => &r.sources,
             Record::Fact(r) => &r.sources,
             Record::Source(_) => &[],
+            Record::Withdrawn(r) => &r.sources,
         }
     }
 
@@ -198,6 +229,8 @@ impl Record {
             Record::Event(r) => vec![r.name.as_str()],
             Record::Fact(_) => Vec::new(),
             Record::Source(r) => vec![r.title.as_str()],
+            Record::Withdrawn(r) if r.collection == Collection::Facts => Vec::new(),
+            Record::Withdrawn(r) => vec![r.label.as_str()],
         }
     }
 
@@ -213,6 +246,39 @@ impl Record {
             Record::Event(r) => &r.inferred,
             Record::Fact(r) => &r.inferred,
             Record::Source(r) => &r.inferred,
+            Record::Withdrawn(r) => &r.inferred,
+        }
+    }
+
+    /// The record's name: a fact's statement, a source's title.
+    pub fn label(&self) -> &str {
+        match self {
+            Record::Organization(r) => r.name.as_str(),
+            Record::Person(r) => r.name.as_str(),
+            Record::Place(r) => r.name.as_str(),
+            Record::Partnership(r) => r.name.as_str(),
+            Record::Lab(r) => r.name.as_str(),
+            Record::TalentProgram(r) => r.name.as_str(),
+            Record::Event(r) => r.name.as_str(),
+            Record::Fact(r) => r.statement.as_str(),
+            Record::Source(r) => r.title.as_str(),
+            Record::Withdrawn(r) => &r.label,
+        }
+    }
+
+    /// The withdrawal, when the record is withdrawn.
+    pub fn withdrawn(&self) -> Option<WithdrawalView<'_>> {
+        match self {
+            Record::Organization(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Person(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Place(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Partnership(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Lab(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::TalentProgram(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Event(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Fact(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Source(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Withdrawn(r) => Some(r.withdrawn.view()),
         }
     }
 }

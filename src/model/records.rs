@@ -14,8 +14,10 @@ use super::common::{
     PersonIdentifiers, Quote, Sha256, Text, Url, WikidataIdentifiers,
 };
 use super::ids::{
-    EventId, LabId, OrganizationId, PartnershipId, PersonId, PlaceId, RecordId, TalentProgramId,
+    EventId, FactId, LabId, OrganizationId, PartnershipId, PersonId, PlaceId, RecordId, SourceId,
+    TalentProgramId,
 };
+use super::lifecycle::Withdrawal;
 
 fn is_false(b: &bool) -> bool {
     !*b
@@ -51,6 +53,9 @@ pub struct Organization {
     pub id: RecordId,
     /// The full name as the sources give it.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<OrganizationId>>,
     /// Other names and abbreviations the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -122,6 +127,9 @@ pub struct Person {
     pub id: RecordId,
     /// The name as the sources write it, in their order of family and given name.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<PersonId>>,
     /// The honorific the sources use, such as "Prof." or "Ms.".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub honorific: Option<Name>,
@@ -173,6 +181,9 @@ pub struct Place {
     pub id: RecordId,
     /// The name as the sources give it.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<PlaceId>>,
     /// Other names the sources use, such as a nickname.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -256,6 +267,9 @@ pub struct Partnership {
     pub id: RecordId,
     /// The partnership's name, or a plain description of it.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<PartnershipId>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -324,6 +338,9 @@ pub struct Lab {
     pub id: RecordId,
     /// The lab's name.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<LabId>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -366,6 +383,9 @@ pub struct TalentProgram {
     pub id: RecordId,
     /// The programme's name.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<TalentProgramId>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -405,6 +425,9 @@ pub struct Event {
     pub id: RecordId,
     /// The event's name.
     pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<EventId>>,
     /// The recurring series it belongs to, such as "Quantum Industry Conference".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Name>,
@@ -557,6 +580,9 @@ pub struct Fact {
     pub id: RecordId,
     /// The claim in one plain sentence; the citation's quote carries the source's words.
     pub statement: Text,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<FactId>>,
     /// What kind of claim it is.
     pub category: FactCategory,
     /// The records the claim is about.
@@ -634,6 +660,9 @@ pub struct Source {
     pub id: RecordId,
     /// The title as the text gives it.
     pub title: Text,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<SourceId>>,
     /// What kind of text it is.
     pub kind: SourceKind,
     /// Who published it, when the text says.

@@ -200,9 +200,11 @@ fn ordered_pairs(record: &Record) -> Vec<(Dated<'_>, Dated<'_>)> {
                 ]
             })
             .collect(),
-        Record::Place(_) | Record::TalentProgram(_) | Record::Fact(_) | Record::Source(_) => {
-            Vec::new()
-        }
+        Record::Place(_)
+        | Record::TalentProgram(_)
+        | Record::Fact(_)
+        | Record::Source(_)
+        | Record::Withdrawn(_) => Vec::new(),
     }
 }
 
@@ -347,7 +349,10 @@ mod tests {
                 .map(PathPattern::display)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(shown(Collection::Organizations), ["/dissolved", "/founded"]);
+        assert_eq!(
+            shown(Collection::Organizations),
+            ["/dissolved", "/founded", "/withdrawn/date"]
+        );
         let people = shown(Collection::People);
         for want in ["/roles/*/start", "/roles/*/end", "/roles/*/as_of"] {
             assert!(people.iter().any(|p| p == want), "{want} not in {people:?}");
@@ -356,6 +361,9 @@ mod tests {
         assert!(
             facts.iter().any(|p| p == "/value/as_of") && facts.iter().any(|p| p == "/value/date")
         );
-        assert_eq!(shown(Collection::Sources), ["/published"]);
+        assert_eq!(
+            shown(Collection::Sources),
+            ["/published", "/withdrawn/date"]
+        );
     }
 }

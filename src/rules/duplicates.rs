@@ -45,8 +45,13 @@ pub fn normalize(name: &str) -> String {
         .collect()
 }
 
-/// The names of a record with their pointers, and what qualifies them.
+/// The names of a record with their pointers, and what qualifies them. A
+/// withdrawn record has none: a merged record shares its successor's names
+/// by design.
 fn names(record: &Record) -> (Vec<(String, &str)>, String) {
+    if record.withdrawn().is_some() {
+        return (Vec::new(), String::new());
+    }
     fn listed<'r>(name: &'r str, aliases: impl Iterator<Item = &'r str>) -> Vec<(String, &'r str)> {
         std::iter::once(("/name".to_string(), name))
             .chain(
@@ -97,15 +102,19 @@ fn names(record: &Record) -> (Vec<(String, &str)>, String) {
             vec![("/statement".to_string(), r.statement.as_str())],
             String::new(),
         ),
-        Record::Source(_) => (Vec::new(), String::new()),
+        Record::Source(_) | Record::Withdrawn(_) => (Vec::new(), String::new()),
     }
 }
 
 /// The external identifiers that name one entity, as (pointer, kind, value):
 /// the registry ids `identifiers` checks, a source's URL, and the SHA-256 a
 /// source pins. An organization's website or a place's country is shared by
-/// distinct entities, so neither counts.
+/// distinct entities, so neither counts. A withdrawn record has none, as it
+/// has no names.
 fn identifiers(record: &Record) -> Vec<(&'static str, &'static str, &str)> {
+    if record.withdrawn().is_some() {
+        return Vec::new();
+    }
     let mut out: Vec<(&'static str, &'static str, &str)> = super::identifiers::identifiers(record)
         .into_iter()
         .filter(|(pointer, kind, _)| match kind {

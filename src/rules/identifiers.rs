@@ -118,7 +118,8 @@ pub fn identifiers(record: &Record) -> Vec<(&'static str, Kind, &str)> {
         | Record::Lab(_)
         | Record::TalentProgram(_)
         | Record::Event(_)
-        | Record::Fact(_) => {}
+        | Record::Fact(_)
+        | Record::Withdrawn(_) => {}
     }
     out
 }

@@ -1,5 +1,5 @@
-//! Rules that see the whole dataset: references, hierarchies, dates,
-//! provenance, evidence per value, identifiers and suspected duplicates.
+//! Rules that see the whole dataset: references, hierarchies, lifecycle,
+//! dates, provenance, evidence per value, identifiers and suspected duplicates.
 //!
 //! Each rule is one function over the typed records with its invariant in a
 //! `///` line, registered in `RULES` with the one code it reports. A rule
@@ -20,6 +20,7 @@
 mod dates;
 mod duplicates;
 mod identifiers;
+mod lifecycle;
 pub mod provenance;
 mod references;
 mod sources;
@@ -92,6 +93,7 @@ pub fn run_file(file: &RecordFile, value: &serde_json::Value, record: &Record) -
 pub const RULES: &[(Code, Rule)] = &[
     (Code::RefDangling, references::references_exist),
     (Code::RefCycle, references::hierarchies_do_not_loop),
+    (Code::RefWithdrawn, lifecycle::references_are_current),
     (Code::DateOrder, dates::ends_not_before_starts),
     (Code::DateOrder, dates::facts_not_after_their_sources),
     (Code::SourceMissing, sources::records_cite_a_source),
@@ -124,6 +126,7 @@ mod tests {
         let rule_codes = [
             Code::RefDangling,
             Code::RefCycle,
+            Code::RefWithdrawn,
             Code::DateInvalid,
             Code::DateOrder,
             Code::SourceMissing,

@@ -31,8 +31,9 @@ use crate::span::escape;
 
 pub use matching::fold;
 
-/// The top-level members of a record that need no evidence.
-const EXEMPT: [&str; 4] = ["id", "note", "sources", "inferred"];
+/// The top-level members of a record that need no evidence; a withdrawal is
+/// the editors' own act, which no source states.
+const EXEMPT: [&str; 5] = ["id", "note", "sources", "inferred", "withdrawn"];
 
 /// How a value is backed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -94,13 +94,15 @@ fn loops_in_field(
             .map(|&l| format!("`{}`", cx.dataset.files[nodes[l]].stem))
             .collect();
         let file = &cx.dataset.files[nodes[carrier]];
+        let what = if name == "withdrawn/successor" {
+            format!("the successors of withdrawn records in `{collection}` loop")
+        } else {
+            format!("the `{name}` hierarchy of `{collection}` loops")
+        };
         out.push(file.finding(
             Code::RefCycle,
             pointer,
-            format!(
-                "the `{name}` hierarchy of `{collection}` loops: {}",
-                shown.join(" → ")
-            ),
+            format!("{what}: {}", shown.join(" → ")),
         ));
     }
 }
