@@ -65,8 +65,9 @@ impl Outcome {
 enum Action {
     /// Already canonical.
     Keep,
-    /// Not canonical; this is its canonical text.
-    Rewrite(String),
+    /// Not canonical; the bytes read and the canonical text to write,
+    /// unless the file changes in between.
+    Rewrite(Vec<u8>, String),
     /// Left untouched, for the reasons given.
     Report(Vec<Finding>),
 }
@@ -100,12 +101,16 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         match action {
             Action::Keep => {}
             Action::Report(file_findings) => findings.extend(file_findings),
-            Action::Rewrite(text) if options.check => {
+            Action::Rewrite(_, text) if options.check => {
                 findings.push(noncanonical_at_first_difference(&dataset, file, &text))
             }
-            Action::Rewrite(text) => {
-                format::write_atomic(&disk_path(&dataset, file), text.as_bytes())?;
-                rewritten.push(file.path.clone());
+            Action::Rewrite(old, text) => {
+                let path = disk_path(&dataset, file);
+                if format::replace_if_unchanged(&path, &old, text.as_bytes())? {
+                    rewritten.push(file.path.clone());
+                } else {
+                    findings.push(changed_while_formatting(file));
+                }
             }
         }
     }
@@ -196,14 +201,7 @@ fn decide(dataset: &Dataset, file: &RecordFile, validators: &Validators) -> (boo
         .unwrap_or(&bytes)
         != file.text().as_bytes()
     {
-        return (
-            true,
-            Action::Report(vec![file.finding(
-                Code::IoUnreadable,
-                "",
-                "the file changed on disk while it was being formatted (or its name is not UTF-8); run `techpact fmt` again",
-            )]),
-        );
+        return (true, Action::Report(vec![changed_while_formatting(file)]));
     }
     let canonical = canonical_text(&record);
     if bytes == canonical.as_bytes() {
@@ -213,7 +211,16 @@ fn decide(dataset: &Dataset, file: &RecordFile, validators: &Validators) -> (boo
     if let Some(refusal) = refusal(file, original, &canonical) {
         return (true, Action::Report(vec![refusal]));
     }
-    (true, Action::Rewrite(canonical))
+    (true, Action::Rewrite(bytes, canonical))
+}
+
+/// The file changed on disk after it was read; it is left as it is now.
+fn changed_while_formatting(file: &RecordFile) -> Finding {
+    file.finding(
+        Code::IoUnreadable,
+        "",
+        "the file changed on disk while it was being formatted (or its name is not UTF-8); it was left as it is; run `techpact fmt` again",
+    )
 }
 
 /// The canonical text of a record.

@@ -66,11 +66,32 @@ fn new_file_permissions() -> Option<std::fs::Permissions> {
     None
 }
 
-fn write_via_temporary(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+/// Replaces the file at `path` with `bytes` only if it still holds `old`,
+/// the bytes the caller read: an edit saved since then is never written
+/// over. The comparison is made after the new text is on disk, right before
+/// the rename. Returns whether the file was replaced.
+pub fn replace_if_unchanged(path: &Path, old: &[u8], bytes: &[u8]) -> Result<bool> {
+    let tmp = written_temporary(path, bytes)?;
+    let now = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+    if now != old {
+        return Ok(false);
+    }
+    tmp.persist(path)
+        .map_err(|e| Error::io("renaming into place", path, e.error))?;
+    Ok(true)
+}
+
+/// A temporary file beside `path` holding `bytes`, flushed to disk.
+fn written_temporary(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let mut tmp = temporary_beside(path)?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("writing", tmp.path().to_path_buf(), e))?;
+    Ok(tmp)
+}
+
+fn write_via_temporary(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    let tmp = written_temporary(path, bytes)?;
     if replace {
         tmp.persist(path)
             .map_err(|e| Error::io("renaming into place", path, e.error))?;

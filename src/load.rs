@@ -347,8 +347,10 @@ fn walk_collection(
         let name = entry.name_lossy();
         let shown = format!("{shown_dir}/{name}");
         match entry.kind() {
+            // Exactly one `.json` is taken off: `x.json.json` is the file of
+            // a record `x.json`, whose name is then not an id.
             Kind::File if name.ends_with(".json") => {
-                let stem = name.trim_end_matches(".json").to_string();
+                let stem = name.strip_suffix(".json").unwrap_or(&name).to_string();
                 if entry.name.to_str().is_none() {
                     findings.push(Finding::new(
                         Code::IdFormat,

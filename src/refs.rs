@@ -603,7 +603,7 @@ pub struct RecordName {
 impl RecordName {
     /// Parses `<collection>/<id>`; the error says what is wrong.
     pub fn parse(s: &str) -> Result<RecordName, String> {
-        let s = s.trim_end_matches(".json");
+        let s = s.strip_suffix(".json").unwrap_or(s);
         let (collection, id) = s.split_once('/').ok_or_else(|| {
             format!("`{s}` is not `<collection>/<id>`, such as `organizations/hkust`")
         })?;
