@@ -29,15 +29,48 @@ pub struct SpanIndex {
     duplicates: Vec<(String, Position)>,
 }
 
-/// Turns byte offsets of one text into positions.
+/// Bytes between two checkpoints of `Lines`: a position counts at most this
+/// many bytes beyond the nearest checkpoint.
+const BLOCK: usize = 64;
+
+/// Turns byte offsets of one text into positions in time independent of the
+/// length of the line, so a minified file of any size is indexed in linear
+/// time: the characters before every `BLOCK`-th byte are counted once.
 struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// `chars[i]`: how many characters start before byte `i * BLOCK`.
+    chars: Vec<usize>,
 }
 
-impl Lines<'_> {
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Lines<'t> {
+        let mut chars = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut count = 0;
+        chars.push(0);
+        for block in text.as_bytes().chunks(BLOCK) {
+            count += lead_bytes(block);
+            chars.push(count);
+        }
+        Lines {
+            text,
+            starts: line_starts(text),
+            chars,
+        }
+    }
+
+    /// How many characters start before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let block = offset / BLOCK;
+        self.chars[block] + lead_bytes(&self.text.as_bytes()[block * BLOCK..offset])
+    }
+
     fn position(&self, offset: usize) -> Position {
-        position_in(&self.starts, offset, self.text)
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self.chars_before(offset) - self.chars_before(start);
+        (to_u32(line), to_u32(column + 1))
     }
 }
 
@@ -45,10 +78,7 @@ impl SpanIndex {
     /// Indexes `text`, which must be valid JSON.
     pub fn new(text: &str) -> SpanIndex {
         let mut index = SpanIndex::default();
-        let lines = Lines {
-            text,
-            starts: line_starts(text),
-        };
+        let lines = Lines::new(text);
         let strict = ParseOptions {
             allow_comments: false,
             allow_loose_object_property_names: false,
@@ -70,6 +100,10 @@ impl SpanIndex {
     }
 
     fn walk(&mut self, lines: &Lines<'_>, node: &Node<'_>, pointer: String, key: Option<Position>) {
+        let span = Span {
+            value: lines.position(node.start()),
+            key,
+        };
         match node {
             Node::Object(object) => {
                 let mut seen = std::collections::HashSet::new();
@@ -90,13 +124,7 @@ impl SpanIndex {
             }
             _ => {}
         }
-        self.spans.insert(
-            pointer,
-            Span {
-                value: lines.position(node.start()),
-                key,
-            },
-        );
+        self.spans.insert(pointer, span);
     }
 
     /// The position of the value at `pointer`, or of its nearest existing ancestor.
@@ -142,33 +170,24 @@ impl SpanIndex {
 
 /// Converts a byte offset in `text` to a 1-based line and character column.
 pub fn offset_to_position(text: &str, offset: usize) -> Position {
-    position_in(&line_starts(text), offset, text)
+    Lines::new(text).position(offset)
 }
 
 /// Converts a 1-based line and byte column (as serde_json reports them) to a
 /// line and character column.
 pub fn byte_column_to_position(text: &str, line: usize, byte_column: usize) -> Position {
-    let starts = line_starts(text);
-    let start = starts
+    let lines = Lines::new(text);
+    let start = lines
+        .starts
         .get(line.saturating_sub(1))
         .copied()
         .unwrap_or(text.len());
-    position_in(
-        &starts,
-        (start + byte_column.saturating_sub(1)).min(text.len()),
-        text,
-    )
+    lines.position((start + byte_column.saturating_sub(1)).min(text.len()))
 }
 
-fn position_in(line_starts: &[usize], offset: usize, text: &str) -> Position {
-    let line = line_starts.partition_point(|&s| s <= offset).max(1);
-    let start = line_starts[line - 1];
-    (to_u32(line), to_u32(char_count(text, start, offset) + 1))
-}
-
-fn char_count(text: &str, start: usize, end: usize) -> usize {
-    let bytes = &text.as_bytes()[start.min(text.len())..end.min(text.len())];
-    // Count UTF-8 lead bytes: a column is a character, and `end` may fall inside one.
+/// The UTF-8 lead bytes of `bytes`: a column is a character, and an offset
+/// may fall inside one.
+fn lead_bytes(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
@@ -216,6 +235,15 @@ mod tests {
     fn finds_repeated_keys() {
         let index = SpanIndex::new("{\"a\": 1,\n \"a\": 2}");
         assert_eq!(index.duplicate_keys(), &[("/a".to_string(), (2, 2))]);
+    }
+
+    #[test]
+    fn columns_count_characters_across_checkpoints() {
+        let text = format!("{}\n{}x", "é".repeat(100), "ü".repeat(70));
+        let x = text.rfind('x').unwrap();
+        assert_eq!(offset_to_position(&text, x), (2, 71));
+        assert_eq!(offset_to_position(&text, 100), (1, 51));
+        assert_eq!(offset_to_position(&text, text.len()), (2, 72));
     }
 
     #[test]

@@ -88,3 +88,34 @@ fn fmt_overwrote_a_file_saved_while_it_ran() {
         lost.first()
     );
 }
+
+/// Positions cost time in proportion to values × line length: an 800 KB
+/// minified record took a minute to check, and the 64 MiB maximum would
+/// have taken days. A 4 MiB one-line record with a finding must take seconds.
+#[test]
+fn positions_in_a_minified_record_took_quadratic_time() {
+    let dir = dataset_with(None);
+    let path = dir.path().join("data/places/cityville.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let citation = record["sources"][0].clone();
+    record["sources"] = vec![citation; 70_000].into();
+    record["kind"] = "not-a-kind".into();
+    let text = serde_json::to_vec(&record).unwrap();
+    assert!(text.len() > 4 << 20, "{} bytes", text.len());
+    fs::write(&path, text).unwrap();
+    for args in [&["check"][..], &["fmt", "--check"], &["fmt"]] {
+        let mut child = common::command(dir.path(), args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed().as_secs() > 60 {
+                child.kill().unwrap();
+                panic!("`techpact {}` took more than a minute", args.join(" "));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
