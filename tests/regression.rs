@@ -1,10 +1,16 @@
 //! Regression tests: each is named after what broke, and fails without its fix.
 
 mod common;
+mod release_support;
 
 use std::fs;
+use std::path::Path;
 
 use common::{dataset_with, techpact};
+use release_support::Sandbox;
+
+/// A committed record of the `release-valid` fixture.
+const SOURCE: &str = "data/sources/prnewswire-china-telecom-hkust-2025-04-09.json";
 
 /// `places/cityville.json.json` was read as a second record `cityville`:
 /// the loader trimmed `.json` as often as it appeared and nothing compared
@@ -118,4 +124,73 @@ fn positions_in_a_minified_record_took_quadratic_time() {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
+}
+
+/// `release` checked the work tree when `git status` looked clean, but
+/// archived HEAD: a commit with a broken record, hidden by
+/// `--assume-unchanged` over a good work-tree copy, was tagged.
+#[test]
+fn release_tagged_broken_data_hidden_by_assume_unchanged() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    let good = fs::read(repo.join(SOURCE)).unwrap();
+    let mut broken: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    broken["title"] = 5.into();
+    fs::write(repo.join(SOURCE), format!("{broken:#}\n")).unwrap();
+    sandbox.commit_all(&repo, "Break a record");
+    fs::write(repo.join(SOURCE), &good).unwrap();
+    for flag in ["--assume-unchanged", "--skip-worktree"] {
+        sandbox.git(&repo, &["update-index", flag, SOURCE]);
+        let run = sandbox.techpact(&repo, &["--format", "json", "release", "0.1.0", "--tag"]);
+        assert_eq!(run.code, 1, "{flag}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("schema/violation"),
+            "{flag}: {}",
+            run.stdout
+        );
+        assert!(sandbox.git(&repo, &["tag", "-l"]).is_empty(), "{flag}");
+        sandbox.git(
+            &repo,
+            &["update-index", &flag.replace("--", "--no-"), SOURCE],
+        );
+    }
+}
+
+/// With `data` committed as a symbolic link, `release` checked the folder
+/// the link points to and archived no record at all.
+#[test]
+fn release_archived_no_records_when_data_was_a_committed_symlink() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    fs::rename(repo.join("data"), repo.join("records")).unwrap();
+    std::os::unix::fs::symlink("records", repo.join("data")).unwrap();
+    sandbox.commit_all(&repo, "Data behind a link");
+    let run = sandbox.techpact(&repo, &["release", "0.1.0"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!repo.join("dist").exists());
+}
+
+/// Under `core.autocrlf=true` the work tree has CRLF line ends that the
+/// commit does not; `release` compared the work tree's schemas and refused a
+/// correct commit with `schema/stale`.
+#[test]
+fn release_refused_a_correct_commit_checked_out_with_crlf() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    sandbox.git(&repo, &["config", "core.autocrlf", "true"]);
+    for dir in ["data", "schema"] {
+        fs::remove_dir_all(repo.join(dir)).unwrap();
+    }
+    sandbox.git(&repo, &["checkout", "--", "."]);
+    let schema = fs::read(first_file(&repo.join("schema"))).unwrap();
+    assert!(
+        schema.windows(2).any(|w| w == b"\r\n"),
+        "no CRLF checked out"
+    );
+    let run = sandbox.techpact(&repo, &["release", "0.1.0"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+fn first_file(dir: &Path) -> std::path::PathBuf {
+    fs::read_dir(dir).unwrap().next().unwrap().unwrap().path()
 }

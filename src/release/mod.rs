@@ -290,30 +290,13 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     }
 
     let head = git::commit(&repo, "HEAD")?;
-    // When git sees no difference under `data/` or `schema/` (ignored files
-    // included), the work tree holds exactly the committed files, and the
-    // check reads them in place, on another thread while git reads the
-    // committed files, instead of writing every record to a temporary
-    // folder first.
-    let unchanged = !status.iter().any(|(path, _)| {
-        ["data", "schema"]
-            .iter()
-            .any(|dir| crate::git::under(path, dir))
-    });
-    let (in_place, data, schemas) = std::thread::scope(|scope| {
-        let in_place = scope.spawn(|| unchanged.then(|| check_dir(&workdir)).transpose());
-        let data = git::tree_files(&repo, "HEAD", "data");
-        let schemas = git::tree_files(&repo, "HEAD", "schema");
-        let in_place = in_place
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (in_place, data, schemas)
-    });
-    let (data, schemas) = (data?, schemas?);
-    let checked = match in_place? {
-        Some(checked) => checked,
-        None => check_tree(&data, &schemas)?,
-    };
+    // The check reads the very bytes the archive will hold, HEAD's blobs,
+    // never the work tree: `git status` can look clean while the work tree
+    // differs (assume-unchanged, skip-worktree, line-end conversion, a
+    // committed link followed on disk).
+    let data = git::tree_files(&repo, "HEAD", "data")?;
+    let schemas = git::tree_files(&repo, "HEAD", "schema")?;
+    let checked = check_tree(&data, &schemas)?;
     if checked.summary.errors > 0 {
         return refuse(Refusal::CheckFailed {
             findings: checked.findings,
