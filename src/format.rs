@@ -55,6 +55,22 @@ pub fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
         .map_err(|e| Error::io("creating a temporary file in", dir, e))
 }
 
+/// A temporary folder under the system's temporary folder that only its
+/// owner can enter (mode 0700 whatever the umask), so no other local user
+/// can plant a link or a file in it while techpact writes there.
+pub fn private_temp_dir() -> Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".techpact-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder
+        .tempdir()
+        .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))
+}
+
 #[cfg(unix)]
 fn new_file_permissions() -> Option<std::fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;

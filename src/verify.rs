@@ -28,6 +28,7 @@ use crate::check;
 use crate::diag::{self, Code, Finding, Summary};
 use crate::diff::{Snapshot, record_path};
 use crate::error::{Error, Result};
+use crate::format;
 use crate::json;
 use crate::release::manifest::{self, Manifest};
 use crate::schema::first_difference;
@@ -509,8 +510,7 @@ fn verify_archive(
         }
     };
 
-    let tmp = tempfile::TempDir::new()
-        .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))?;
+    let tmp = format::private_temp_dir()?;
     let root = tmp.path();
     let mut hashes: BTreeMap<String, String> = BTreeMap::new();
     let mut write_error: Option<Error> = None;
@@ -607,16 +607,21 @@ fn unpack(
     entry: &Entry,
     content: &mut dyn Read,
 ) -> std::result::Result<Option<String>, Unpack> {
-    // `entry.path` passed `safe_path`: relative, plain components, no links
-    // exist under `root`, so the target lies inside it.
+    // `entry.path` passed `safe_path`: relative, plain components. Folders
+    // are made one at a time and a link found on the way is refused, and a
+    // file is only ever created new, so nothing is written through a link
+    // even if one appeared in the folder.
     let target = root.join(&entry.path);
-    if entry.is_dir {
-        fs::create_dir_all(&target)
-            .map_err(|e| Unpack::Write(Error::io("creating", &target, e)))?;
-        return Ok(None);
+    let folder = if entry.is_dir {
+        Some(entry.path.as_str())
+    } else {
+        entry.path.rsplit_once('/').map(|(parent, _)| parent)
+    };
+    if let Some(folder) = folder {
+        folders_inside(root, folder).map_err(Unpack::Write)?;
     }
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| Unpack::Write(Error::io("creating", parent, e)))?;
+    if entry.is_dir {
+        return Ok(None);
     }
     let mut out = fs::OpenOptions::new()
         .write(true)
@@ -643,6 +648,29 @@ fn unpack(
         ))));
     }
     Ok(Some(hex(&hasher.finalize())))
+}
+
+/// Makes the folder `relative` under `root`, one component at a time,
+/// without following a link: an existing component must be a real folder.
+fn folders_inside(root: &Path, relative: &str) -> Result<()> {
+    let mut path = root.to_path_buf();
+    for part in relative.split('/') {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::Other(format!(
+                    "{} is not a folder; unpacking stopped rather than follow it",
+                    path.display()
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir(&path).map_err(|e| Error::io("creating", &path, e))?;
+            }
+            Err(e) => return Err(Error::io("reading", &path, e)),
+        }
+    }
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -1122,6 +1150,41 @@ mod tests {
             b.append(&h, *body).unwrap();
         }
         b.into_inner().unwrap()
+    }
+
+    /// The folder an archive was unpacked into was created `0777 & !umask`,
+    /// so under umask 000 another user could plant a link in it.
+    #[cfg(unix)]
+    #[test]
+    fn verify_unpacked_into_a_folder_others_could_enter() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = format::private_temp_dir().unwrap();
+        let mode = fs::metadata(tmp.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
+
+    /// A link planted in the unpack folder was followed, and `verify` wrote
+    /// the archive's files wherever it pointed.
+    #[cfg(unix)]
+    #[test]
+    fn verify_wrote_through_a_link_planted_in_its_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.path().join("data")).unwrap();
+        let entry = Entry {
+            path: "data/labs/x.json".into(),
+            is_dir: false,
+            size: 2,
+        };
+        assert!(unpack(root.path(), &entry, &mut &b"{}"[..]).is_err());
+        std::os::unix::fs::symlink(elsewhere.path(), root.path().join("file.json")).unwrap();
+        let entry = Entry {
+            path: "file.json".into(),
+            is_dir: false,
+            size: 2,
+        };
+        assert!(unpack(root.path(), &entry, &mut &b"{}"[..]).is_err());
+        assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -448,8 +448,7 @@ struct Checked {
 /// Runs the full check and the schema staleness check on the committed
 /// `data/` and `schema/`, written out to a private temporary folder.
 fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Checked> {
-    let tmp = tempfile::TempDir::new()
-        .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))?;
+    let tmp = format::private_temp_dir()?;
     let mut findings = Vec::new();
     for dir in ["data", "schema"] {
         let path = tmp.path().join(dir);
