@@ -328,10 +328,18 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Ve
     if !problems.is_empty() {
         return Err(problems);
     }
-    // Read to the end so the gzip checksum is verified, and refuse bytes after it.
+    // Read to the end so the gzip checksum is verified. Only zero blocks
+    // may follow the end of the archive: other tar readers list entries
+    // hidden there.
     let mut stream = archive.into_inner();
-    if let Err(e) = io::copy(&mut stream, &mut io::sink()) {
-        return Err(vec![stream_problem(&e, &exceeded, limits)]);
+    match zeros_to_end(&mut stream) {
+        Ok(true) => {}
+        Ok(false) => {
+            return Err(vec![Problem::archive(
+                "has data after its end-of-archive blocks, which other tar readers would list as entries",
+            )]);
+        }
+        Err(e) => return Err(vec![stream_problem(&e, &exceeded, limits)]),
     }
     let rest = stream.inner.into_inner();
     if !rest.is_empty() {
@@ -341,6 +349,19 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> std::result::Result<Vec<Entry>, Ve
         ))]);
     }
     Ok(entries)
+}
+
+/// Reads `stream` to its end; whether every byte left was zero.
+fn zeros_to_end(stream: &mut impl Read) -> io::Result<bool> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut zeros = true;
+    loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Ok(zeros);
+        }
+        zeros &= buf[..n].iter().all(|&b| b == 0);
+    }
 }
 
 /// The second pass: hands each entry and its content to `sink`. `expected`

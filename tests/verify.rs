@@ -613,3 +613,20 @@ fn a_checksum_line_naming_a_path_outside_the_folder_is_refused() {
         "",
     );
 }
+
+/// Entries after the end-of-archive blocks, which `tar -i` and Python's
+/// tarfile list, were skipped and the archive passed.
+#[test]
+fn entries_hidden_after_the_end_of_archive_were_accepted() {
+    let r = Released::new();
+    let mut tar = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&std::fs::read(r.dist.join(ARCHIVE)).unwrap()[..]),
+        &mut tar,
+    )
+    .unwrap();
+    tar.extend(craft_tar(&[Crafted::file("../../evil", b"evil")]));
+    let (run, shown) = r.verify_archive(&gzip(&tar));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_finding(&run.findings(), "release/bad-archive", &shown, 0, 0, "");
+}
