@@ -77,12 +77,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let dataset = load::load(dir, display)?;
     let validators = Validators::new()?;
     let selected = select(&dataset, &options.paths)?;
-    let mut findings: Vec<Finding> = dataset
-        .findings
-        .iter()
-        .filter(|f| f.code == Code::LayoutEmpty)
-        .cloned()
-        .collect();
+    let mut findings = walk_findings(&dataset);
     let decisions: Vec<(usize, bool, Action)> = dataset
         .files
         .par_iter()
@@ -123,6 +118,24 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         selected,
         records,
     })
+}
+
+/// The findings of the walk that `fmt` reports too: no record at all, and
+/// every folder or entry it could not read, since what it cannot read it
+/// cannot format. A record file's own findings come with its decision.
+fn walk_findings(dataset: &Dataset) -> Vec<Finding> {
+    let records: std::collections::HashSet<&str> =
+        dataset.files.iter().map(|f| f.path.as_str()).collect();
+    dataset
+        .findings
+        .iter()
+        .filter(|f| match f.code {
+            Code::LayoutEmpty => true,
+            Code::IoUnreadable => !records.contains(f.file.as_str()),
+            _ => false,
+        })
+        .cloned()
+        .collect()
 }
 
 /// Where a loaded record file is on disk.

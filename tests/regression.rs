@@ -194,3 +194,37 @@ fn release_refused_a_correct_commit_checked_out_with_crlf() {
 fn first_file(dir: &Path) -> std::path::PathBuf {
     fs::read_dir(dir).unwrap().next().unwrap().unwrap().path()
 }
+
+/// `fmt` and `fmt --check` skipped a collection folder they could not read
+/// and said ok, where `check` reports `io/unreadable`. The folder is made
+/// unreadable with its mode; as root, the binary runs as `nobody`.
+#[cfg(unix)]
+#[test]
+fn fmt_said_ok_over_an_unreadable_folder() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&common::fixture("golden/data"), &dir.path().join("data"));
+    let all = |path: &Path, mode| fs::set_permissions(path, fs::Permissions::from_mode(mode));
+    all(dir.path(), 0o755).unwrap();
+    let root = fs::metadata("/proc/self").unwrap().uid() == 0;
+    all(&dir.path().join("data/places"), 0o000).unwrap();
+    for args in [&["fmt", "--check"][..], &["fmt"], &["check"]] {
+        let mut all_args = vec!["--format", "json", "--data", "data"];
+        all_args.extend_from_slice(args);
+        let mut command = if root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_techpact"))
+                .args(&all_args)
+                .current_dir(dir.path());
+            c
+        } else {
+            common::command(dir.path(), &all_args)
+        };
+        command.env("NO_COLOR", "1");
+        let run = common::run(command);
+        assert_eq!(run.code, 1, "{args:?}: {}{}", run.stdout, run.stderr);
+        common::assert_finding(&run.findings(), "io/unreadable", "data/places", 0, 0, "");
+    }
+    all(&dir.path().join("data/places"), 0o755).unwrap();
+}
