@@ -74,11 +74,15 @@ fn root<T: JsonSchema>() -> Schema {
         .into_root_schema_for::<T>()
 }
 
-/// Two simplifications that give contributors clearer errors:
+/// Simplifications that give contributors clearer errors and every JSON
+/// Schema validator the same verdict as techpact:
 /// - optional fields are left out, never `null`: strips the `null` that
 ///   schemars adds for `Option<T>`, so a record has one spelling of "absent";
 /// - a `oneOf` of documented string constants (a plain Rust enum) becomes an
-///   `enum`, with each value's meaning listed in the description.
+///   `enum`, with each value's meaning listed in the description;
+/// - Rust's integer formats (`uint32`), which strict validators refuse as
+///   unknown, become the `minimum` and `maximum` the Rust type can hold;
+/// - a list is never empty when required and never repeats an item.
 #[derive(Debug, Clone)]
 struct Simplify;
 
@@ -130,7 +134,52 @@ impl Transform for Simplify {
                 }
             }
         }
+        integer_bounds(schema);
+        list_constraints(schema);
         transform_subschemas(self, schema);
+    }
+}
+
+/// Replaces a Rust integer `format` by the bounds of that integer type.
+fn integer_bounds(schema: &mut Schema) {
+    let bounds = match schema.get("format").and_then(Value::as_str) {
+        Some("uint8") => (0, u64::from(u8::MAX)),
+        Some("uint16") => (0, u64::from(u16::MAX)),
+        Some("uint32") => (0, u64::from(u32::MAX)),
+        Some("uint64" | "uint") => (0, u64::MAX),
+        _ => return,
+    };
+    schema.remove("format");
+    if schema.get("minimum").is_none() {
+        schema.insert("minimum".into(), bounds.0.into());
+    }
+    if schema.get("maximum").is_none() {
+        schema.insert("maximum".into(), bounds.1.into());
+    }
+}
+
+/// Every list holds distinct items; a required list holds at least one.
+fn list_constraints(schema: &mut Schema) {
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        schema.insert("uniqueItems".into(), Value::Bool(true));
+    }
+    let required: Vec<String> = match schema.get("required") {
+        Some(Value::Array(names)) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => return,
+    };
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+        return;
+    };
+    for name in required {
+        if let Some(Value::Object(property)) = properties.get_mut(&name)
+            && property.get("type").and_then(Value::as_str) == Some("array")
+        {
+            property.insert("minItems".into(), Value::from(1));
+        }
     }
 }
 

@@ -80,10 +80,10 @@ pub fn validate_file(file: &RecordFile, validators: &Validators) -> (Vec<Finding
         Err(e) => {
             findings.push(file.finding(
                 Code::SchemaViolation,
-                "",
+                &e.pointer,
                 format!(
-                    "the record does not fit the `{}` type: {e}",
-                    file.collection
+                    "the value does not fit the `{}` type: {}",
+                    file.collection, e.message
                 ),
             ));
             (findings, None)

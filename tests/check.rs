@@ -230,6 +230,56 @@ fn schema_violations_are_all_reported_and_located() {
     );
 }
 
+/// Finds the single `schema/violation` at `pointer` in `file`, asserting its location and keyword.
+fn assert_violation(
+    findings: &[serde_json::Value],
+    file: &str,
+    at: (u64, u64, &str),
+    keyword: &str,
+) {
+    assert_finding(findings, "schema/violation", file, at.0, at.1, at.2);
+    let finding = findings.iter().find(|f| f["file"] == file).unwrap();
+    assert_eq!(finding["keyword"], keyword, "{finding}");
+}
+
+#[test]
+fn counts_lists_and_names_are_constrained_where_the_value_is() {
+    let dir = dataset_with(Some("schema-constraints"));
+    let findings = check_json(dir.path()).findings();
+    let violations: Vec<serde_json::Value> = findings
+        .into_iter()
+        .filter(|f| f["code"] == "schema/violation")
+        .collect();
+    // Past the u32 range: the schema says so, at the value.
+    let overflow = "data/events/edition-overflow.json";
+    assert_violation(&violations, overflow, (4, 14, "/edition"), "maximum");
+    // A required list is never empty; a name is not only spaces; no list repeats an item.
+    assert_violation(
+        &violations,
+        "data/labs/hostless-lab.json",
+        (4, 12, "/hosts"),
+        "minItems",
+    );
+    let blank = "data/organizations/blank-name.json";
+    let at = |pointer: &str| -> Vec<serde_json::Value> {
+        violations
+            .iter()
+            .filter(|f| f["file"] == blank && f["pointer"] == pointer)
+            .cloned()
+            .collect()
+    };
+    assert_violation(&at("/name"), blank, (3, 11, "/name"), "pattern");
+    assert_violation(&at("/aliases"), blank, (4, 14, "/aliases"), "uniqueItems");
+    // A whole number written as `3.0` is an integer, as JSON Schema says.
+    assert!(
+        !violations
+            .iter()
+            .any(|f| f["file"] == "data/events/edition-as-float.json"),
+        "{violations:?}"
+    );
+    assert_eq!(violations.len(), 4, "{violations:?}");
+}
+
 #[test]
 fn id_must_equal_the_file_name() {
     let dir = dataset_with(Some("id-mismatch"));

@@ -65,22 +65,22 @@ text_type!(
 text_type!(
     /// A name or short label: one line, at most 300 characters.
     Name,
-    "A name or short label: one line, at most 300 characters.",
-    { "minLength": 1, "maxLength": 300, "pattern": "^[^\\n\\r\\t]+$" }
+    "A name or short label: one line, not only spaces, at most 300 characters.",
+    { "minLength": 1, "maxLength": 300, "pattern": "^[^\\n\\r\\t]*\\S[^\\n\\r\\t]*$" }
 );
 
 text_type!(
     /// A sentence or paragraph, at most 2000 characters.
     Text,
-    "A sentence or paragraph, at most 2000 characters.",
-    { "minLength": 1, "maxLength": 2000 }
+    "A sentence or paragraph, not only spaces, at most 2000 characters.",
+    { "minLength": 1, "maxLength": 2000, "pattern": "\\S" }
 );
 
 text_type!(
     /// A verbatim excerpt of a source, at most 500 characters.
     Quote,
     "A verbatim excerpt of the cited source (whitespace aside), at most 500 characters.",
-    { "minLength": 1, "maxLength": 500 }
+    { "minLength": 1, "maxLength": 500, "pattern": "\\S" }
 );
 
 text_type!(
@@ -235,4 +235,25 @@ pub struct WikidataIdentifiers {
     /// Wikidata item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wikidata: Option<WikidataId>,
+}
+
+/// Reads an optional count such as an edition or a rank. JSON Schema counts
+/// `3.0` as the integer 3, so techpact does too: any whole number in the
+/// `u32` range is accepted, however it is spelled.
+pub(crate) fn whole_number<'de, D>(deserializer: D) -> Result<Option<u32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let Some(number) = Option::<f64>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if number.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number) {
+        // In range and whole, so the conversion is exact.
+        Ok(Some(number as u32))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a whole number from 0 to {}, found {number}",
+            u32::MAX
+        )))
+    }
 }

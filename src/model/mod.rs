@@ -126,16 +126,20 @@ pub enum Record {
 
 impl Record {
     /// Turns a schema-valid JSON value into the typed record of `collection`;
-    /// a withdrawn record that lacks a field its type requires is a tombstone.
+    /// a withdrawn record that lacks a field its type requires is a tombstone;
+    /// when the value does not fit the type, says where.
     pub fn from_value(
         collection: Collection,
         value: &serde_json::Value,
-    ) -> Result<Record, serde_json::Error> {
+    ) -> Result<Record, TypeError> {
         let full = Record::from_full_value(collection, value);
         match full {
-            Err(_) if value.get("withdrawn").is_some() => {
-                Tombstone::from_value(collection, value).map(|t| Record::Withdrawn(Box::new(t)))
-            }
+            Err(_) if value.get("withdrawn").is_some() => Tombstone::from_value(collection, value)
+                .map(|t| Record::Withdrawn(Box::new(t)))
+                .map_err(|e| TypeError {
+                    pointer: String::new(),
+                    message: e.to_string(),
+                }),
             other => other,
         }
     }
@@ -144,10 +148,12 @@ impl Record {
     fn from_full_value(
         collection: Collection,
         value: &serde_json::Value,
-    ) -> Result<Record, serde_json::Error> {
-        use serde::Deserialize;
-        fn typed<'a, T: Deserialize<'a>>(v: &'a serde_json::Value) -> Result<T, serde_json::Error> {
-            T::deserialize(v)
+    ) -> Result<Record, TypeError> {
+        fn typed<'a, T: serde::Deserialize<'a>>(v: &'a serde_json::Value) -> Result<T, TypeError> {
+            serde_path_to_error::deserialize(v).map_err(|e| TypeError {
+                pointer: pointer_of(e.path()),
+                message: e.into_inner().to_string(),
+            })
         }
         Ok(match collection {
             Collection::Organizations => Record::Organization(Box::new(typed(value)?)),
@@ -280,5 +286,53 @@ impl Record {
             Record::Source(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::Withdrawn(r) => Some(r.withdrawn.view()),
         }
+    }
+}
+
+/// A JSON value that does not fit its record type, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    /// The JSON pointer of the value that does not fit.
+    pub pointer: String,
+    /// What serde said about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for TypeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at `{}`", self.message, self.pointer)
+    }
+}
+
+/// The JSON pointer of a serde path; enum variants are not part of the JSON.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value the schema let through but the type refuses is located at that value.
+    #[test]
+    fn a_type_error_names_the_pointer_of_its_value() {
+        let value = serde_json::json!({"id": "e", "name": "E", "edition": 2.5});
+        let error = Record::from_value(Collection::Events, &value).unwrap_err();
+        assert_eq!(error.pointer, "/edition");
+        assert!(error.message.contains("whole number"), "{error}");
+        let edition = serde_json::json!({"id": "e", "name": "E", "edition": 3.0});
+        assert!(Record::from_value(Collection::Events, &edition).is_ok());
     }
 }

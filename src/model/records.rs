@@ -432,7 +432,11 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<Name>,
     /// Its edition number within the series.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::common::whole_number"
+    )]
     #[schemars(range(min = 1))]
     pub edition: Option<u32>,
     /// The first day.
@@ -531,11 +535,19 @@ pub enum FactValue {
         /// The list, named as the source names it.
         list: Text,
         /// The position in the list, when the source gives one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::common::whole_number"
+        )]
         #[schemars(range(min = 1))]
         position: Option<u32>,
         /// The size of the top group it belongs to ("among the top 20").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::common::whole_number"
+        )]
         #[schemars(range(min = 1))]
         within_top: Option<u32>,
         /// The date the list describes.

@@ -1,9 +1,9 @@
 //! Suspected duplicates: two records of one collection that share a
 //! normalized name (aliases included) or an external identifier.
 //!
-//! Names are compared with case, punctuation and white space folded, so
-//! "China-Telecom" and "china telecom" collide, and so do "H.K.U.S.T." and
-//! "HKUST". Places are compared together
+//! Names are compared with compatibility forms (Unicode NFKC), case,
+//! punctuation and white space folded, so "China-Telecom" and "china telecom"
+//! collide, and so do "H.K.U.S.T.", full-width "ＨＫＵＳＴ" and "HKUST". Places are compared together
 //! with their kind and the place they lie within (there are many Springfields),
 //! events with their edition and start. The finding goes on the later record
 //! (by file name) and names the first, so each pair is reported once.
@@ -13,6 +13,8 @@
 //! whole collection; they never miss a record the rule would match.
 
 use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::Context;
 use super::identifiers::Kind;
@@ -36,13 +38,18 @@ struct Keyed {
     shown: String,
 }
 
-/// `name` with case folded and everything but letters and digits dropped, so
-/// that "China-Telecom", "China Telecom" and "H.K.U.S.T." / "HKUST" meet.
+/// `name` in NFKC with case folded and everything but letters and digits
+/// dropped, so that "China-Telecom", "China Telecom", "H.K.U.S.T.",
+/// "ＨＫＵＳＴ" and "HKUST" meet.
 pub fn normalize(name: &str) -> String {
-    name.chars()
+    folded(name).collect()
+}
+
+/// The characters of `name` that `normalize` keeps, one at a time.
+fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.nfkc()
         .flat_map(char::to_lowercase)
         .filter(|c| c.is_alphanumeric())
-        .collect()
 }
 
 /// The names of a record with their pointers, and what qualifies them. A
@@ -271,11 +278,7 @@ fn fingerprints(collection: Collection, record: &Record) -> Vec<u64> {
         let mut print = Print::new(collection, 0);
         let mut empty = true;
         let mut buffer = [0; 4];
-        for c in name
-            .chars()
-            .flat_map(char::to_lowercase)
-            .filter(|c| c.is_alphanumeric())
-        {
+        for c in folded(name) {
             print.feed(c.encode_utf8(&mut buffer).as_bytes());
             empty = false;
         }
@@ -421,6 +424,14 @@ mod tests {
         assert_eq!(normalize("China-Telecom"), normalize("china telecom"));
         assert_eq!(normalize("Ünïcode ΣΑΣ"), "ünïcodeσασ");
         assert_eq!(normalize("!!!"), "");
+        // Full-width letters, ligatures and combining marks fold as NFKC says.
+        assert_eq!(normalize("ＨＫＵＳＴ"), "hkust");
+        assert_eq!(
+            normalize("Ｃｈｉｎａ Ｔｅｌｅｃｏｍ"),
+            normalize("China Telecom")
+        );
+        assert_eq!(normalize("ﬁnance"), "finance");
+        assert_eq!(normalize("U\u{308}nicode"), normalize("Ünicode"));
     }
 
     #[test]

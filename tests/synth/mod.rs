@@ -147,18 +147,26 @@ pub fn dataset(n: usize, seed: u64) -> Vec<(String, String)> {
                     }],
                     "sources": cite(&mut rng),
                 }),
-                "partnerships" => json!({
-                    "id": id("partnerships", i),
-                    "name": format!("Partnership {i}"),
-                    "kind": "strategic-cooperation",
-                    "parties": [
-                        id("organizations", rng.below(count("organizations"))),
-                        id("organizations", rng.below(count("organizations"))),
-                    ],
-                    "signed": format!("{}-{:02}-{:02}", 2015 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28)),
-                    "regions": [id("places", rng.below(count("places")))],
-                    "sources": cite(&mut rng),
-                }),
+                "partnerships" => {
+                    // Two different parties: a list never repeats an item.
+                    let n = count("organizations");
+                    let first = rng.below(n);
+                    let second = rng.below(n);
+                    let second = if second == first {
+                        (first + 1) % n
+                    } else {
+                        second
+                    };
+                    json!({
+                        "id": id("partnerships", i),
+                        "name": format!("Partnership {i}"),
+                        "kind": "strategic-cooperation",
+                        "parties": [id("organizations", first), id("organizations", second)],
+                        "signed": format!("{}-{:02}-{:02}", 2015 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28)),
+                        "regions": [id("places", rng.below(count("places")))],
+                        "sources": cite(&mut rng),
+                    })
+                }
                 "labs" => json!({
                     "id": id("labs", i),
                     "name": format!("Laboratory {i}"),
