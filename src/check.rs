@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{self, Finding, Summary};
+use crate::diag::{self, Counted, Finding, Summary};
 use crate::error::Result;
 use crate::evidence;
 use crate::git;
@@ -34,8 +34,10 @@ use crate::validate::{self, Typed, Validators};
 /// What to check besides the schema and the rules.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// A folder of source texts to verify quotes against.
-    pub evidence: Option<PathBuf>,
+    /// Folders of source texts to verify quotes against.
+    pub evidence: Vec<PathBuf>,
+    /// What a pinned source with no text in those folders is.
+    pub missing_texts: evidence::MissingTexts,
     /// Pull-request mode: report only on what changed since this git revision.
     pub changed_since: Option<String>,
 }
@@ -103,17 +105,22 @@ pub struct Outcome {
     pub scope: Scope,
     /// The record files reported on, when not all of them; `None` for a full check.
     pub reported: Option<BTreeSet<String>>,
+    /// With evidence folders: what became of the quotes of the reported files.
+    pub quotes: Option<diag::QuoteCounts>,
 }
 
 impl Outcome {
     /// Counts for the report: the files and records reported on.
     pub fn summary(&self) -> Summary {
-        match &self.reported {
+        let mut summary = match &self.reported {
             None => Summary::of(
                 &self.findings,
                 self.dataset.entries,
                 self.typed.records.iter().flatten().count(),
-            ),
+            )
+            .counting(Counted::Data {
+                record_files: self.dataset.files.len(),
+            }),
             Some(reported) => {
                 let records = self
                     .dataset
@@ -124,7 +131,9 @@ impl Outcome {
                     .count();
                 Summary::of(&self.findings, reported.len(), records)
             }
-        }
+        };
+        summary.quotes = self.quotes.clone();
+        summary
     }
 }
 
@@ -203,7 +212,15 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
             .map(|l| FileCheck::run(l, &validators, &fields)),
     );
     let ids = Ids::of_dataset(&dataset);
-    let mut findings = judge(&dataset, &typed, refs, findings, &fields, &ids, options)?;
+    let (mut findings, quotes) = judge(
+        &dataset,
+        &typed,
+        (refs, findings),
+        &fields,
+        &ids,
+        options,
+        |_| true,
+    )?;
     diag::normalize(&mut findings);
     Ok(Outcome {
         dataset,
@@ -211,6 +228,7 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
         findings,
         scope,
         reported: None,
+        quotes,
     })
 }
 
@@ -270,17 +288,18 @@ fn assemble(
 }
 
 /// `findings` followed by those of the rules across records and, when
-/// asked, of the evidence: the stages that see the assembled dataset, in a
-/// full check and in pull-request mode alike.
+/// asked, of the evidence, with the quote counts of the files `reported`
+/// accepts: the stages that see the assembled dataset, in a full check and
+/// in pull-request mode alike.
 fn judge(
     dataset: &Dataset,
     typed: &Typed,
-    refs: Vec<Vec<refs::Reference>>,
-    mut findings: Vec<Finding>,
+    (refs, mut findings): (Vec<Vec<refs::Reference>>, Vec<Finding>),
     fields: &RefFields,
     ids: &Ids<'_>,
     options: &Options,
-) -> Result<Vec<Finding>> {
+    reported: impl Fn(&str) -> bool,
+) -> Result<(Vec<Finding>, Option<diag::QuoteCounts>)> {
     let graph = Graph::new(dataset, refs);
     findings.extend(rules::run(&rules::Context {
         dataset,
@@ -289,10 +308,18 @@ fn judge(
         graph: &graph,
         ids,
     }));
-    if let Some(evidence_dir) = &options.evidence {
-        findings.extend(evidence::check(dataset, typed, evidence_dir)?);
+    if options.evidence.is_empty() {
+        return Ok((findings, None));
     }
-    Ok(findings)
+    let evidence = evidence::check(
+        dataset,
+        typed,
+        &options.evidence,
+        options.missing_texts,
+        reported,
+    )?;
+    findings.extend(evidence.findings);
+    Ok((findings, Some(evidence.quotes)))
 }
 
 /// The files a partial check reads, by their index in the listing.
@@ -522,7 +549,15 @@ fn partial(
         .collect();
     let total = listing.records.len();
     let (dataset, typed, refs, findings) = assemble(listing, checked.into_par_iter());
-    let mut findings = judge(&dataset, &typed, refs, findings, fields, &ids, options)?;
+    let (mut findings, quotes) = judge(
+        &dataset,
+        &typed,
+        (refs, findings),
+        fields,
+        &ids,
+        options,
+        |path| report.contains(path),
+    )?;
     findings.retain(|f| report.contains(&f.file));
     diag::normalize(&mut findings);
     let reported: BTreeSet<String> = dataset
@@ -543,6 +578,7 @@ fn partial(
             total,
         },
         reported: Some(reported),
+        quotes,
     })
 }
 

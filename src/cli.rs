@@ -148,9 +148,14 @@ pub enum Command {
 /// `techpact check`
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Verify every quote against the source texts in DIR (matched by SHA-256)
+    /// Verify every quote against the source texts in DIR (matched by
+    /// SHA-256, whatever their names); may be given several times
     #[arg(long, value_name = "DIR")]
-    pub evidence: Option<PathBuf>,
+    pub evidence: Vec<PathBuf>,
+    /// Count the quotes of pinned sources whose text is in no DIR as not
+    /// provable here, instead of failing with `source/text-mismatch`
+    #[arg(long, requires = "evidence")]
+    pub allow_missing_texts: bool,
     /// Fail on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -330,6 +335,11 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
     let (dir, display) = data_location(common);
     let options = check::Options {
         evidence: args.evidence.clone(),
+        missing_texts: if args.allow_missing_texts {
+            techpact::evidence::MissingTexts::Count
+        } else {
+            techpact::evidence::MissingTexts::Fail
+        },
         changed_since: args.changed_since.clone(),
     };
     let outcome = check::run(&dir, &display, &options)?;
@@ -338,6 +348,7 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
     }
     emit(
         common,
+        args.deny_warnings,
         &outcome.findings,
         &outcome.summary(),
         &file_texts(&outcome.dataset, &outcome.findings),
@@ -379,8 +390,9 @@ fn run_schema(common: &Common, args: &SchemaArgs) -> Result<Outcome> {
             ))?;
             return Ok(Outcome::Clean);
         }
-        let summary = Summary::of(&findings, techpact::model::Collection::ALL.len(), 0);
-        emit(common, &findings, &summary, &HashMap::new())?;
+        let summary = Summary::of(&findings, techpact::model::Collection::ALL.len(), 0)
+            .counting(techpact::diag::Counted::Schemas);
+        emit(common, false, &findings, &summary, &HashMap::new())?;
         return Ok(verdict(&findings, false));
     }
     let changed = schema::write_all(&dir)?;
@@ -438,6 +450,7 @@ fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
     }
     emit(
         common,
+        false,
         &outcome.findings,
         &outcome.summary(),
         &file_texts(&outcome.dataset, &outcome.findings),
@@ -451,7 +464,7 @@ fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
     let shown = format!("{display}/{}/{}.json", args.collection, args.id);
     let mut out = format!("wrote {shown}\n");
     if !common.quiet {
-        out.push_str("Replace each \"\" placeholder with what the sources say, and delete the optional fields they do not give:\n");
+        out.push_str("Replace each \"\" placeholder with what the sources say; delete the optional fields they do not give:\n");
         let width = skeleton
             .placeholders
             .iter()
@@ -459,7 +472,15 @@ fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
             .max()
             .unwrap_or(0);
         for p in &skeleton.placeholders {
-            out.push_str(&format!("  {:<width$}  {}\n", p.pointer, p.description));
+            let need = match (&p.within_optional, p.required) {
+                (_, false) => "optional".to_string(),
+                (None, true) => "required".to_string(),
+                (Some(outer), true) => format!("required in {outer}:"),
+            };
+            out.push_str(&format!(
+                "  {:<width$}  {need} {}\n",
+                p.pointer, p.description
+            ));
         }
         out.push_str(&format!("Then run `techpact fmt {shown}` and `techpact check`, which points at every placeholder left.\n"));
     }
@@ -617,7 +638,7 @@ fn run_release(common: &Common, args: &ReleaseArgs) -> Result<Outcome> {
             } = refusal.as_ref()
             {
                 let sources = texts.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
-                emit(common, findings, summary, &sources)?;
+                emit(common, false, findings, summary, &sources)?;
             }
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "techpact: release refused: {refusal}");
@@ -634,7 +655,7 @@ fn run_verify(common: &Common, args: &VerifyArgs) -> Result<Outcome> {
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str()))
         .collect();
-    emit(common, &report.findings, &report.summary, &sources)?;
+    emit(common, false, &report.findings, &report.summary, &sources)?;
     Ok(verdict(&report.findings, false))
 }
 
@@ -670,6 +691,7 @@ fn verdict(findings: &[Finding], deny_warnings: bool) -> Outcome {
 fn emit_checked(common: &Common, checked: &check::Outcome) -> Result<()> {
     emit(
         common,
+        false,
         &checked.findings,
         &checked.summary(),
         &file_texts(&checked.dataset, &checked.findings),
@@ -679,6 +701,7 @@ fn emit_checked(common: &Common, checked: &check::Outcome) -> Result<()> {
 /// Prints findings in the chosen format.
 fn emit(
     common: &Common,
+    deny_warnings: bool,
     findings: &[Finding],
     summary: &Summary,
     sources: &HashMap<String, &str>,
@@ -694,6 +717,7 @@ fn emit(
     let style = Style {
         color,
         quiet: common.quiet,
+        deny_warnings,
     };
     print(&report::render(format, findings, summary, sources, style))
 }

@@ -127,10 +127,10 @@ codes! {
         "Cite the source from the records it supports, or remove it.";
     SourceQuoteNotFound = "source/quote-not-found", Error,
         "A quote does not appear in the text of the source it cites (whitespace aside).",
-        "Copy the quote again from the source text, character for character; never edit a quote, add a `note` instead.";
+        "The message names the first character that differs from the closest passage of the text, and the passage: copy the quote again from there, character for character; never edit a quote, add a `note` instead.";
     SourceTextMismatch = "source/text-mismatch", Error,
-        "A source pins a SHA-256, but no file in the evidence folder has it.",
-        "Put the exact text the pin was taken from in the evidence folder, or update `sha256` after checking every quote.";
+        "A source pins a SHA-256, but no file in the evidence folders has it.",
+        "Put the exact text the pin was taken from in an evidence folder (`--evidence` may be given several times), or update `sha256` after checking every quote; without the text, `--allow-missing-texts` counts its quotes as not provable here instead.";
     DuplicateSuspect = "duplicate/suspect", Warning,
         "Two records look like the same entity: the same normalized name or the same external identifier.",
         "Merge the two records with `techpact withdraw <collection>/<id> --reason R --into <id>`, or make the names distinguishable.";
@@ -231,9 +231,12 @@ impl Finding {
         self
     }
 
-    /// The order findings are reported in: by file, then position, then code.
-    pub fn sort_key(&self) -> (&str, u32, u32, Code, &str, &str) {
+    /// The order findings are reported in: findings about the layout of the
+    /// data directory first (a misnamed folder explains the dangling
+    /// references that follow), then by file, position and code.
+    pub fn sort_key(&self) -> (bool, &str, u32, u32, Code, &str, &str) {
         (
+            !matches!(self.code, Code::LayoutUnexpectedEntry | Code::LayoutEmpty),
             &self.file,
             self.line,
             self.column,
@@ -241,6 +244,34 @@ impl Finding {
             &self.pointer,
             &self.message,
         )
+    }
+}
+
+/// What the `files` and `records` of a summary count, so the human summary
+/// can say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Entries of a data directory, of which `record_files` are record
+    /// files; records that passed their schema.
+    Data {
+        /// Record files among the entries.
+        record_files: usize,
+    },
+    /// Files of a release: `loose` ones (the archive itself, or the files of
+    /// a release folder), and the `archive_files` inside the archive.
+    Release {
+        /// Files outside the archive, the archive counted.
+        loose: usize,
+        /// Files inside the archive.
+        archive_files: usize,
+    },
+    /// Committed schema files.
+    Schemas,
+}
+
+impl Default for Counted {
+    fn default() -> Counted {
+        Counted::Data { record_files: 0 }
     }
 }
 
@@ -257,6 +288,27 @@ pub struct Summary {
     pub warnings: usize,
     /// Findings per code name.
     pub by_code: BTreeMap<&'static str, usize>,
+    /// What `files` and `records` count.
+    #[serde(skip)]
+    pub counted: Counted,
+    /// With `--evidence`: what became of the quotes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<QuoteCounts>,
+}
+
+/// The quotes of a check with evidence, by what became of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QuoteCounts {
+    /// Found in the text of the source they cite.
+    pub proven: usize,
+    /// Not in the text of the source they cite (`source/quote-not-found`).
+    pub not_found: usize,
+    /// Citing a pinned source whose text is in no evidence folder.
+    pub without_text: usize,
+    /// Citing a source that pins no text, so no run can prove them.
+    pub unpinned: usize,
+    /// The pinned sources whose text is in no evidence folder.
+    pub sources_without_text: std::collections::BTreeSet<String>,
 }
 
 impl Summary {
@@ -265,6 +317,9 @@ impl Summary {
         let mut summary = Summary {
             files,
             records,
+            counted: Counted::Data {
+                record_files: files,
+            },
             ..Summary::default()
         };
         for f in findings {
@@ -275,6 +330,12 @@ impl Summary {
             *summary.by_code.entry(f.code.name()).or_default() += 1;
         }
         summary
+    }
+
+    /// The same counts, saying they count `counted`.
+    pub fn counting(mut self, counted: Counted) -> Summary {
+        self.counted = counted;
+        self
     }
 }
 

@@ -41,15 +41,43 @@ pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
     }
     .deserialize(&mut de)
     .and_then(|v| de.end().map(|()| v))
-    .map_err(|e| SyntaxError {
-        message: describe(&e),
-        line: e.line().max(1),
-        byte_column: e.column().max(1),
+    .map_err(|e| {
+        let error = SyntaxError {
+            message: describe(&e),
+            line: e.line().max(1),
+            byte_column: e.column().max(1),
+        };
+        if error.message == "trailing comma" {
+            at_trailing_comma(text, error)
+        } else {
+            error
+        }
     })?;
     Ok(Parsed {
         value,
         has_duplicate_keys: duplicates.get(),
     })
+}
+
+/// A trailing comma, which serde_json reports at the bracket after it,
+/// moved onto the comma itself with the fix.
+fn at_trailing_comma(text: &str, error: SyntaxError) -> SyntaxError {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(error.line - 1)
+        .map(str::len)
+        .sum();
+    let at = (line_start + error.byte_column - 1).min(text.len());
+    let bracket = text[at..].chars().next().unwrap_or(']');
+    let Some(comma) = text[..at].trim_end().strip_suffix(',').map(str::len) else {
+        return error;
+    };
+    let comma_line_start = text[..comma].rfind('\n').map_or(0, |i| i + 1);
+    SyntaxError {
+        message: format!("trailing comma before `{bracket}`: remove this comma"),
+        line: text[..comma].matches('\n').count() + 1,
+        byte_column: comma - comma_line_start + 1,
+    }
 }
 
 /// serde_json's message without its trailing " at line L column C".
@@ -158,8 +186,12 @@ mod tests {
     #[test]
     fn reports_position_of_syntax_errors() {
         let e = parse("{\n  \"a\": 1,\n}").unwrap_err();
-        assert_eq!((e.line, e.byte_column), (3, 1));
-        assert_eq!(e.message, "trailing comma");
+        assert_eq!((e.line, e.byte_column), (2, 9));
+        assert_eq!(e.message, "trailing comma before `}`: remove this comma");
+        let e = parse("[1, 2 ,  ]").unwrap_err();
+        assert_eq!((e.line, e.byte_column), (1, 7));
+        let e = parse("{\"a\": [1}").unwrap_err();
+        assert_ne!(e.message, "trailing comma");
     }
 
     #[test]

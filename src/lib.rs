@@ -31,5 +31,6 @@ pub mod show;
 pub mod site;
 pub mod span;
 pub mod stats;
+pub mod suggest;
 pub mod validate;
 pub mod verify;

@@ -265,14 +265,9 @@ fn list_entry(entry: &Entry, display: &str) -> Part {
             unexpected_entry = 0;
             walk_collection(&entry.path, collection, &shown, &mut records, &mut findings);
         }
-        (Kind::Dir, None) => findings.push(unexpected(
-            &shown,
-            format!(
-                "`{}` is not a collection; the collections are {}",
-                entry.name_lossy(),
-                collection_list()
-            ),
-        )),
+        (Kind::Dir, None) => {
+            findings.push(unexpected(&shown, not_a_collection(&entry.name_lossy())))
+        }
         (Kind::Symlink, _) => findings.push(unexpected(
             &shown,
             "symbolic links are not followed in the data directory",
@@ -316,6 +311,22 @@ fn collection_list() -> String {
         .map(|c| format!("`{c}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a folder that is not a collection is told: the closest collection
+/// when the name looks like a misspelling of one, and every collection.
+fn not_a_collection(name: &str) -> String {
+    let names = Collection::ALL.iter().map(|c| c.dir_name());
+    match crate::suggest::closest(name, names) {
+        Some(close) => format!(
+            "`{name}` is not a collection; did you mean `{close}`? Rename the folder: until then its records are not read and references to them dangle. The collections are {}",
+            collection_list()
+        ),
+        None => format!(
+            "`{name}` is not a collection; the collections are {}",
+            collection_list()
+        ),
+    }
 }
 
 fn unexpected(shown: &str, message: impl Into<String>) -> Finding {

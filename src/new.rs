@@ -19,13 +19,11 @@ use std::path::{Path, PathBuf};
 use jsonc_parser::ast::{ObjectPropName, Value as Node};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::format;
 use crate::model::*;
 use crate::schema;
-use crate::schema::follow_ref as resolve;
 use crate::span::escape;
 
 /// Pointers whose sample value is kept instead of becoming a placeholder.
@@ -38,6 +36,10 @@ pub struct Placeholder {
     pub pointer: String,
     /// The field's description, from the schema.
     pub description: String,
+    /// Whether the record must have the field (else it may be deleted).
+    pub required: bool,
+    /// The optional field holding a required one, which may go with it.
+    pub within_optional: Option<String>,
 }
 
 /// A skeleton record.
@@ -65,9 +67,14 @@ pub fn skeleton(collection: Collection, id: &str) -> Skeleton {
     }
     let placeholders = replaced
         .into_iter()
-        .map(|(_, pointer)| Placeholder {
-            description: describe(&schema, &pointer),
-            pointer,
+        .map(|(_, pointer)| {
+            let field = schema::field(&schema, &pointer);
+            Placeholder {
+                description: field.description,
+                required: field.required,
+                within_optional: field.within_optional,
+                pointer,
+            }
         })
         .collect();
     Skeleton { text, placeholders }
@@ -93,52 +100,6 @@ fn leaves(node: &Node<'_>, pointer: String, out: &mut Vec<(std::ops::Range<usize
         _ if KEPT.contains(&pointer.as_str()) => {}
         scalar => out.push((scalar.start()..scalar.end(), pointer)),
     }
-}
-
-/// The description of the field at `pointer`, following the schema; an array
-/// element is described by its array.
-fn describe(root: &Value, pointer: &str) -> String {
-    let mut node = root;
-    let mut description = String::new();
-    for segment in pointer.split('/').skip(1) {
-        node = resolve(root, node);
-        if segment.parse::<usize>().is_ok()
-            && let Some(items) = node.get("items")
-        {
-            node = items;
-            continue;
-        }
-        let Some(next) = property(root, node, segment) else {
-            break;
-        };
-        description = next
-            .get("description")
-            .or_else(|| resolve(root, next).get("description"))
-            .and_then(Value::as_str)
-            .and_then(|d| d.lines().next())
-            .unwrap_or_default()
-            .to_string();
-        node = next;
-    }
-    let leaf = resolve(root, node);
-    let leaf = leaf.get("items").map_or(leaf, |items| resolve(root, items));
-    if let Some(values) = leaf.get("enum").and_then(Value::as_array) {
-        let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-        description = format!("{} One of: {}.", description, values.join(", "));
-    }
-    description
-}
-
-/// The schema of property `name` of the object schema `node`, looking into
-/// the branches of a `oneOf`.
-fn property<'a>(root: &'a Value, node: &'a Value, name: &str) -> Option<&'a Value> {
-    if let Some(p) = node.get("properties").and_then(|p| p.get(name)) {
-        return Some(p);
-    }
-    node.get("oneOf")?
-        .as_array()?
-        .iter()
-        .find_map(|branch| resolve(root, branch).get("properties")?.get(name))
 }
 
 /// Writes the skeleton of `collection/id` into the data directory `dir`;
@@ -407,6 +368,7 @@ fn sample(collection: Collection, id: &str) -> Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn every_value_but_the_id_is_a_placeholder() {

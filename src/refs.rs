@@ -381,13 +381,7 @@ impl<'a> Ids<'a> {
     /// enough to be a likely typo; ties go to the alphabetically first.
     pub fn closest(&self, collection: Collection, id: &str) -> Option<&str> {
         let ids = self.by_collection.get(&collection)?;
-        let limit = (id.chars().count() / 3).max(1);
-        ids.iter()
-            .filter(|c| c.len().abs_diff(id.len()) <= limit)
-            .map(|c| (strsim::damerau_levenshtein(id, c), *c))
-            .filter(|(d, _)| *d <= limit)
-            .min()
-            .map(|(_, c)| c)
+        crate::suggest::closest(id, ids.iter().copied())
     }
 
     /// The other collections that have a record with `id`.
@@ -708,7 +702,17 @@ impl RecordRefs {
         if !self.parsed {
             out.push_str("  (the file is not valid JSON; `techpact check` says why)\n");
         }
-        let _ = writeln!(out, "\nreferences ({}):", self.references.len());
+        let targets: std::collections::BTreeSet<(String, &str)> = self
+            .references
+            .iter()
+            .map(|r| (r.collection.to_string(), r.id.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nreferences ({}, to {}):",
+            count(self.references.len(), "reference"),
+            count(targets.len(), "record")
+        );
         if self.references.is_empty() {
             out.push_str("  none\n");
         }
@@ -726,16 +730,21 @@ impl RecordRefs {
                 r.pointer, r.collection, r.id
             );
         }
-        let _ = writeln!(out, "\nreferenced by ({}):", self.referenced_by.len());
-        if self.referenced_by.is_empty() {
-            out.push_str("  none\n");
-        }
         let mut grouped: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
         for r in &self.referenced_by {
             grouped
                 .entry((format!("{}/{}", r.collection, r.id), r.file.clone()))
                 .or_default()
                 .push(&r.pointer);
+        }
+        let _ = writeln!(
+            out,
+            "\nreferenced by ({}, in {}):",
+            count(self.referenced_by.len(), "reference"),
+            count(grouped.len(), "record")
+        );
+        if self.referenced_by.is_empty() {
+            out.push_str("  none\n");
         }
         let width = grouped
             .keys()
@@ -751,6 +760,15 @@ impl RecordRefs {
     /// One JSON document with a trailing newline.
     pub fn to_json(&self) -> String {
         crate::report::document(self)
+    }
+}
+
+/// "1 record", "3 records".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::diag::{Finding, Severity, Summary};
+use crate::diag::{Counted, Finding, Severity, Summary};
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,6 +30,9 @@ pub struct Style {
     pub color: bool,
     /// Print only the summary line (human) or nothing when clean.
     pub quiet: bool,
+    /// Warnings fail the run (`--deny-warnings`): annotations show them as
+    /// errors, as the job's result does.
+    pub deny_warnings: bool,
 }
 
 /// Renders `findings` with their `summary` in `format`.
@@ -43,7 +46,7 @@ pub fn render(
     match format {
         Format::Human => human(findings, summary, sources, style),
         Format::Json => json(findings, summary),
-        Format::Github => github(findings),
+        Format::Github => github(findings, style.deny_warnings),
     }
 }
 
@@ -65,12 +68,14 @@ pub fn document<T: Serialize>(value: &T) -> String {
     out
 }
 
-/// One `::error file=F,line=L,col=C,title=CODE::MESSAGE` line per finding.
-pub fn github(findings: &[Finding]) -> String {
+/// One `::error file=F,line=L,col=C,title=CODE::MESSAGE` line per finding;
+/// a warning is `::warning` unless warnings fail the run.
+pub fn github(findings: &[Finding], deny_warnings: bool) -> String {
     let mut out = String::new();
     for f in findings {
         let command = match f.severity {
             Severity::Error => "error",
+            Severity::Warning if deny_warnings => "error",
             Severity::Warning => "warning",
         };
         let _ = write!(out, "::{command} file={}", escape_property(&f.file));
@@ -228,24 +233,29 @@ fn token_len(rest: &[char]) -> usize {
     }
 }
 
-/// "3 errors and 1 warning in 40 files (38 records)", then a line per code.
+/// "3 errors and 1 warning in 40 record files (38 records passed their
+/// schema, 2 did not)", then a line per code. Each count says what it counts.
 pub fn summary_text(summary: &Summary) -> String {
     let mut out = String::new();
     if summary.errors == 0 && summary.warnings == 0 {
-        let _ = writeln!(
-            out,
-            "ok: {} records in {} files, no findings",
-            summary.records, summary.files
-        );
+        let what = match summary.counted {
+            Counted::Data { record_files } if record_files == summary.records => format!(
+                "{} in {}",
+                plural(summary.records, "record"),
+                plural(record_files, "record file")
+            ),
+            _ => counted(summary),
+        };
+        let _ = writeln!(out, "ok: {what}, no findings");
+        out.push_str(&quotes_text(summary));
         return out;
     }
     let _ = writeln!(
         out,
-        "{} and {} in {} files ({} records)",
+        "{} and {} in {}",
         plural(summary.errors, "error"),
         plural(summary.warnings, "warning"),
-        summary.files,
-        summary.records
+        counted(summary)
     );
     let width = summary
         .by_code
@@ -256,7 +266,85 @@ pub fn summary_text(summary: &Summary) -> String {
     for (code, n) in &summary.by_code {
         let _ = writeln!(out, "  {n:>width$}  {code}");
     }
+    out.push_str(&quotes_text(summary));
     out
+}
+
+/// "quotes: 204 of 210 proven against their source texts; …", a line when
+/// the run had evidence folders.
+fn quotes_text(summary: &Summary) -> String {
+    let Some(q) = &summary.quotes else {
+        return String::new();
+    };
+    let total = q.proven + q.not_found + q.without_text + q.unpinned;
+    let mut parts = vec![format!(
+        "quotes: {} of {total} proven against their source texts",
+        q.proven
+    )];
+    if q.not_found > 0 {
+        parts.push(format!("{} not found in their text", q.not_found));
+    }
+    if q.without_text > 0 {
+        let sources: Vec<String> = q
+            .sources_without_text
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect();
+        parts.push(format!(
+            "{} not provable here: no text at hand for {}",
+            q.without_text,
+            sources.join(", ")
+        ));
+    }
+    if q.unpinned > 0 {
+        parts.push(format!(
+            "{} cite sources that pin no text (`sha256`)",
+            q.unpinned
+        ));
+    }
+    format!("{}\n", parts.join("; "))
+}
+
+/// What a summary's counts count, in words.
+fn counted(summary: &Summary) -> String {
+    match summary.counted {
+        Counted::Data { record_files } => {
+            let mut text = format!(
+                "{} ({} passed {})",
+                plural(record_files, "record file"),
+                plural(summary.records, "record"),
+                if summary.records == 1 {
+                    "its schema"
+                } else {
+                    "their schema"
+                }
+            );
+            if record_files > summary.records {
+                text.pop();
+                let _ = write!(text, ", {} did not)", record_files - summary.records);
+            }
+            if summary.files > record_files {
+                let others = summary.files - record_files;
+                let _ = write!(
+                    text,
+                    " and {} of the data directory that {} not a record file",
+                    plural(others, "other entry").replace("entrys", "entries"),
+                    if others == 1 { "is" } else { "are" }
+                );
+            }
+            text
+        }
+        Counted::Release {
+            loose,
+            archive_files,
+        } => format!(
+            "{} and the {} inside the archive ({} in the dataset)",
+            plural(loose, "release file"),
+            plural(archive_files, "file"),
+            plural(summary.records, "record")
+        ),
+        Counted::Schemas => plural(summary.files, "schema file"),
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

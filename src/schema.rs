@@ -192,6 +192,76 @@ pub fn follow_ref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
         .unwrap_or(node)
 }
 
+/// What the schema says about one field of a record, for people.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Field {
+    /// The field's description (its first line), with the allowed values of an enum.
+    pub description: String,
+    /// Whether the object holding the field requires it; an array element
+    /// is as required as its array.
+    pub required: bool,
+    /// The pointer of the nearest optional field holding this one, when
+    /// there is one: a required field is needed only while it is kept.
+    pub within_optional: Option<String>,
+}
+
+/// The field at the instance `pointer` of a record whose schema is `root`,
+/// following `$ref`s, array items and the branches of a `oneOf`.
+pub fn field(root: &Value, pointer: &str) -> Field {
+    let mut node = root;
+    let mut found = Field::default();
+    let mut at = String::new();
+    for segment in pointer.split('/').skip(1) {
+        node = follow_ref(root, node);
+        if !at.is_empty() && !found.required {
+            found.within_optional = Some(at.clone());
+        }
+        at = format!("{at}/{segment}");
+        if segment.parse::<usize>().is_ok()
+            && let Some(items) = node.get("items")
+        {
+            node = items;
+            continue;
+        }
+        let Some((object, next)) = property(root, node, segment) else {
+            break;
+        };
+        found.description = next
+            .get("description")
+            .or_else(|| follow_ref(root, next).get("description"))
+            .and_then(Value::as_str)
+            .and_then(|d| d.lines().next())
+            .unwrap_or_default()
+            .to_string();
+        found.required = object
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|names| names.iter().any(|n| n == segment));
+        node = next;
+    }
+    let leaf = follow_ref(root, node);
+    let leaf = leaf
+        .get("items")
+        .map_or(leaf, |items| follow_ref(root, items));
+    if let Some(values) = leaf.get("enum").and_then(Value::as_array) {
+        let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        found.description = format!("{} One of: {}.", found.description, values.join(", "));
+    }
+    found
+}
+
+/// The object schema declaring property `name` of the object schema `node`
+/// (`node` itself or a branch of its `oneOf`), and the property's schema.
+fn property<'a>(root: &'a Value, node: &'a Value, name: &str) -> Option<(&'a Value, &'a Value)> {
+    if let Some(p) = node.get("properties").and_then(|p| p.get(name)) {
+        return Some((node, p));
+    }
+    node.get("oneOf")?.as_array()?.iter().find_map(|branch| {
+        let branch = follow_ref(root, branch);
+        Some((branch, branch.get("properties")?.get(name)?))
+    })
+}
+
 /// The committed text of a schema: canonical JSON, as every file we write.
 pub fn render(collection: Collection) -> String {
     format::to_canonical_string(&generate(collection))

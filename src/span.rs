@@ -168,6 +168,43 @@ impl SpanIndex {
     }
 }
 
+/// The position of the `n`-th (0-based) decoded character of the JSON string
+/// whose opening quote is at `at` in `text`: escapes such as `\"` or
+/// `\u2019` take several columns for one character. `None` when `at` is not
+/// the start of a string or the string is shorter.
+pub fn char_in_string(text: &str, at: Position, n: usize) -> Option<Position> {
+    let (line, column) = at;
+    let line_text = text.lines().nth((line as usize).checked_sub(1)?)?;
+    let mut raw = line_text.chars().skip(column as usize - 1);
+    if raw.next()? != '"' {
+        return None;
+    }
+    // Column of the next raw character.
+    let mut next = column + 1;
+    for _ in 0..n {
+        let width = match raw.next()? {
+            '"' => return None,
+            '\\' => match raw.next()? {
+                'u' => {
+                    let hex: String = raw.by_ref().take(4).collect();
+                    let unit = u16::from_str_radix(&hex, 16).ok()?;
+                    if (0xD800..0xDC00).contains(&unit) {
+                        // A surrogate pair is one character.
+                        raw.by_ref().take(6).count();
+                        12
+                    } else {
+                        6
+                    }
+                }
+                _ => 2,
+            },
+            _ => 1,
+        };
+        next += width;
+    }
+    Some((line, next))
+}
+
 /// Converts a byte offset in `text` to a 1-based line and character column.
 pub fn offset_to_position(text: &str, offset: usize) -> Position {
     Lines::new(text).position(offset)
@@ -244,6 +281,16 @@ mod tests {
         assert_eq!(offset_to_position(&text, x), (2, 71));
         assert_eq!(offset_to_position(&text, 100), (1, 51));
         assert_eq!(offset_to_position(&text, text.len()), (2, 72));
+    }
+
+    #[test]
+    fn finds_characters_inside_strings() {
+        let text = "{\n  \"q\": \"a\\\"b\\u2019c\"\n}";
+        assert_eq!(char_in_string(text, (2, 8), 0), Some((2, 9)));
+        assert_eq!(char_in_string(text, (2, 8), 2), Some((2, 12)));
+        assert_eq!(char_in_string(text, (2, 8), 4), Some((2, 19)));
+        assert_eq!(char_in_string(text, (2, 8), 9), None);
+        assert_eq!(char_in_string(text, (2, 3), 9), None);
     }
 
     #[test]

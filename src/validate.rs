@@ -15,6 +15,7 @@ use crate::load::RecordFile;
 use crate::model::{Collection, Record, is_slug};
 use crate::schema;
 use crate::span::escape;
+use crate::suggest;
 
 /// One compiled validator per collection, built once per run.
 pub struct Validators {
@@ -69,7 +70,8 @@ pub fn validate_file(file: &RecordFile, validators: &Validators) -> (Vec<Finding
         }
         // A placeholder breaks several keywords at once; say it once.
         let mut placeholders = std::collections::HashSet::new();
-        findings.retain(|f| f.message != PLACEHOLDER || placeholders.insert(f.pointer.clone()));
+        findings
+            .retain(|f| !f.message.contains(PLACEHOLDER) || placeholders.insert(f.pointer.clone()));
     }
     check_id(file, value, &mut findings);
     if !schema_ok {
@@ -91,9 +93,29 @@ pub fn validate_file(file: &RecordFile, validators: &Validators) -> (Vec<Finding
     }
 }
 
-/// What an empty string, the placeholder `techpact new` writes, is told.
-const PLACEHOLDER: &str =
-    "empty placeholder: write what the sources say here, or delete the field if it is optional";
+/// What an empty string, the placeholder `techpact new` writes, is called.
+const PLACEHOLDER: &str = "the empty placeholder";
+
+/// What the placeholder at `pointer` is told: whether the field is required,
+/// and what it means.
+fn placeholder_message(schema: &Value, pointer: &str) -> String {
+    let field = schema::field(schema, pointer);
+    let meaning = match field.description.as_str() {
+        "" => String::new(),
+        d => format!(": {d}"),
+    };
+    match (field.required, field.within_optional) {
+        (true, None) => format!(
+            "`{pointer}` is required and still holds {PLACEHOLDER}; write what the sources say{meaning}"
+        ),
+        (true, Some(outer)) => format!(
+            "`{pointer}` is required in `{outer}` and still holds {PLACEHOLDER}; write what the sources say, or delete `{outer}`{meaning}"
+        ),
+        (false, _) => format!(
+            "`{pointer}` is optional and still holds {PLACEHOLDER}; write what the sources say, or delete the field{meaning}"
+        ),
+    }
+}
 
 /// Turns one schema error into findings: one per unexpected property, else one.
 fn schema_findings(
@@ -104,16 +126,26 @@ fn schema_findings(
 ) {
     let pointer = error.instance_path().as_str().to_string();
     let keyword = error.kind().keyword().to_string();
-    if error.instance().as_ref() == &Value::String(String::new()) {
+    let instance = error.instance();
+    if instance.as_ref() == &Value::String(String::new()) {
         out.push(
-            file.finding(Code::SchemaViolation, &pointer, PLACEHOLDER)
-                .with_keyword(&keyword),
+            file.finding(
+                Code::SchemaViolation,
+                &pointer,
+                placeholder_message(schema, &pointer),
+            )
+            .with_keyword(&keyword),
         );
         return;
     }
-    match error.kind() {
+    let schema_path = error.schema_path().as_str();
+    let message = match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected }
         | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+            let object_path = schema_path
+                .trim_end_matches("/additionalProperties")
+                .trim_end_matches("/unevaluatedProperties");
+            let allowed = property_names(schema, object_path);
             for name in unexpected {
                 let at = format!("{pointer}/{}", escape(name));
                 out.push(
@@ -122,83 +154,314 @@ fn schema_findings(
                         &file.path,
                         file.at_key(&at),
                         &at,
-                        format!(
-                            "unexpected property `{name}`{}",
-                            allowed_hint(schema, error.schema_path().as_str())
-                        ),
+                        unexpected_message(name, &allowed),
                     )
                     .with_keyword(&keyword),
                 );
             }
+            return;
         }
         ValidationErrorKind::Required { property } => {
             let name = property
                 .as_str()
                 .map_or_else(|| property.to_string(), str::to_string);
-            out.push(
-                file.finding(
-                    Code::SchemaViolation,
-                    &pointer,
-                    format!("missing required property `{name}`"),
-                )
-                .with_keyword(&keyword),
-            );
+            let allowed = property_names(schema, schema_path.trim_end_matches("/required"));
+            missing_message(&name, instance, &allowed)
         }
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
-            // A tagged union: when the value names its variant, the errors of
-            // that variant are the useful ones.
-            let chosen: Vec<&Vec<ValidationError<'static>>> = context
-                .iter()
-                .filter(|branch| {
-                    !branch.iter().any(|e| {
-                        matches!(e.kind(), ValidationErrorKind::Constant { .. })
-                            || matches!(e.kind(), ValidationErrorKind::Required { .. })
-                                && e.instance_path().as_str() == pointer
-                    })
-                })
-                .collect();
-            if let [branch] = chosen.as_slice() {
-                for e in branch.iter() {
-                    schema_findings(file, schema, e, out);
+            match closest_form(schema, schema_path, instance, context) {
+                Closest::Form { index, message } => {
+                    if let Some(message) = message {
+                        out.push(
+                            file.finding(Code::SchemaViolation, &pointer, message)
+                                .with_keyword(&keyword),
+                        );
+                    }
+                    // What is wrong inside the form's own fields, one by one.
+                    for e in &context[index] {
+                        if e.instance_path().as_str() != pointer {
+                            schema_findings(file, schema, e, out);
+                        }
+                    }
+                    return;
                 }
-            } else {
-                out.push(
-                    file.finding(
-                        Code::SchemaViolation,
-                        &pointer,
-                        format!(
-                            "the value matches none of the allowed forms{}",
-                            forms_hint(error)
-                        ),
-                    )
-                    .with_keyword(&keyword),
-                );
+                Closest::None(message) => message,
             }
         }
-        _ => out.push(
-            file.finding(
-                Code::SchemaViolation,
-                &pointer,
-                truncate(&error.masked_with("the value").to_string()),
-            )
+        ValidationErrorKind::Enum { options } => enum_message(instance, options),
+        ValidationErrorKind::Pattern { pattern } => pattern_message(instance, pattern),
+        _ => truncate(&error.masked_with("the value").to_string()),
+    };
+    out.push(
+        file.finding(Code::SchemaViolation, &pointer, message)
             .with_keyword(&keyword),
+    );
+}
+
+/// The property names of the object schema at `object_path`.
+fn property_names(schema: &Value, object_path: &str) -> Vec<String> {
+    resolve(schema, object_path)
+        .map(|node| crate::schema::follow_ref(schema, node))
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// "unexpected property `feilds`; did you mean `fields`? …", with every
+/// property allowed in the object.
+fn unexpected_message(name: &str, allowed: &[String]) -> String {
+    let mut message = format!("unexpected property `{name}`");
+    if let Some(close) = suggest::closest(name, allowed.iter().map(String::as_str)) {
+        message.push_str(&format!("; did you mean `{close}`?"));
+    }
+    if !allowed.is_empty() {
+        message.push_str(&format!(
+            " The properties allowed here: {}",
+            allowed.join(", ")
+        ));
+    }
+    message
+}
+
+/// "missing required property `name`", naming the key of the object that
+/// looks like a misspelling of it.
+fn missing_message(name: &str, object: &Value, allowed: &[String]) -> String {
+    let unknown = object
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.keys())
+        .filter(|k| !allowed.contains(k))
+        .map(String::as_str);
+    match suggest::closest(name, unknown) {
+        Some(typo) => format!(
+            "missing required property `{name}`: the key `{typo}` of this object looks like a misspelling of it; rename `{typo}` to `{name}`"
         ),
+        None => format!("missing required property `{name}`"),
     }
 }
 
-/// "; allowed here: a, b, c" for the object whose schema sits at `schema_path`.
-fn allowed_hint(schema: &Value, schema_path: &str) -> String {
-    let object_path = schema_path.trim_end_matches("/additionalProperties");
-    let properties = resolve(schema, object_path)
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object);
-    match properties {
-        Some(props) if !props.is_empty() => {
-            let names: Vec<&str> = props.keys().map(String::as_str).collect();
-            format!("; allowed here: {}", names.join(", "))
-        }
-        _ => String::new(),
+/// "`corporation` is not one of the allowed values: …", with the closest.
+fn enum_message(instance: &Value, options: &Value) -> String {
+    let values: Vec<&str> = options
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let listed = values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let shown = shown_value(instance);
+    match instance
+        .as_str()
+        .and_then(|v| suggest::closest(v, values.iter().copied()))
+    {
+        Some(close) => format!(
+            "{shown} is not an allowed value; did you mean `{close}`? The allowed values: {listed}"
+        ),
+        None => format!("{shown} is not one of the allowed values: {listed}"),
     }
+}
+
+/// "`9 April 2025` is not a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. `2017-09-06`".
+fn pattern_message(instance: &Value, pattern: &str) -> String {
+    let shown = shown_value(instance);
+    match crate::model::pattern_meaning(pattern) {
+        Some(meaning) => format!(
+            "{shown} is not {}, e.g. `{}`",
+            meaning.description, meaning.example
+        ),
+        None => format!("{shown} does not match the pattern `{pattern}`"),
+    }
+}
+
+/// A value as a message quotes it: in backquotes, cut when long.
+fn shown_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{}`", truncate_to(s, 80)),
+        other => format!("`{}`", truncate_to(&other.to_string(), 80)),
+    }
+}
+
+/// What the form a `oneOf` value is closest to says.
+enum Closest {
+    /// The value is closest to branch `index`; `message` says what it
+    /// lacks or has too many, unless only its fields are wrong.
+    Form {
+        index: usize,
+        message: Option<String>,
+    },
+    /// No branch is closer than the others; the message lists the forms.
+    None(String),
+}
+
+/// One branch of a `oneOf`, as a message names it: by its tag (a property
+/// with a `const`), else by its required properties.
+struct Form<'a> {
+    tag: Option<(&'a str, &'a Value)>,
+    required: Vec<&'a str>,
+}
+
+impl Form<'_> {
+    fn name(&self) -> String {
+        match self.tag {
+            Some((key, value)) => format!("`\"{key}\": {value}`"),
+            None => self
+                .required
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(" + "),
+        }
+    }
+}
+
+/// The forms of the `oneOf` at `schema_path`, with their schemas.
+fn forms_of<'a>(schema: &'a Value, schema_path: &str) -> Vec<(Form<'a>, &'a Value)> {
+    let branches: Vec<&Value> = resolve(schema, schema_path)
+        .and_then(Value::as_array)
+        .map(|b| {
+            b.iter()
+                .map(|x| crate::schema::follow_ref(schema, x))
+                .collect()
+        })
+        .unwrap_or_default();
+    branches
+        .into_iter()
+        .map(|b| {
+            let tag = b
+                .get("properties")
+                .and_then(Value::as_object)
+                .and_then(|p| {
+                    p.iter()
+                        .find_map(|(k, v)| Some((k.as_str(), v.get("const")?)))
+                });
+            let required = b
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            (Form { tag, required }, b)
+        })
+        .collect()
+}
+
+/// The form of a `oneOf` at `schema_path` that `instance` is closest to:
+/// the one whose tag it carries, else the one with fewest errors, else the
+/// one a property of which its unknown keys misspell.
+fn closest_form(
+    schema: &Value,
+    schema_path: &str,
+    instance: &Value,
+    context: &[Vec<ValidationError<'static>>],
+) -> Closest {
+    let forms = forms_of(schema, schema_path);
+    let names = forms
+        .iter()
+        .map(|(f, _)| f.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(object) = instance
+        .as_object()
+        .filter(|_| forms.len() == context.len())
+    else {
+        return Closest::None(format!(
+            "{} is not an object of one of the allowed forms: {names}",
+            shown_value(instance)
+        ));
+    };
+    let tagged = |f: &Form<'_>| f.tag.is_some_and(|(k, v)| object.get(k) == Some(v));
+    let mut chosen: Vec<usize> = (0..forms.len()).filter(|&i| tagged(&forms[i].0)).collect();
+    if chosen.is_empty() {
+        if let Some((key, _)) = forms.iter().find_map(|(f, _)| f.tag) {
+            let values: Vec<String> = forms
+                .iter()
+                .filter_map(|(f, _)| f.tag.map(|(_, v)| format!("`{v}`")))
+                .collect();
+            return Closest::None(format!(
+                "`{key}` must be one of {}, each naming a form with its own properties",
+                values.join(", ")
+            ));
+        }
+        let fewest = context.iter().map(Vec::len).min().unwrap_or(0);
+        chosen = (0..forms.len())
+            .filter(|&i| context[i].len() == fewest)
+            .collect();
+    }
+    if chosen.len() > 1 {
+        // Ties: the form one of whose properties an unknown key misspells.
+        let unknown: Vec<&str> = object
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !forms.iter().any(|(f, _)| f.required.contains(k)))
+            .collect();
+        let by_typo: Vec<usize> = chosen
+            .iter()
+            .copied()
+            .filter(|&i| {
+                unknown
+                    .iter()
+                    .any(|k| suggest::closest(k, forms[i].0.required.iter().copied()).is_some())
+            })
+            .collect();
+        if by_typo.len() == 1 {
+            chosen = by_typo;
+        }
+    }
+    let [index] = chosen.as_slice() else {
+        return Closest::None(format!(
+            "the value matches none of the allowed forms, objects with: {names}"
+        ));
+    };
+    let (form, branch) = &forms[*index];
+    Closest::Form {
+        index: *index,
+        message: what_it_lacks(form, branch, object).map(|lacks| {
+            format!(
+                "the value is closest to the {} form, but {lacks}; the allowed forms: {names}",
+                form.name(),
+            )
+        }),
+    }
+}
+
+/// "lacks `number`, and has `count` (did you mean …?) which it does not
+/// allow"; `None` when the object has the form's keys and no other.
+fn what_it_lacks(
+    form: &Form<'_>,
+    branch: &Value,
+    object: &serde_json::Map<String, Value>,
+) -> Option<String> {
+    let lacks: Vec<String> = form
+        .required
+        .iter()
+        .filter(|r| !object.contains_key(**r))
+        .map(|r| format!("`{r}`"))
+        .collect();
+    let allowed: Vec<&str> = branch
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let extra: Vec<String> = object
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| match suggest::closest(k, allowed.iter().copied()) {
+            Some(close) => format!("`{k}` (did you mean `{close}`?)"),
+            None => format!("`{k}`"),
+        })
+        .collect();
+    let mut said = Vec::new();
+    if !lacks.is_empty() {
+        said.push(format!("lacks {}", lacks.join(", ")));
+    }
+    if !extra.is_empty() {
+        said.push(format!("has {} which it does not allow", extra.join(", ")));
+    }
+    (!said.is_empty()).then(|| said.join(", and "))
 }
 
 /// The subschema at `path`, a schema path as jsonschema reports it: it may
@@ -220,41 +483,17 @@ fn resolve<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
     Some(node)
 }
 
-/// "; expected one of: …" listing the forms of a `oneOf`, by their required keys.
-fn forms_hint(error: &ValidationError<'_>) -> String {
-    let (ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context }) =
-        error.kind()
-    else {
-        return String::new();
-    };
-    let forms: Vec<String> = context
-        .iter()
-        .filter_map(|branch| {
-            branch.iter().find_map(|e| match e.kind() {
-                ValidationErrorKind::Required { property } => {
-                    Some(format!("`{}`", property.as_str().unwrap_or_default()))
-                }
-                ValidationErrorKind::Constant { expected_value } => {
-                    Some(format!("`{expected_value}`"))
-                }
-                _ => None,
-            })
-        })
-        .collect();
-    if forms.is_empty() {
-        String::new()
-    } else {
-        format!("; expected an object with one of {}", forms.join(", "))
-    }
-}
-
 /// Keeps messages short even when a schema error quotes a huge value.
 fn truncate(message: &str) -> String {
-    const MAX: usize = 300;
-    if message.chars().count() <= MAX {
+    truncate_to(message, 300)
+}
+
+/// `message` cut to `max` characters, with `…` when cut.
+fn truncate_to(message: &str, max: usize) -> String {
+    if message.chars().count() <= max {
         return message.to_string();
     }
-    let cut: String = message.chars().take(MAX).collect();
+    let cut: String = message.chars().take(max).collect();
     format!("{cut}…")
 }
 

@@ -474,7 +474,12 @@ pub fn verify(path: &Path, display: &str, limits: &Limits) -> Result<Verificatio
         report
     };
     diag::normalize(&mut report.findings);
-    let summary = Summary::of(&report.findings, report.files, report.records);
+    let summary = Summary::of(&report.findings, report.files, report.records).counting(
+        diag::Counted::Release {
+            loose: report.files - report.archive_files,
+            archive_files: report.archive_files,
+        },
+    );
     Ok(Verification {
         findings: report.findings,
         summary,
@@ -487,6 +492,8 @@ pub fn verify(path: &Path, display: &str, limits: &Limits) -> Result<Verificatio
 struct Report {
     findings: Vec<Finding>,
     files: usize,
+    /// Files inside the archive, counted in `files` too.
+    archive_files: usize,
     records: usize,
     texts: HashMap<String, String>,
     /// The archive's `manifest.json` text, when it has one.
@@ -557,6 +564,7 @@ fn verify_archive(
         return Ok(report);
     }
     report.files = hashes.len();
+    report.archive_files = hashes.len();
 
     let manifest_path = root.join(manifest::MANIFEST);
     let shown_manifest = format!("{display}/{}", manifest::MANIFEST);
@@ -1031,6 +1039,7 @@ fn verify_folder(dir: &Path, display: &str, limits: &Limits) -> Result<Report> {
     report.findings.extend(inner.findings);
     report.texts.extend(inner.texts);
     report.files += inner.files;
+    report.archive_files = inner.archive_files;
     report.records = inner.records;
     if let (Some(loose), Some(packed)) = (&manifest_text, &inner.manifest_text)
         && loose != packed

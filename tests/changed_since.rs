@@ -77,8 +77,8 @@ impl Fixture {
 
     fn check(&self, since: Option<String>) -> check::Outcome {
         let options = Options {
-            evidence: None,
             changed_since: since,
+            ..Options::default()
         };
         check::run(&self.data(), "data", &options).unwrap()
     }

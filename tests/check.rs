@@ -37,7 +37,10 @@ fn golden_dataset_is_clean_in_every_format() {
     assert_eq!(summary["errors"], 0);
     let human = techpact(dir.path(), &["check", "--data", "data"]);
     assert_eq!(human.code, 0);
-    assert_eq!(human.stdout, "ok: 10 records in 10 files, no findings\n");
+    assert_eq!(
+        human.stdout,
+        "ok: 10 records in 10 record files, no findings\n"
+    );
     let github = techpact(
         dir.path(),
         &["check", "--data", "data", "--format", "github"],

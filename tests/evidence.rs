@@ -48,8 +48,13 @@ fn a_quote_missing_from_its_source_is_located_at_the_quote() {
         "source/quote-not-found",
         "data/places/misquoted.json",
         12,
-        16,
+        37,
         "/sources/1/quote",
+    );
+    // Where the quote stops matching, what differs, and the passage it is closest to.
+    assert_eq!(
+        findings[0]["message"],
+        "the quote differs from the text of `example-press-release` at its character 17, after 16 matching characters: it has `T` (U+0054) where the text has `C` (U+0043) (the quote reads “Townsville” where the text reads “Cityville on May 5,”); copy the quote again from the text from there on. The closest passage of the text: “will be held in Cityville”"
     );
 }
 

@@ -105,14 +105,14 @@ error: [id/mismatch] id `other-name` differs from the file name `some-name.json`
 2 |   \"id\": \"other-name\",
   |         ^^^^^^^^^^^^ at /id
 
-1 error and 0 warnings in 11 files (11 records)
+1 error and 0 warnings in 11 record files (11 records passed their schema)
   1  id/mismatch
 ";
     assert_eq!(run.stdout, expected);
     let quiet = techpact(dir.path(), &["check", "--data", "data", "--quiet"]);
     assert_eq!(
         quiet.stdout,
-        "1 error and 0 warnings in 11 files (11 records)\n  1  id/mismatch\n"
+        "1 error and 0 warnings in 11 record files (11 records passed their schema)\n  1  id/mismatch\n"
     );
     let colored = techpact(
         dir.path(),

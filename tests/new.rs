@@ -107,7 +107,7 @@ fn check_flags_every_placeholder_of_a_fresh_skeleton() {
                 f["message"]
                     .as_str()
                     .unwrap()
-                    .starts_with("empty placeholder"),
+                    .contains("still holds the empty placeholder"),
                 "{f}"
             );
         }

@@ -405,10 +405,10 @@ fn refs_lists_both_directions_with_pointers() {
     let expected = "\
 organizations/china-telecom  (tests/fixtures/rules-valid/data/organizations/china-telecom.json)
 
-references (1):
+references (1 reference, to 1 record):
   /sources/0/source  sources/pr-2025-04-09
 
-referenced by (6):
+referenced by (6 references, in 6 records):
   events/quantum-industry-conference-2023  /hosts/0
   facts/china-telecom-quantum-users        /subjects/0/organization
   labs/ai-innovation-lab                   /hosts/0
@@ -515,7 +515,8 @@ fn refs_says_none_when_nothing_references_a_record() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.ends_with("\nreferenced by (0):\n  none\n"),
+        run.stdout
+            .ends_with("\nreferenced by (0 references, in 0 records):\n  none\n"),
         "{}",
         run.stdout
     );

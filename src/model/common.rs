@@ -257,3 +257,58 @@ where
         )))
     }
 }
+
+/// What a pattern of the schemas asks for, in words, with a value that matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PatternMeaning {
+    /// The pattern, as the schemas carry it.
+    pub pattern: &'static str,
+    /// What it asks for, to follow "is not …".
+    pub description: &'static str,
+    /// A value that matches.
+    pub example: &'static str,
+}
+
+/// Every pattern of the model, in words: a finding never shows a raw regex.
+pub const PATTERNS: &[PatternMeaning] = &[
+    PatternMeaning {
+        pattern: "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        description: "a date as YYYY, YYYY-MM or YYYY-MM-DD",
+        example: "2017-09-06",
+    },
+    PatternMeaning {
+        pattern: "^[^\\n\\r\\t]*\\S[^\\n\\r\\t]*$",
+        description: "one line of text, not only spaces, without line breaks or tabs",
+        example: "China Telecom",
+    },
+    PatternMeaning {
+        pattern: "\\S",
+        description: "a text with something besides spaces",
+        example: "The agreement was signed in Hong Kong.",
+    },
+    PatternMeaning {
+        pattern: "^/",
+        description: "a JSON pointer to a value of this record, starting with `/`",
+        example: "/announced",
+    },
+    PatternMeaning {
+        pattern: super::ids::SLUG_PATTERN,
+        description: "an id: lowercase letters and digits in words joined by single hyphens",
+        example: "china-telecom",
+    },
+    PatternMeaning {
+        pattern: "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        description: "a BCP 47 language tag: a lowercase two- or three-letter language code, optionally with subtags",
+        example: "en",
+    },
+    PatternMeaning {
+        pattern: "^[0-9a-f]{64}$",
+        description: "a SHA-256 digest: 64 lowercase hexadecimal characters, as `sha256sum` prints them",
+        example: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    },
+];
+
+/// The meaning of `pattern`, when it is one of the model's.
+pub fn pattern_meaning(pattern: &str) -> Option<&'static PatternMeaning> {
+    PATTERNS.iter().find(|p| p.pattern == pattern)
+}

@@ -479,7 +479,8 @@ fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Check
         &checked.findings,
         checked.summary.files,
         checked.summary.records,
-    );
+    )
+    .counting(checked.summary.counted);
     Ok(checked)
 }
 
@@ -507,7 +508,11 @@ fn check_dir(root: &Path) -> Result<Checked> {
         }
     }
     let records = outcome.typed.records.iter().flatten().count();
-    let summary = Summary::of(&findings, outcome.dataset.entries, records);
+    let summary = Summary::of(&findings, outcome.dataset.entries, records).counting(
+        crate::diag::Counted::Data {
+            record_files: outcome.dataset.files.len(),
+        },
+    );
     Ok(Checked {
         findings,
         summary,
