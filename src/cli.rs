@@ -221,7 +221,7 @@ pub struct NewArgs {
 /// `techpact export --format jsonl|csv|sqlite --out PATH`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Where to write: a file (jsonl, sqlite) or a folder (csv)
+    /// Where to write: a file (jsonl, sqlite), a folder (csv), or `-` for standard output (jsonl)
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
 }
@@ -525,9 +525,12 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
         data: common.data.clone(),
         ..*common
     };
-    let outcome = export::run(&dir, &display, target, &args.out)?;
+    let stamp = export::Stamp::of_repository(&dir);
+    let outcome = export::run(&dir, &display, target, &args.out, &stamp)?;
     let checked = &outcome.checked;
-    if outcome.refused() || !checked.findings.is_empty() || !common.human() {
+    // Standard output holds the export itself; warnings would corrupt it.
+    let shows_findings = outcome.refused() || !checked.findings.is_empty() || !common.human();
+    if shows_findings && outcome.stdout.is_none() {
         emit_checked(common, checked)?;
     }
     if outcome.refused() {
@@ -535,6 +538,10 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
             eprintln!("techpact: nothing exported; fix the errors above first");
         }
         return Ok(Outcome::Findings);
+    }
+    if let Some(text) = &outcome.stdout {
+        print(text)?;
+        return Ok(Outcome::Clean);
     }
     if common.human() && !common.quiet {
         let files = match outcome.written.as_slice() {

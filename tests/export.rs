@@ -56,6 +56,24 @@ fn export(to: &str, out: &Path) {
     );
 }
 
+/// The stamp of an export of the fixture: the commit checked out, its time,
+/// the program and the data's licence.
+fn assert_stamp(stamp: &Value) {
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    assert_eq!(stamp["commit"], head.trim(), "{stamp}");
+    assert!(stamp["created"].as_str().unwrap().ends_with('Z'), "{stamp}");
+    assert_eq!(
+        stamp["generator"],
+        format!("techpact {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(stamp["license"], "CC0-1.0");
+}
+
 /// Every regular file under `dir` with its bytes.
 fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fs::read_dir(dir)
@@ -72,10 +90,13 @@ fn jsonl_holds_every_record_once_in_order_and_unchanged() {
     export("jsonl", &out);
     let text = fs::read_to_string(&out).unwrap();
     let expected = fixture_records();
-    let lines: Vec<Value> = text
+    let mut lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // The header line says where the export comes from.
+    let header = lines.remove(0);
+    assert_stamp(&header["techpact"]);
     assert_eq!(
         lines.len(),
         expected.values().map(BTreeMap::len).sum::<usize>()
@@ -127,6 +148,54 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect();
     (header, rows)
+}
+
+#[test]
+fn datapackage_follows_v2_with_licence_stamp_descriptions_and_constraints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("csv");
+    export("csv", &out);
+    let package: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("datapackage.json")).unwrap()).unwrap();
+    assert_eq!(
+        package["$schema"],
+        "https://datapackage.org/profiles/2.0/datapackage.json"
+    );
+    assert_eq!(package["licenses"][0]["name"], "CC0-1.0");
+    assert!(package["description"].as_str().unwrap().contains("Quotes"));
+    let mut stamp = package["techpact"].clone();
+    stamp["created"] = package["created"].clone();
+    stamp["license"] = package["licenses"][0]["name"].clone();
+    assert_stamp(&stamp);
+    let mut constrained = BTreeMap::new();
+    for resource in package["resources"].as_array().unwrap() {
+        assert_eq!(resource["type"], "table", "{}", resource["name"]);
+        assert!(resource.get("profile").is_none(), "v1's profile is gone");
+        for field in resource["schema"]["fields"].as_array().unwrap() {
+            let at = format!(
+                "{}.{}",
+                resource["name"].as_str().unwrap(),
+                field["name"].as_str().unwrap()
+            );
+            let description = field["description"].as_str().unwrap_or_default();
+            assert!(!description.trim().is_empty(), "{at} has no description");
+            constrained.insert(at, field["constraints"].clone());
+        }
+    }
+    // The JSON Schema's constraints reach the table schema.
+    assert_eq!(constrained["organizations.id"]["minLength"], 1);
+    assert_eq!(
+        constrained["organizations.founded"]["pattern"],
+        "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+    );
+    assert_eq!(
+        constrained["organizations_founders.founder_id"]["maxLength"],
+        80
+    );
+    assert_eq!(constrained["organizations.name"]["maxLength"], 300);
+    assert_eq!(constrained["events.edition"]["minimum"], 1);
+    assert_eq!(constrained["events.edition"]["maximum"], 4_294_967_295u64);
+    assert_eq!(constrained["labs_hosts.position"]["minimum"], 1);
 }
 
 #[test]
@@ -202,7 +271,7 @@ fn csv_tables_match_the_records_and_their_keys_hold() {
     }
     assert_eq!(
         tables["partnerships_parties"].0,
-        ["partnership_id", "position", "organization_id"]
+        ["partnership_id", "position", "party_id"]
     );
     assert_eq!(tables["partnerships_offers_benefits"].1.len(), 2);
     // Primary keys are unique and every foreign key names an existing row.
@@ -326,6 +395,20 @@ fn sqlite_has_the_same_tables_with_keys_that_hold() {
         .filter_map(|p| p.to_str().unwrap().strip_suffix(".csv").map(str::to_string))
         .collect();
     csv_names.sort();
+    // Besides the tables, `metadata` stamps the export, and `user_version` its layout.
+    let stamp: serde_json::Map<String, Value> = connection
+        .prepare("SELECT key, value FROM metadata")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, Value::String(row.get(1)?))))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_stamp(&Value::Object(stamp));
+    let layout: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(layout, 1);
+    let names: Vec<String> = names.into_iter().filter(|n| n != "metadata").collect();
     assert_eq!(names, csv_names, "the same tables as the CSV export");
     for name in &names {
         let count: i64 = connection
@@ -368,7 +451,7 @@ fn sqlite_has_the_same_tables_with_keys_that_hold() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(index, "partnerships_parties_organization_id");
+    assert_eq!(index, "partnerships_parties_party_id");
     let (leads, number): (i64, i64) = connection
         .query_row(
             "SELECT (SELECT leads FROM people_roles WHERE person_id = 'nancy-ip'),
@@ -458,6 +541,36 @@ fn export_refuses_unusable_output_paths() {
     );
     let unknown = run_export(tmp.path(), &data, "xml", Path::new("x"));
     assert_eq!(unknown.code, 2);
+    fs::create_dir(tmp.path().join("folder")).unwrap();
+    let jsonl_on_folder = run_export(tmp.path(), &data, "jsonl", Path::new("folder"));
+    assert_eq!(jsonl_on_folder.code, 2);
+    assert!(
+        jsonl_on_folder
+            .stderr
+            .contains("`folder` is a folder; the JSONL export writes one file"),
+        "{}",
+        jsonl_on_folder.stderr
+    );
+    let csv_to_stdout = run_export(tmp.path(), &data, "csv", Path::new("-"));
+    assert_eq!(csv_to_stdout.code, 2);
+    assert!(
+        csv_to_stdout.stderr.contains("only `--format jsonl`"),
+        "{}",
+        csv_to_stdout.stderr
+    );
+    assert!(!tmp.path().join("-").exists());
+}
+
+#[test]
+fn jsonl_goes_to_standard_output_for_a_dash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = fixture("tooling-valid").join("data");
+    let file = tmp.path().join("techpact.jsonl");
+    export("jsonl", &file);
+    let piped = run_export(tmp.path(), &data, "jsonl", Path::new("-"));
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(piped.stdout, fs::read_to_string(&file).unwrap());
+    assert!(!tmp.path().join("-").exists(), "no file named `-`");
 }
 
 /// Asserts that a human report names `code` at `file`:`line`:`column`, at `pointer`.

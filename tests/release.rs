@@ -195,6 +195,10 @@ fn the_manifest_describes_the_committed_files_not_the_work_tree() {
     assert_eq!(manifest["commit"], head.trim());
     assert_eq!(manifest["commit_time"], "2025-04-09T08:30:00Z");
     assert_eq!(manifest["commit_timestamp"], COMMIT_TIME);
+    assert_eq!(
+        manifest["licenses"],
+        serde_json::json!({"data": "CC0-1.0", "code": "MIT OR Apache-2.0"})
+    );
     assert_eq!(manifest["records"]["organizations"], 2);
     assert_eq!(manifest["records"]["sources"], 1);
     assert_eq!(manifest["records"]["labs"], 0);

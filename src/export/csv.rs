@@ -1,4 +1,4 @@
-//! CSV: one file per table, and a Frictionless `datapackage.json` that
+//! CSV: one file per table, and a Data Package (v2) `datapackage.json` that
 //! describes every table with its columns, primary key and foreign keys, so
 //! `frictionless validate DIR/datapackage.json` can check the export and
 //! consumers can load it with any Frictionless tool.
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use super::Stamp;
 use super::table::{ColumnType, Table, Tables};
 use crate::error::{Error, Result};
 use crate::format;
@@ -38,16 +39,51 @@ pub fn render(table: &Table) -> Result<String> {
         .map_err(|e| Error::Other(format!("table `{}` is not UTF-8: {e}", table.name)))
 }
 
-/// The Frictionless data package descriptor of `tables`.
-pub fn descriptor(tables: &Tables) -> Value {
+/// The Data Package (v2) descriptor of `tables`, stamped with `stamp`.
+pub fn descriptor(tables: &Tables, stamp: &Stamp) -> Value {
     let resources: Vec<Value> = tables.tables.iter().map(resource).collect();
-    json!({
-        "profile": "tabular-data-package",
-        "name": "techpact",
-        "title": "techpact: industry–academia partnerships in AI and quantum technology",
-        "description": "The techpact dataset as related tables: one table per collection (one row per record) and one per list field (one row per item, keyed by the record's id and the item's position). Reference columns end in `_id` and are foreign keys.",
-        "resources": resources,
-    })
+    let mut package = Map::new();
+    package.insert(
+        "$schema".into(),
+        json!("https://datapackage.org/profiles/2.0/datapackage.json"),
+    );
+    package.insert("name".into(), json!("techpact"));
+    package.insert(
+        "title".into(),
+        json!("techpact: industry–academia partnerships in AI and quantum technology"),
+    );
+    package.insert("description".into(), json!("The techpact dataset as related tables: one table per collection (one row per record) and one per list field (one row per item, keyed by the record's id and the item's position). Reference columns end in `_id` and are foreign keys. Quotes are short excerpts of third-party texts, cited for verification; they remain their authors'."));
+    if let Some(version) = &stamp.version {
+        package.insert("version".into(), json!(version));
+    }
+    if let Some(created) = &stamp.created {
+        package.insert("created".into(), json!(created));
+    }
+    package.insert(
+        "licenses".into(),
+        json!([{
+            "name": stamp.license,
+            "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+            "title": "Creative Commons Zero v1.0 Universal",
+        }]),
+    );
+    let mut origin = Map::new();
+    if let Some(commit) = &stamp.commit {
+        origin.insert("commit".into(), json!(commit));
+    }
+    origin.insert("generator".into(), json!(stamp.generator));
+    package.insert("techpact".into(), Value::Object(origin));
+    package.insert("resources".into(), Value::Array(resources));
+    Value::Object(package)
+}
+
+/// A JSON Schema `pattern` (found anywhere in the value unless anchored) as
+/// a Table Schema `pattern` (which must match the whole value).
+fn whole_value_pattern(pattern: &str) -> String {
+    match pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$')) {
+        Some(anchored) => anchored.to_string(),
+        None => format!("[\\s\\S]*(?:{pattern})[\\s\\S]*"),
+    }
 }
 
 fn resource(table: &Table) -> Value {
@@ -66,15 +102,24 @@ fn resource(table: &Table) -> Value {
                     ColumnType::Boolean => "boolean",
                 }),
             );
-            if !c.description.is_empty() {
-                field.insert("description".into(), Value::from(c.description.as_str()));
+            if c.kind == ColumnType::Boolean {
+                field.insert("trueValues".into(), json!(["true"]));
+                field.insert("falseValues".into(), json!(["false"]));
             }
+            field.insert("description".into(), Value::from(c.description.as_str()));
             let mut constraints = Map::new();
             if c.required {
                 constraints.insert("required".into(), Value::Bool(true));
             }
             if !c.values.is_empty() {
                 constraints.insert("enum".into(), json!(c.values));
+            }
+            for (keyword, value) in &c.constraints {
+                let value = match (*keyword, value.as_str()) {
+                    ("pattern", Some(p)) => json!(whole_value_pattern(p)),
+                    _ => value.clone(),
+                };
+                constraints.insert((*keyword).into(), value);
             }
             if !constraints.is_empty() {
                 field.insert("constraints".into(), Value::Object(constraints));
@@ -96,14 +141,15 @@ fn resource(table: &Table) -> Value {
         }
     }
     json!({
-        "profile": "tabular-data-resource",
         "name": table.name,
+        "type": "table",
         "path": format!("{}.csv", table.name),
         "description": table.description,
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "schema": {
+            "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
             "fields": fields,
             "primaryKey": table.primary_key,
             "foreignKeys": foreign_keys,
@@ -114,7 +160,7 @@ fn resource(table: &Table) -> Value {
 
 /// Writes every table as `<table>.csv` into the folder `out` (created when
 /// missing), then `datapackage.json`; returns the files written.
-pub fn write(tables: &Tables, out: &Path) -> Result<Vec<PathBuf>> {
+pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<Vec<PathBuf>> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!(
             "`{}` is a file; the CSV export writes into a folder",
@@ -133,7 +179,7 @@ pub fn write(tables: &Tables, out: &Path) -> Result<Vec<PathBuf>> {
     let path = out.join(DESCRIPTOR);
     format::write_atomic(
         &path,
-        format::to_canonical_string(&descriptor(tables)).as_bytes(),
+        format::to_canonical_string(&descriptor(tables, stamp)).as_bytes(),
     )?;
     written.push(path);
     Ok(written)

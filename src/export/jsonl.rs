@@ -1,11 +1,13 @@
-//! JSON Lines: one record per line as `{"collection": ..., "record": ...}`,
-//! ordered by collection (in `Collection::ALL` order) then id, each record
-//! with its fields in canonical order.
+//! JSON Lines: a header line `{"techpact": <stamp>}` saying where the export
+//! comes from, then one record per line as `{"collection": ..., "record":
+//! ...}`, ordered by collection (in `Collection::ALL` order) then id, each
+//! record with its fields in canonical order.
 
 use std::path::Path;
 
 use serde::Serialize;
 
+use super::Stamp;
 use crate::error::{Error, Result};
 use crate::format;
 use crate::model::{Collection, Record};
@@ -16,11 +18,18 @@ struct Line<'a> {
     record: &'a Record,
 }
 
-/// The JSON Lines text of `records`.
-pub fn render(records: &[Option<Record>]) -> Result<String> {
+#[derive(Serialize)]
+struct Header<'a> {
+    techpact: &'a Stamp,
+}
+
+/// The JSON Lines text of `records`, after the header line of `stamp`.
+pub fn render(records: &[Option<Record>], stamp: &Stamp) -> Result<String> {
     let mut sorted: Vec<&Record> = records.iter().flatten().collect();
     sorted.sort_by(|a, b| (a.collection(), a.id()).cmp(&(b.collection(), b.id())));
-    let mut out = String::new();
+    let mut out = serde_json::to_string(&Header { techpact: stamp })
+        .map_err(|e| Error::Other(format!("the export stamp does not serialize: {e}")))?;
+    out.push('\n');
     for record in sorted {
         let line = Line {
             collection: record.collection(),
@@ -36,7 +45,13 @@ pub fn render(records: &[Option<Record>]) -> Result<String> {
 }
 
 /// Writes the JSON Lines export of `records` to `out`, atomically.
-pub fn write(records: &[Option<Record>], out: &Path) -> Result<()> {
+pub fn write(records: &[Option<Record>], stamp: &Stamp, out: &Path) -> Result<()> {
     super::parent_exists(out)?;
-    format::write_atomic(out, render(records)?.as_bytes())
+    if out.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{}` is a folder; the JSONL export writes one file (or `--out -` for standard output)",
+            out.display()
+        )));
+    }
+    format::write_atomic(out, render(records, stamp)?.as_bytes())
 }

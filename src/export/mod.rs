@@ -17,6 +17,8 @@ pub mod table;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use crate::check::{self, Outcome as Checked};
 use crate::diag::{self, Code, Finding, Severity};
 use crate::error::{Error, Result};
@@ -38,8 +40,11 @@ pub enum Target {
 pub struct Outcome {
     /// The check that ran first.
     pub checked: Checked,
-    /// The files written; empty when the check had errors.
+    /// The files written; empty when the check had errors or the export
+    /// went to standard output.
     pub written: Vec<PathBuf>,
+    /// The export itself, when `--out -` asked for standard output (JSONL only).
+    pub stdout: Option<String>,
     /// Records exported.
     pub records: usize,
 }
@@ -47,19 +52,93 @@ pub struct Outcome {
 impl Outcome {
     /// Whether the export was refused because of findings.
     pub fn refused(&self) -> bool {
-        self.written.is_empty()
+        self.written.is_empty() && self.stdout.is_none()
+    }
+}
+
+/// What `--out` names standard output with.
+pub const STDOUT: &str = "-";
+
+/// Where an export comes from, written into every format (the JSON Lines
+/// header line, the SQLite `metadata` table, `datapackage.json`) so that a
+/// consumer can tell which data it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stamp {
+    /// The release version, when the export is part of a release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The git commit checked out where the data lives (`HEAD`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// That commit's time, RFC 3339 in UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// The program that wrote the export: `techpact <version>`.
+    pub generator: String,
+    /// The data's licence (SPDX).
+    pub license: &'static str,
+}
+
+/// The licence of the data, as an SPDX identifier.
+pub const DATA_LICENSE: &str = "CC0-1.0";
+
+impl Stamp {
+    /// The stamp of the data in `dir`: the `HEAD` commit of the repository
+    /// holding it, when there is one; no version.
+    pub fn of_repository(dir: &Path) -> Stamp {
+        let head = crate::git::releases::discover(dir)
+            .ok()
+            .and_then(|repo| crate::git::releases::commit(&repo, "HEAD").ok());
+        Stamp {
+            version: None,
+            commit: head.as_ref().map(|c| c.id.clone()),
+            created: head.as_ref().map(|c| crate::format::rfc3339_utc(c.time)),
+            generator: format!("techpact {}", env!("CARGO_PKG_VERSION")),
+            license: DATA_LICENSE,
+        }
+    }
+
+    /// The stamp as `(key, value)` pairs, absent values left out.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(v) = &self.version {
+            pairs.push(("version", v.clone()));
+        }
+        if let Some(c) = &self.commit {
+            pairs.push(("commit", c.clone()));
+        }
+        if let Some(c) = &self.created {
+            pairs.push(("created", c.clone()));
+        }
+        pairs.push(("generator", self.generator.clone()));
+        pairs.push(("license", self.license.to_string()));
+        pairs
     }
 }
 
 /// Checks the dataset in `dir` (shown as `display`) and, when it has no
-/// errors, exports it as `target` to `out`.
-pub fn run(dir: &Path, display: &str, target: Target, out: &Path) -> Result<Outcome> {
+/// errors, exports it as `target` to `out`, stamped with `stamp`; `out` is
+/// `-` for standard output, which only JSON Lines (one stream) can use.
+pub fn run(
+    dir: &Path,
+    display: &str,
+    target: Target,
+    out: &Path,
+    stamp: &Stamp,
+) -> Result<Outcome> {
+    let to_stdout = out == Path::new(STDOUT);
+    if to_stdout && target != Target::Jsonl {
+        return Err(Error::Usage(
+            "only `--format jsonl` can be written to standard output (`--out -`); CSV is a folder and SQLite a file".into(),
+        ));
+    }
     let mut checked = check::run(dir, display, &check::Options::default())?;
     let records = checked.typed.records.iter().flatten().count();
     if has_errors(&checked.findings) {
         return Ok(Outcome {
             checked,
             written: Vec::new(),
+            stdout: None,
             records,
         });
     }
@@ -71,19 +150,25 @@ pub fn run(dir: &Path, display: &str, target: Target, out: &Path) -> Result<Outc
         return Ok(Outcome {
             checked,
             written: Vec::new(),
+            stdout: None,
             records,
         });
     }
-    let written = match target {
+    let (written, stdout) = match target {
+        Target::Jsonl if to_stdout => (
+            Vec::new(),
+            Some(jsonl::render(&checked.typed.records, stamp)?),
+        ),
         Target::Jsonl => {
-            jsonl::write(&checked.typed.records, out)?;
-            vec![out.to_path_buf()]
+            jsonl::write(&checked.typed.records, stamp, out)?;
+            (vec![out.to_path_buf()], None)
         }
-        Target::Csv | Target::Sqlite => write_tables(target, &tables, out)?,
+        Target::Csv | Target::Sqlite => (write_tables(target, &tables, stamp, out)?, None),
     };
     Ok(Outcome {
         checked,
         written,
+        stdout,
         records,
     })
 }
@@ -93,23 +178,33 @@ fn has_errors(findings: &[Finding]) -> bool {
 }
 
 #[cfg(feature = "sqlite")]
-fn write_tables(target: Target, tables: &Tables, out: &Path) -> Result<Vec<PathBuf>> {
+fn write_tables(
+    target: Target,
+    tables: &Tables,
+    stamp: &Stamp,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
     match target {
         Target::Sqlite => {
-            sqlite::write(tables, out)?;
+            sqlite::write(tables, stamp, out)?;
             Ok(vec![out.to_path_buf()])
         }
-        _ => csv::write(tables, out),
+        _ => csv::write(tables, stamp, out),
     }
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn write_tables(target: Target, tables: &Tables, out: &Path) -> Result<Vec<PathBuf>> {
+fn write_tables(
+    target: Target,
+    tables: &Tables,
+    stamp: &Stamp,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
     match target {
         Target::Sqlite => Err(Error::Usage(
             "this build of techpact has no SQLite export; build it with the default `sqlite` feature".into(),
         )),
-        _ => csv::write(tables, out),
+        _ => csv::write(tables, stamp, out),
     }
 }
 

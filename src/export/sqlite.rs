@@ -6,14 +6,25 @@
 //! The database is built in a temporary file beside `out` and renamed into
 //! place once complete, so `out` is never a half-written database. Foreign
 //! keys are enforced, deferred to the commit, which fails on any dangling key.
+//!
+//! The table `metadata` (`key`, `value`) says where the export comes from
+//! (version, commit, created, generator, license), and `PRAGMA user_version`
+//! is the layout version of the tables, `LAYOUT_VERSION`.
 
 use std::path::Path;
 
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params_from_iter};
 
+use super::Stamp;
 use super::table::{Cell, ColumnType, Table, Tables, table_name};
 use crate::error::{Error, Result};
+
+/// The version of the table layout, as `PRAGMA user_version`.
+pub const LAYOUT_VERSION: u32 = 1;
+
+/// The name of the table that holds the export's stamp.
+pub const METADATA_TABLE: &str = "metadata";
 
 fn quote(identifier: &str) -> String {
     format!("\"{}\"", identifier.replace('"', "\"\""))
@@ -107,8 +118,9 @@ fn failed(action: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| Error::Other(format!("SQLite export: {action}: {e}"))
 }
 
-/// Writes `tables` as a SQLite database at `out`, replacing it atomically.
-pub fn write(tables: &Tables, out: &Path) -> Result<()> {
+/// Writes `tables` as a SQLite database at `out`, stamped with `stamp`,
+/// replacing it atomically.
+pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<()> {
     super::parent_exists(out)?;
     if out.is_dir() {
         return Err(Error::Usage(format!(
@@ -144,6 +156,19 @@ pub fn write(tables: &Tables, out: &Path) -> Result<()> {
                 .execute(params_from_iter(row.iter().map(sql_value)))
                 .map_err(failed(&table.name))?;
         }
+    }
+    transaction
+        .execute_batch(&format!(
+            "CREATE TABLE {METADATA_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);\nPRAGMA user_version = {LAYOUT_VERSION};"
+        ))
+        .map_err(failed("writing the metadata"))?;
+    for (key, value) in stamp.pairs() {
+        transaction
+            .execute(
+                &format!("INSERT INTO {METADATA_TABLE} VALUES (?1, ?2)"),
+                [key, value.as_str()],
+            )
+            .map_err(failed("writing the metadata"))?;
     }
     transaction
         .commit()

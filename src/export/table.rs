@@ -9,7 +9,8 @@
 //! members (signatories, roles, citations, fact subjects), and an array inside
 //! such an item a grandchild table. A `oneOf` (a fact's value, a fact
 //! subject) contributes the union of its forms' members as nullable columns.
-//! Reference columns end in `_id` and carry the collection they point into,
+//! A reference column is named after its field (singular for a list item)
+//! followed by `_id`, as `partnership_id` or `party_id`, and carries the collection it points into,
 //! from the schema's `x-techpact-ref`, which becomes a foreign key.
 //!
 //! Deriving the tables from the schemas rather than writing them by hand
@@ -50,6 +51,9 @@ pub struct Column {
     pub description: String,
     /// The allowed values, for an enumeration.
     pub values: Vec<String>,
+    /// The schema's `pattern`, `minLength`, `maxLength`, `minimum` and
+    /// `maximum` of the value, by keyword.
+    pub constraints: BTreeMap<&'static str, Value>,
     /// The collection a reference column points into.
     pub references: Option<Collection>,
     /// Where the value sits below the row's JSON object; `None` for key columns.
@@ -256,6 +260,9 @@ fn members(root: &Value, node: &Value) -> (BTreeMap<String, Value>, BTreeSet<Str
                         && map.remove("const").is_some()
                     {
                         map.insert("enum".into(), Value::Array(Vec::new()));
+                        map.entry("description").or_insert_with(|| {
+                            Value::from("Which of the forms the value takes; it says which other columns hold it.")
+                        });
                     }
                     s
                 });
@@ -319,6 +326,15 @@ fn enum_values(root: &Value, node: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The value constraints of a scalar's schema that a table schema can carry too.
+fn constraints(root: &Value, node: &Value) -> BTreeMap<&'static str, Value> {
+    let node = resolve(root, node);
+    ["pattern", "minLength", "maxLength", "minimum", "maximum"]
+        .into_iter()
+        .filter_map(|k| Some((k, node.get(k)?.clone())))
+        .collect()
 }
 
 fn reference(root: &Value, node: &Value) -> Option<Collection> {
@@ -412,6 +428,7 @@ impl Layout {
                         required: member_required,
                         description: description(root, property),
                         values: enum_values(root, property),
+                        constraints: constraints(root, property),
                         references,
                         path: Some(member_path),
                     });
@@ -490,6 +507,7 @@ impl Layout {
             required: true,
             description: "The item's place in the list, from 1.".into(),
             values: Vec::new(),
+            constraints: BTreeMap::from([("minimum", Value::from(1))]),
             references: None,
             path: None,
         });
@@ -519,15 +537,9 @@ impl Layout {
         match shape(root, items)? {
             Shape::Scalar(kind) => {
                 let references = reference(root, items);
-                let taken: Vec<String> = self.tables[index]
-                    .columns
-                    .iter()
-                    .map(|c| c.name.clone())
-                    .collect();
+                // One rule for every reference column: the field's name
+                // (singular for a list item) followed by `_id`.
                 let name = match references {
-                    Some(target) if !taken.contains(&format!("{}_id", singular_of(target))) => {
-                        format!("{}_id", singular_of(target))
-                    }
                     Some(_) => format!("{}_id", singular(field)),
                     None => singular(field),
                 };
@@ -537,6 +549,7 @@ impl Layout {
                     required: true,
                     description: description(root, array),
                     values: enum_values(root, items),
+                    constraints: constraints(root, items),
                     references,
                     path: Some(Vec::new()),
                 });
@@ -700,7 +713,7 @@ mod tests {
             .find(|t| t.name == "partnerships_parties")
             .unwrap();
         let columns: Vec<&str> = parties.columns.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(columns, ["partnership_id", "position", "organization_id"]);
+        assert_eq!(columns, ["partnership_id", "position", "party_id"]);
         let founders = layout
             .tables
             .iter()

@@ -78,6 +78,29 @@ pub struct Manifest {
     pub schemas: BTreeMap<String, String>,
     /// SHA-256 of every record file, by path in the archive (`data/<collection>/<id>.json`).
     pub files: BTreeMap<String, String>,
+    /// The licences of the data and of the code, as SPDX expressions;
+    /// empty in manifests written before they were named.
+    #[serde(default)]
+    pub licenses: Licenses,
+}
+
+/// The licences a release is published under.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Licenses {
+    /// The data's: `CC0-1.0` (quotes remain their authors').
+    pub data: String,
+    /// The code's: `MIT OR Apache-2.0`.
+    pub code: String,
+}
+
+impl Licenses {
+    /// The licences of this release: the data's and the crate's.
+    pub fn current() -> Licenses {
+        Licenses {
+            data: crate::export::DATA_LICENSE.to_string(),
+            code: env!("CARGO_PKG_LICENSE").to_string(),
+        }
+    }
 }
 
 impl Manifest {
@@ -137,27 +160,7 @@ pub fn parse_sums(text: &str) -> Vec<Result<SumLine, (u32, String)>> {
         .collect()
 }
 
-/// Seconds since the Unix epoch as RFC 3339 in UTC, such as `2025-04-09T08:30:00Z`.
-pub fn rfc3339_utc(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm, valid for any day count here.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
+pub use crate::format::rfc3339_utc;
 
 #[cfg(test)]
 mod tests {

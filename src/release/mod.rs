@@ -600,6 +600,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         records,
         schemas,
         files,
+        licenses: manifest::Licenses::current(),
     };
     let manifest_text = to_canonical_string(&manifest);
 
