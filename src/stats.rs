@@ -8,7 +8,10 @@
 //!   one date that says when the thing it describes happened; records
 //!   without one are counted as undated;
 //! - references per collection: how many reference values point into each
-//!   collection, counted over the same tables the exports write.
+//!   collection, counted over the same tables the exports write;
+//! - evidence per collection: how many values are quoted, cited, inferred,
+//!   a source's own (`self`) or uncovered, from the statements the
+//!   provenance rule reads.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,6 +21,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::export::table;
 use crate::model::{Collection, FactValue, PartialDate, Record};
+use crate::rules::provenance::{Catalog, Level};
 
 /// How many records cite one source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +58,58 @@ pub struct Stats {
     pub undated: BTreeMap<Collection, usize>,
     /// Reference values pointing into each collection, every collection listed.
     pub references: BTreeMap<Collection, usize>,
+    /// Values per collection and level of evidence, every collection listed.
+    pub evidence: BTreeMap<Collection, Coverage>,
+}
+
+/// The values of one collection by level of evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// Every value that needs evidence or is a source's own.
+    pub values: usize,
+    /// Values per level, every level listed.
+    pub levels: BTreeMap<Level, usize>,
+    /// Values with evidence: every level but `uncovered`.
+    pub covered: usize,
+}
+
+impl Coverage {
+    /// The share of values with evidence, in tenths of a percent.
+    fn permille(&self) -> usize {
+        match self.values {
+            0 => 1000,
+            n => self.covered * 1000 / n,
+        }
+    }
+}
+
+/// Values per collection and level of evidence.
+fn coverage(typed: &[&Record]) -> Result<BTreeMap<Collection, Coverage>> {
+    let catalog = Catalog::new(typed.iter().copied())?;
+    let mut out: BTreeMap<Collection, Coverage> = Collection::ALL
+        .iter()
+        .map(|c| {
+            let levels = Level::ALL.iter().map(|l| (*l, 0)).collect();
+            (
+                *c,
+                Coverage {
+                    levels,
+                    ..Coverage::default()
+                },
+            )
+        })
+        .collect();
+    for record in typed {
+        let entry = out.entry(record.collection()).or_default();
+        for statement in catalog.statements(record) {
+            entry.values += 1;
+            *entry.levels.entry(statement.level).or_default() += 1;
+        }
+    }
+    for c in out.values_mut() {
+        c.covered = c.values - c.levels.get(&Level::Uncovered).copied().unwrap_or(0);
+    }
+    Ok(out)
 }
 
 /// The date that places a record in time, if it has one:
@@ -158,6 +214,7 @@ pub fn compute(records: &[Option<Record>]) -> Result<Stats> {
             .collect(),
         undated,
         references,
+        evidence: coverage(&typed)?,
     })
 }
 
@@ -222,6 +279,28 @@ impl Stats {
         let _ = writeln!(out, "\nReferences into each collection");
         for (collection, n) in &self.references {
             let _ = writeln!(out, "  {:<width$}  {n:>5}", collection.dir_name());
+        }
+        let _ = write!(out, "\nEvidence per value\n  {:<width$}  values", "");
+        for level in Level::ALL {
+            let _ = write!(out, "  {:>9}", level.name());
+        }
+        let _ = writeln!(out, "  covered");
+        let mut total = Coverage::default();
+        for c in self.evidence.values() {
+            total.values += c.values;
+            total.covered += c.covered;
+            for (level, n) in &c.levels {
+                *total.levels.entry(*level).or_default() += n;
+            }
+        }
+        let rows = self.evidence.iter().map(|(c, v)| (c.dir_name(), v));
+        for (name, c) in rows.chain([("total", &total)]) {
+            let _ = write!(out, "  {name:<width$}  {:>6}", c.values);
+            for level in Level::ALL {
+                let _ = write!(out, "  {:>9}", c.levels.get(&level).copied().unwrap_or(0));
+            }
+            let permille = c.permille();
+            let _ = writeln!(out, "  {:>5}.{}%", permille / 10, permille % 10);
         }
         out
     }

@@ -90,19 +90,39 @@ fn jsonl_holds_every_record_once_in_order_and_unchanged() {
     export("jsonl", &out);
     let text = fs::read_to_string(&out).unwrap();
     let expected = fixture_records();
-    let mut lines: Vec<Value> = text
+    let mut all: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     // The header line says where the export comes from.
-    let header = lines.remove(0);
+    let header = all.remove(0);
     assert_stamp(&header["techpact"]);
+    // Records first, then one statement per value.
+    let split = all
+        .iter()
+        .position(|l| l.get("statement").is_some())
+        .unwrap();
+    let (lines, statements) = all.split_at(split);
     assert_eq!(
         lines.len(),
         expected.values().map(BTreeMap::len).sum::<usize>()
     );
+    for s in statements {
+        let s = &s["statement"];
+        let record = &expected[s["collection"].as_str().unwrap()][s["record"].as_str().unwrap()];
+        assert_eq!(
+            record.pointer(s["pointer"].as_str().unwrap()),
+            Some(&s["value"]),
+            "{s}"
+        );
+        assert!(
+            ["quoted", "cited", "inferred", "self"].contains(&s["level"].as_str().unwrap()),
+            "{s}"
+        );
+    }
+    assert!(statements.len() > lines.len());
     let mut order = Vec::new();
-    for line in &lines {
+    for line in lines {
         let collection = line["collection"].as_str().unwrap();
         let id = line["record"]["id"].as_str().unwrap();
         assert_eq!(
@@ -586,4 +606,84 @@ fn assert_human_finding(out: &str, code: &str, file: &str, line: u32, column: u3
             "{pointer} missing:\n{out}"
         );
     }
+}
+
+#[test]
+fn every_format_carries_the_statements_table_with_its_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv_dir = tmp.path().join("csv");
+    export("csv", &csv_dir);
+    let package: Value =
+        serde_json::from_str(&fs::read_to_string(csv_dir.join("datapackage.json")).unwrap())
+            .unwrap();
+    let statements = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "statements")
+        .unwrap();
+    assert_eq!(
+        statements["schema"]["primaryKey"],
+        serde_json::json!(["collection", "record_id", "pointer"])
+    );
+    assert_eq!(
+        statements["schema"]["foreignKeys"],
+        serde_json::json!([{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["id"]}}])
+    );
+    let (header, rows) = read_csv(&csv_dir.join("statements.csv"));
+    assert_eq!(
+        header,
+        [
+            "collection",
+            "record_id",
+            "pointer",
+            "value",
+            "level",
+            "source_id",
+            "quote",
+            "reason"
+        ]
+    );
+    // The valid fixture's hkust: its name is quoted by the press release.
+    let name = rows
+        .iter()
+        .find(|r| r[0] == "organizations" && r[1] == "hkust" && r[2] == "/name")
+        .unwrap();
+    assert_eq!(name[4], "quoted");
+    assert_eq!(name[5], "prnewswire-china-telecom-hkust-2025-04-09");
+    assert!(!name[6].is_empty());
+    let inferred = rows.iter().find(|r| r[4] == "inferred").unwrap();
+    assert!(
+        inferred[5].is_empty() && !inferred[7].is_empty(),
+        "{inferred:?}"
+    );
+
+    let db = tmp.path().join("techpact.sqlite");
+    export("sqlite", &db);
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let count: i64 = connection
+        .query_row("SELECT count(*) FROM statements", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count as usize, rows.len());
+    // The source of every quoted or cited value is a row of `sources`.
+    let joined: i64 = connection
+        .query_row(
+            "SELECT count(*) FROM statements s JOIN sources o ON o.id = s.source_id WHERE s.level IN ('quoted', 'cited')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let backed = rows
+        .iter()
+        .filter(|r| r[4] == "quoted" || r[4] == "cited")
+        .count();
+    assert_eq!(joined as usize, backed);
+    let fk: i64 = connection
+        .query_row(
+            "SELECT count(*) FROM pragma_foreign_key_list('statements') WHERE \"table\" = 'sources'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fk, 1);
 }

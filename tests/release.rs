@@ -232,6 +232,21 @@ fn the_manifest_describes_the_committed_files_not_the_work_tree() {
         .collect();
     assert_eq!(orgs, ["china-telecom", "hkust"]);
     assert_eq!(doc["collections"]["labs"], Value::Array(Vec::new()));
+    // And every value with its evidence.
+    let statements = doc["statements"].as_array().unwrap();
+    let kind = statements
+        .iter()
+        .find(|s| s["record"] == "hkust" && s["pointer"] == "/kind")
+        .unwrap();
+    assert_eq!(kind["collection"], "organizations");
+    assert_eq!(kind["level"], "inferred");
+    assert_eq!(kind["reason"], "named \"University\" in the source");
+    let name = statements
+        .iter()
+        .find(|s| s["record"] == "hkust" && s["pointer"] == "/name")
+        .unwrap();
+    assert_eq!(name["level"], "quoted");
+    assert_eq!(name["source"], "prnewswire-china-telecom-hkust-2025-04-09");
 
     // First release: everything is added.
     let changes: Value =

@@ -112,3 +112,39 @@ fn stats_runs_on_the_real_data() {
         .sum::<usize>();
     assert_eq!(stats["total"], files);
 }
+
+#[test]
+fn stats_counts_values_by_level_of_evidence() {
+    let run = stats_json("stats-evidence");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let evidence = &run.json()["evidence"];
+    // hkust: name and alias quoted, the first field cited, kind inferred,
+    // location and the second field without evidence.
+    assert_eq!(
+        evidence["organizations"],
+        json!({"values": 6, "covered": 4, "levels":
+            {"quoted": 2, "cited": 1, "inferred": 1, "self": 0, "uncovered": 2}})
+    );
+    // The source describes itself, but its publication date is declared inferred.
+    assert_eq!(
+        evidence["sources"],
+        json!({"values": 4, "covered": 4, "levels":
+            {"quoted": 0, "cited": 0, "inferred": 1, "self": 3, "uncovered": 0}})
+    );
+    assert_eq!(evidence["facts"]["levels"]["quoted"], 5);
+    assert_eq!(evidence["people"]["values"], 0);
+    let data = fixture("stats-evidence").join("data");
+    let human = techpact(&root(), &["--data", data.to_str().unwrap(), "stats"]);
+    assert!(
+        human.stdout.contains(
+            "  organizations         6          2          1          1          0          2     66.6%\n"
+        ),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("  total                20"),
+        "{}",
+        human.stdout
+    );
+}

@@ -1,7 +1,9 @@
 //! JSON Lines: a header line `{"techpact": <stamp>}` saying where the export
 //! comes from, then one record per line as `{"collection": ..., "record":
 //! ...}`, ordered by collection (in `Collection::ALL` order) then id, each
-//! record with its fields in canonical order.
+//! record with its fields in canonical order; then one line per value of
+//! every record, in the same order, as `{"statement": {...}}` (the
+//! `statements` table).
 
 use std::path::Path;
 
@@ -30,7 +32,7 @@ pub fn render(records: &[Option<Record>], stamp: &Stamp) -> Result<String> {
     let mut out = serde_json::to_string(&Header { techpact: stamp })
         .map_err(|e| Error::Other(format!("the export stamp does not serialize: {e}")))?;
     out.push('\n');
-    for record in sorted {
+    for record in &sorted {
         let line = Line {
             collection: record.collection(),
             record,
@@ -38,6 +40,13 @@ pub fn render(records: &[Option<Record>], stamp: &Stamp) -> Result<String> {
         let text = serde_json::to_string(&line).map_err(|e| {
             Error::Other(format!("record `{}` does not serialize: {e}", record.id()))
         })?;
+        out.push_str(&text);
+        out.push('\n');
+    }
+    let ordered: Vec<(usize, &Record)> = sorted.into_iter().enumerate().collect();
+    for (_, row) in super::statements::rows(&ordered)? {
+        let text = serde_json::to_string(&super::statements::Line { statement: &row })
+            .map_err(|e| Error::Other(format!("a statement does not serialize: {e}")))?;
         out.push_str(&text);
         out.push('\n');
     }

@@ -12,6 +12,7 @@ pub mod csv;
 pub mod jsonl;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
+pub mod statements;
 pub mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -142,7 +143,10 @@ pub fn run(
             records,
         });
     }
-    let tables = table::tables(&checked.typed.records)?;
+    let mut tables = table::tables(&checked.typed.records)?;
+    tables
+        .tables
+        .push(statements::table(&checked.typed.records)?);
     let dangling = dangling_references(&checked, &tables);
     if !dangling.is_empty() {
         checked.findings.extend(dangling);

@@ -60,6 +60,22 @@ pub struct Column {
     path: Option<Vec<String>>,
 }
 
+impl Column {
+    /// A column of values read by hand rather than from the schema.
+    pub fn new(name: &str, kind: ColumnType, required: bool, description: &str) -> Column {
+        Column {
+            name: name.to_string(),
+            kind,
+            required,
+            description: description.to_string(),
+            values: Vec::new(),
+            constraints: BTreeMap::new(),
+            references: None,
+            path: None,
+        }
+    }
+}
+
 /// A foreign key: `columns` of one table name `target` columns of `table`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForeignKey {
@@ -116,8 +132,9 @@ pub struct Table {
     pub name: String,
     /// What a row is.
     pub description: String,
-    /// The collection the table's rows come from.
-    pub collection: Collection,
+    /// The collection the table's rows come from; `None` for the
+    /// `statements` table, whose rows come from every collection.
+    pub collection: Option<Collection>,
     /// The columns, keys first.
     pub columns: Vec<Column>,
     /// The primary key columns.
@@ -362,7 +379,7 @@ impl Layout {
                         "One row per `{collection}` record. {}",
                         description(&root, &root)
                     ),
-                    collection,
+                    collection: Some(collection),
                     columns: Vec::new(),
                     primary_key: vec!["id".into()],
                     foreign_keys: Vec::new(),

@@ -626,7 +626,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         (manifest::archive_name(inputs.version), archive),
         (
             manifest::document_name(inputs.version),
-            document.into_bytes(),
+            document?.into_bytes(),
         ),
         (manifest::MANIFEST.to_string(), manifest_text.into_bytes()),
         (
@@ -651,8 +651,9 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
 }
 
 /// `techpact-data-<v>.json`: the whole dataset in one document, records by
-/// collection (every collection listed) in id order.
-fn document(inputs: &Inputs<'_>, manifest: &Manifest) -> String {
+/// collection (every collection listed) in id order, then `statements`: every
+/// value of every record with its evidence, in the same order.
+fn document(inputs: &Inputs<'_>, manifest: &Manifest) -> Result<String> {
     #[derive(Serialize)]
     struct Document<'a> {
         name: &'a str,
@@ -660,24 +661,41 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest) -> String {
         commit: &'a str,
         commit_time: &'a str,
         collections: BTreeMap<&'a str, Vec<&'a Value>>,
+        statements: Vec<crate::rules::provenance::Row>,
     }
     let mut collections: BTreeMap<&str, Vec<&Value>> = Collection::ALL
         .iter()
         .map(|c| (c.dir_name(), Vec::new()))
         .collect();
+    let mut typed = Vec::new();
     for (name, records) in &inputs.snapshot.collections {
         collections
             .entry(name.as_str())
             .or_default()
             .extend(records.values());
+        let Some(collection) = Collection::from_dir_name(name) else {
+            continue;
+        };
+        for value in records.values() {
+            let record = crate::model::Record::from_value(collection, value).map_err(|e| {
+                Error::Other(format!("a checked record of `{name}` does not type: {e}"))
+            })?;
+            typed.push(record);
+        }
     }
-    to_canonical_string(&Document {
+    let order: Vec<(usize, &crate::model::Record)> = typed.iter().enumerate().collect();
+    let statements = crate::export::statements::rows(&order)?
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect();
+    Ok(to_canonical_string(&Document {
         name: &manifest.name,
         version: &manifest.version,
         commit: &manifest.commit,
         commit_time: &manifest.commit_time,
         collections,
-    })
+        statements,
+    }))
 }
 
 /// The tag message: the version, the archive's SHA-256 and the record counts.
