@@ -148,8 +148,7 @@ pub struct Citation {
     /// A verbatim excerpt of the source that supports the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote: Option<Quote>,
-    /// The values of the record this source states, beyond what the quote
-    /// says word for word: JSON pointers into the record.
+    /// Pointers to the values of the record the source states beyond its quote's words, such as `/kind`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supports: Vec<Pointer>,
     /// A remark on how the source supports the record, or on what it gets wrong.
