@@ -207,7 +207,17 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 within: (depth > 0).then(|| PlaceId(id("place", i - 1))),
                 country: Some(CountryCode("CN".into())),
                 identifiers: None,
-                sources: cite(rng, plan, 3, &named, &["/kind", "/within", "/country"]),
+                sources: cite(
+                    rng,
+                    plan,
+                    3,
+                    &named,
+                    if depth > 0 {
+                        &["/kind", "/within", "/country"]
+                    } else {
+                        &["/kind", "/country"]
+                    },
+                ),
                 inferred: vec![],
                 note: None,
             };
@@ -240,15 +250,26 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                     plan,
                     4,
                     &named,
-                    &[
-                        "/aliases",
-                        "/kind",
-                        "/parent",
-                        "/founded",
-                        "/location",
-                        "/focus",
-                        "/fields",
-                    ],
+                    if i.is_multiple_of(4) {
+                        &[
+                            "/aliases",
+                            "/kind",
+                            "/founded",
+                            "/location",
+                            "/focus",
+                            "/fields",
+                        ]
+                    } else {
+                        &[
+                            "/aliases",
+                            "/kind",
+                            "/parent",
+                            "/founded",
+                            "/location",
+                            "/focus",
+                            "/fields",
+                        ]
+                    },
                 ),
                 inferred: vec![],
                 note: None,

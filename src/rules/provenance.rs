@@ -170,6 +170,29 @@ pub fn statements<'a>(
     refs: &[Reference],
     lookup: impl Fn(Collection, &str) -> Option<&'a Record>,
 ) -> Vec<Statement> {
+    evidence(record, value, refs, lookup)
+        .into_iter()
+        .map(|(pointer, value, level, citation, inference)| Statement {
+            pointer,
+            value: value.clone(),
+            level,
+            citation,
+            inference,
+        })
+        .collect()
+}
+
+/// A value's pointer, the value, its level, and the citation or inference behind it.
+type Evidence<'v> = (String, &'v Value, Level, Option<usize>, Option<usize>);
+
+/// The evidence of each leaf of `value`, the JSON of `record`: the work of
+/// `statements`, without copying the values.
+fn evidence<'a, 'v>(
+    record: &Record,
+    value: &'v Value,
+    refs: &[Reference],
+    lookup: impl Fn(Collection, &str) -> Option<&'a Record>,
+) -> Vec<Evidence<'v>> {
     let mut values = Vec::new();
     if let Value::Object(map) = value {
         for (key, child) in map.iter().filter(|(k, _)| !EXEMPT.contains(&k.as_str())) {
@@ -179,7 +202,7 @@ pub fn statements<'a>(
     let citations = record.citations();
     let inferred = record.inferred();
     // Quotes are folded once, lazily: most values are covered by a pointer.
-    let mut quotes: Option<Vec<Quote>> = None;
+    let mut quotes: Option<(Vec<Quote>, Vec<String>)> = None;
     let own = matches!(record, Record::Source(_));
     values
         .into_iter()
@@ -208,20 +231,15 @@ pub fn statements<'a>(
                 Some((_, _, i)) => (Level::Inferred, None, Some(i)),
                 None if own => (Level::Own, None, None),
                 None => {
-                    let quotes = quotes.get_or_insert_with(|| Quote::all(record));
-                    match quoted(quotes, &pointer, value, refs, &lookup) {
+                    let (quotes, own) =
+                        quotes.get_or_insert_with(|| (Quote::all(record), own_names(record)));
+                    match quoted(quotes, own, &pointer, value, refs, &lookup) {
                         Some(c) => (Level::Quoted, Some(c), None),
                         None => (Level::Uncovered, None, None),
                     }
                 }
             };
-            Statement {
-                pointer,
-                value: value.clone(),
-                level,
-                citation,
-                inference,
-            }
+            (pointer, value, level, citation, inference)
         })
         .collect()
 }
@@ -231,34 +249,44 @@ pub fn statements<'a>(
 struct Quote {
     citation: usize,
     folded: String,
-    /// `folded` with the record's own names blanked out: a value that only
-    /// appears inside the record's name ("University" in "The Hong Kong
-    /// University of Science and Technology", "Hong Kong" likewise) is
-    /// derived from the name, not stated by the quote.
-    unnamed: String,
+    /// `folded` with the record's own names blanked out, made on first use:
+    /// a value that only appears inside the record's name ("University" in
+    /// "The Hong Kong University of Science and Technology", "Hong Kong"
+    /// likewise) is derived from the name, not stated by the quote.
+    unnamed: std::cell::OnceCell<String>,
 }
 
 impl Quote {
     fn all(record: &Record) -> Vec<Quote> {
-        let mut names: Vec<String> = record.names().into_iter().map(fold).collect();
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
         record
             .citations()
             .iter()
             .enumerate()
             .filter_map(|(citation, c)| {
-                let folded = fold(c.quote.as_ref()?.as_str());
-                let unnamed = names
-                    .iter()
-                    .fold(folded.clone(), |text, name| matching::blank(&text, name));
                 Some(Quote {
                     citation,
-                    folded,
-                    unnamed,
+                    folded: fold(c.quote.as_ref()?.as_str()),
+                    unnamed: std::cell::OnceCell::new(),
                 })
             })
             .collect()
     }
+
+    /// The quote without the record's own `names` (folded, longest first).
+    fn unnamed(&self, names: &[String]) -> &str {
+        self.unnamed.get_or_init(|| {
+            names
+                .iter()
+                .fold(self.folded.clone(), |text, name| matching::blank(&text, name))
+        })
+    }
+}
+
+/// The record's own names, folded, longest first.
+fn own_names(record: &Record) -> Vec<String> {
+    let mut names: Vec<String> = record.names().into_iter().map(fold).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names
 }
 
 /// The citation whose quote states `value`, at `pointer`: a reference by
@@ -267,6 +295,7 @@ impl Quote {
 /// stated only by a quote that contains them.
 fn quoted<'a>(
     quotes: &[Quote],
+    own: &[String],
     pointer: &str,
     value: &Value,
     refs: &[Reference],
@@ -281,7 +310,11 @@ fn quoted<'a>(
     quotes
         .iter()
         .find(|q| {
-            let text = if own_name { &q.folded } else { &q.unnamed };
+            let text = if own_name {
+                q.folded.as_str()
+            } else {
+                q.unnamed(own)
+            };
             match value {
                 _ if reference.is_some() => names.iter().any(|n| matching::states_text(text, n)),
                 Value::Number(n) => matching::states_number(text, n),
@@ -333,13 +366,14 @@ pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .par_iter()
         .flat_map_iter(|&(i, file, record)| {
             let refs = cx.graph.refs.get(i).map_or(&[][..], Vec::as_slice);
-            statements(record, &to_value(record), refs, |c, id| cx.record(c, id))
+            let value = to_value(record);
+            evidence(record, &value, refs, |c, id| cx.record(c, id))
                 .into_iter()
-                .filter(|s| s.level == Level::Uncovered)
-                .map(move |s| {
+                .filter(|e| e.2 == Level::Uncovered)
+                .map(move |(pointer, ..)| {
                     file.finding(
                         Code::ProvenanceUncovered,
-                        &s.pointer,
+                        &pointer,
                         "no evidence for this value: no quote of the record's citations states it, no citation's `supports` covers it and no `inferred` entry does",
                     )
                 })
