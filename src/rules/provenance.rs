@@ -275,9 +275,9 @@ impl Quote {
     /// The quote without the record's own `names` (folded, longest first).
     fn unnamed(&self, names: &[String]) -> &str {
         self.unnamed.get_or_init(|| {
-            names
-                .iter()
-                .fold(self.folded.clone(), |text, name| matching::blank(&text, name))
+            names.iter().fold(self.folded.clone(), |text, name| {
+                matching::blank(&text, name)
+            })
         })
     }
 }
