@@ -2,7 +2,7 @@
 //! into the library and the choice of output format. Nothing else.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -23,6 +23,40 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Parses the command line. `--color` governs clap's own messages (usage
+/// errors, help) too, so it is read before clap parses the rest.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = requested_color(&args);
+    let mut command = Cli::command().color(match color {
+        Some(ColorChoice::Always) => clap::ColorChoice::Always,
+        Some(ColorChoice::Never) => clap::ColorChoice::Never,
+        Some(ColorChoice::Auto) | None => clap::ColorChoice::Auto,
+    });
+    let parsed = command
+        .try_get_matches_from_mut(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    parsed.unwrap_or_else(|e| e.format(&mut command).exit())
+}
+
+/// The last `--color WHEN` or `--color=WHEN` on the command line, if valid.
+fn requested_color(args: &[std::ffi::OsString]) -> Option<ColorChoice> {
+    let mut choice = None;
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.next().map(|w| w.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(value) = value {
+            choice = ColorChoice::from_str(&value, false).ok().or(choice);
+        }
+    }
+    choice
+}
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Common {
@@ -33,7 +67,7 @@ pub struct Common {
     /// sqlite for `export`; human, json or markdown for `diff`
     #[arg(long, global = true, value_enum)]
     pub format: Option<OutputFormat>,
-    /// Print only the summary (human), nothing else on success
+    /// Print nothing on success, only the summary of findings otherwise (human)
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// When to colour human output
@@ -104,7 +138,7 @@ fn unsupported(format: OutputFormat, accepted: &str) -> Error {
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// When printing to a terminal and `NO_COLOR` is unset
+    /// On a terminal that supports it, unless `NO_COLOR` is set (not empty); `CLICOLOR_FORCE` forces it
     Auto,
     /// Always
     Always,
@@ -323,16 +357,29 @@ fn repository_root() -> PathBuf {
         .map_or_else(|| cwd.clone(), Path::to_path_buf)
 }
 
-/// The data directory and how to show paths under it.
-fn data_location(common: &Common) -> (PathBuf, String) {
-    match &common.data {
-        Some(dir) => (dir.clone(), dir.to_string_lossy().into_owned()),
-        None => (repository_root().join("data"), "data".to_string()),
+/// The data directory and how to show paths under it. Without `--data`, the
+/// `data/` folder of the current repository, which must exist.
+fn data_location(common: &Common) -> Result<(PathBuf, String)> {
+    if let Some(dir) = &common.data {
+        return Ok((dir.clone(), dir.to_string_lossy().into_owned()));
     }
+    let root = repository_root();
+    let dir = root.join("data");
+    if dir.is_dir() {
+        return Ok((dir, "data".to_string()));
+    }
+    let place = if root.join(".git").exists() {
+        format!("the repository at {}", root.display())
+    } else {
+        format!("{} (not inside a git repository)", root.display())
+    };
+    Err(Error::Usage(format!(
+        "no `data/` folder found in {place}; run techpact in a techpact repository, or name the data folder with `--data DIR`"
+    )))
 }
 
 fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let options = check::Options {
         evidence: args.evidence.clone(),
         missing_texts: if args.allow_missing_texts {
@@ -362,7 +409,7 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
 
 fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
     let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let refs = techpact::refs::record_refs(&dir, &display, &name)?;
     print(&common.human_or_json(|| refs.to_human(), || refs.to_json())?)?;
     Ok(Outcome::Clean)
@@ -370,7 +417,7 @@ fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {
 
 fn run_show(common: &Common, args: &ShowArgs) -> Result<Outcome> {
     let name = techpact::refs::RecordName::parse(&args.record).map_err(Error::Usage)?;
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let shown = techpact::show::show(&dir, &display, &name)?;
     print(&common.human_or_json(|| shown.to_human(), || shown.to_json())?)?;
     Ok(Outcome::Clean)
@@ -384,6 +431,9 @@ fn run_schema(common: &Common, args: &SchemaArgs) -> Result<Outcome> {
     if args.check {
         let findings = schema::check_all(&dir, &display);
         if findings.is_empty() && common.human() {
+            if common.quiet {
+                return Ok(Outcome::Clean);
+            }
             print(&format!(
                 "ok: the {} schemas in {display}/ match the types\n",
                 techpact::model::Collection::ALL.len()
@@ -433,7 +483,7 @@ fn run_explain(args: &ExplainArgs) -> Result<Outcome> {
 }
 
 fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let options = techpact::fmt::Options {
         check: args.check,
         paths: args.paths.clone(),
@@ -459,7 +509,7 @@ fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
 }
 
 fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let (_, skeleton) = techpact::new::create(&dir, &args.collection, &args.id)?;
     let shown = format!("{display}/{}/{}.json", args.collection, args.id);
     let mut out = format!("wrote {shown}\n");
@@ -489,7 +539,7 @@ fn run_new(common: &Common, args: &NewArgs) -> Result<Outcome> {
 }
 
 fn run_stats(common: &Common) -> Result<Outcome> {
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let checked = check::run(&dir, &display, &check::Options::default())?;
     if checked
         .findings
@@ -506,7 +556,7 @@ fn run_stats(common: &Common) -> Result<Outcome> {
 
 fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
     use techpact::export::{self, Target};
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let target = match common.format {
         Some(OutputFormat::Jsonl) => Target::Jsonl,
         Some(OutputFormat::Csv) => Target::Csv,
@@ -546,18 +596,22 @@ fn run_export(common: &Common, args: &ExportArgs) -> Result<Outcome> {
     if common.human() && !common.quiet {
         let files = match outcome.written.as_slice() {
             [one] => one.display().to_string(),
-            many => format!("{} files in {}", many.len(), args.out.display()),
+            many => format!(
+                "{} in {}",
+                report::plural(many.len(), "file"),
+                args.out.display()
+            ),
         };
         print(&format!(
-            "exported {} records to {files}\n",
-            outcome.records
+            "exported {} to {files}\n",
+            report::plural(outcome.records, "record")
         ))?;
     }
     Ok(Outcome::Clean)
 }
 
 fn run_site(common: &Common, args: &SiteArgs) -> Result<Outcome> {
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let options = techpact::site::Options {
         out: args.out.clone(),
         repository: args.repository.clone(),
@@ -573,8 +627,9 @@ fn run_site(common: &Common, args: &SiteArgs) -> Result<Outcome> {
     };
     if common.human() && !common.quiet {
         print(&format!(
-            "wrote a site of {} records ({files} files) to {}\n",
-            outcome.records,
+            "wrote a site of {} ({}) to {}\n",
+            report::plural(outcome.records, "record"),
+            report::plural(files, "file"),
             args.out.display()
         ))?;
     }
@@ -717,8 +772,10 @@ fn emit(
     let color = match common.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // The conventions clap follows too: NO_COLOR (when not empty),
+        // CLICOLOR_FORCE, CLICOLOR, TERM=dumb, and whether stdout is a terminal.
         ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
     let style = Style {

@@ -389,8 +389,8 @@ impl Changes {
             None => {
                 let _ = writeln!(
                     out,
-                    "First release: every record is new ({} records).",
-                    t.added
+                    "First release: every record is new ({}).",
+                    crate::report::plural(t.added, "record")
                 );
             }
         }

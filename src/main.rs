@@ -5,15 +5,13 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // Checking a large dataset allocates millions of small strings and maps;
 // mimalloc serves them markedly faster than the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     match cli::run(cli) {
         Ok(cli::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(cli::Outcome::Findings) => ExitCode::from(1),

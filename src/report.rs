@@ -121,6 +121,10 @@ pub fn human(
         Renderer::plain()
     };
     let mut out = String::new();
+    // `--quiet`: nothing on success, only the summary otherwise.
+    if style.quiet && findings.is_empty() {
+        return out;
+    }
     if !style.quiet {
         for f in findings {
             out.push_str(&one_finding(&renderer, f, sources.get(&f.file).copied()));
@@ -347,7 +351,8 @@ fn counted(summary: &Summary) -> String {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `n` and `word`, with an `s` unless `n` is 1: "1 record", "2 records".
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

@@ -471,10 +471,21 @@ fn evidence_takes_several_folders_and_counts_what_it_proved() {
     let strict = techpact(dir.path(), &only_empty);
     assert_eq!(strict.code, 1);
     assert!(strict.stdout.ends_with("  1  source/text-mismatch\nquotes: 0 of 9 proven against their source texts; 9 not provable here: no text at hand for `example-press-release`\n"), "{}", strict.stdout);
+    // `--quiet` prints nothing on success; the counts show without it.
+    let loud: Vec<&str> = only_empty
+        .iter()
+        .copied()
+        .filter(|a| *a != "--quiet")
+        .collect();
     let counted = techpact(
+        dir.path(),
+        &[&loud[..], &["--allow-missing-texts"]].concat(),
+    );
+    let quiet = techpact(
         dir.path(),
         &[&only_empty[..], &["--allow-missing-texts"]].concat(),
     );
+    assert_eq!((quiet.code, quiet.stdout.as_str()), (0, ""));
     assert_eq!(
         (counted.code, counted.stdout.as_str()),
         (
