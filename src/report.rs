@@ -108,6 +108,9 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The width long source lines are cut to around their marker.
+const WIDTH: usize = 140;
+
 /// The human report: each finding with its source line, then a summary by code.
 pub fn human(
     findings: &[Finding],
@@ -116,9 +119,9 @@ pub fn human(
     style: Style,
 ) -> String {
     let renderer = if style.color {
-        Renderer::styled()
+        Renderer::styled().term_width(WIDTH)
     } else {
-        Renderer::plain()
+        Renderer::plain().term_width(WIDTH)
     };
     let mut out = String::new();
     // `--quiet`: nothing on success, only the summary otherwise.
@@ -153,9 +156,9 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
         .and_then(|t| t.lines().nth(f.line as usize - 1));
     match line_text {
         Some(line) => {
-            let (shown, start, end) = excerpt(line, f.column as usize);
+            let (start, end) = marked(line, f.column as usize);
             let label = notes.join("; ");
-            let snippet = Snippet::source(shown.as_str())
+            let snippet = Snippet::source(line)
                 .line_start(f.line as usize)
                 .path(f.file.as_str())
                 .annotation(
@@ -182,35 +185,20 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
     }
 }
 
-/// The part of `line` shown for a marker at 1-based character `column`, and the
-/// marked byte range within it. Long lines are cut around the column.
-fn excerpt(line: &str, column: usize) -> (String, usize, usize) {
-    const WIDTH: usize = 100;
+/// The byte range of the JSON token at 1-based character `column` of
+/// `line`, for the marker. The renderer cuts a long line around it
+/// (`term_width`) and still reports the true column.
+fn marked(line: &str, column: usize) -> (usize, usize) {
     let chars: Vec<char> = line.chars().collect();
     let at = column.saturating_sub(1).min(chars.len());
-    let (from, to) = if chars.len() <= WIDTH + WIDTH / 2 {
-        (0, chars.len())
-    } else {
-        (at.saturating_sub(WIDTH / 2), (at + WIDTH).min(chars.len()))
-    };
-    let mut shown = String::new();
-    if from > 0 {
-        shown.push('…');
-    }
-    let prefix_len = shown.len();
-    let visible: String = chars[from..to].iter().collect();
-    shown.push_str(&visible);
-    if to < chars.len() {
-        shown.push('…');
-    }
-    let start = prefix_len + chars[from..at].iter().map(|c| c.len_utf8()).sum::<usize>();
-    let token = token_len(&chars[at..to]);
+    let start = chars[..at].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let token = token_len(&chars[at..]);
     let end = start
         + chars[at..at + token]
             .iter()
             .map(|c| c.len_utf8())
             .sum::<usize>();
-    (shown, start, end.max(start))
+    (start, end.max(start))
 }
 
 /// How many characters of the JSON token at the start of `rest` to underline.
@@ -365,14 +353,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpt_marks_the_value() {
-        let (shown, start, end) = excerpt(r#"  "name": "Hong \"K\"","#, 11);
-        assert_eq!(&shown[start..end], r#""Hong \"K\"""#);
-        let long = format!("{}x", "a".repeat(500));
-        assert_eq!(excerpt("ab", 2), ("ab".to_string(), 1, 2));
-        let (shown, start, end) = excerpt(&long, 501);
-        assert_eq!(&shown[start..end], "x");
-        assert!(shown.starts_with('…'));
+    fn marks_the_value() {
+        let line = r#"  "name": "Hong \"K\"","#;
+        let (start, end) = marked(line, 11);
+        assert_eq!(&line[start..end], r#""Hong \"K\"""#);
+        assert_eq!(marked("ab", 2), (1, 2));
+        let long = format!("{}x", "é".repeat(500));
+        let (start, end) = marked(&long, 501);
+        assert_eq!(&long[start..end], "x");
     }
 
     #[test]

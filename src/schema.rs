@@ -195,7 +195,7 @@ pub fn follow_ref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
 /// What the schema says about one field of a record, for people.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Field {
-    /// The field's description (its first line), with the allowed values of an enum.
+    /// The field's description (its first paragraph), with the allowed values of an enum.
     pub description: String,
     /// Whether the object holding the field requires it; an array element
     /// is as required as its array.
@@ -230,13 +230,16 @@ pub fn field(root: &Value, pointer: &str) -> Field {
             .get("description")
             .or_else(|| follow_ref(root, next).get("description"))
             .and_then(Value::as_str)
-            .and_then(|d| d.lines().next())
-            .unwrap_or_default()
-            .to_string();
-        found.required = object
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|names| names.iter().any(|n| n == segment));
+            .and_then(|d| d.split("\n\n").next())
+            .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        // A `then` holds what a live (not withdrawn) record requires.
+        let requires = |node: Option<&Value>| {
+            node.and_then(|n| n.get("required"))
+                .and_then(Value::as_array)
+                .is_some_and(|names| names.iter().any(|n| n == segment))
+        };
+        found.required = requires(Some(object)) || requires(object.get("then"));
         node = next;
     }
     let leaf = follow_ref(root, node);

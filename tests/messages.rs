@@ -510,3 +510,49 @@ fn evidence_takes_several_folders_and_counts_what_it_proved() {
         serde_json::json!({"proven": 9, "not_found": 0, "without_text": 0, "unpinned": 0, "sources_without_text": []})
     );
 }
+
+#[test]
+fn a_long_line_is_cut_around_the_marker_and_keeps_its_true_column() {
+    let dir = dataset_with(None);
+    fs::create_dir(dir.path().join("texts")).unwrap();
+    fs::copy(
+        fixture("golden/evidence/press-release.txt"),
+        dir.path().join("texts/a.txt"),
+    )
+    .unwrap();
+    edit(
+        dir.path(),
+        AGREEMENT,
+        "\"signed a strategic cooperation agreement\"",
+        "\"Vice President of Example Telecom. Under the agreement the partners establish the Example AI Joint Laboratory, which will focus on evaluation of large models, and launch the Example Talent Program, including\"",
+    );
+    let found = only(&findings(dir.path(), &["--evidence", "texts"]));
+    assert_eq!(
+        (found.0.as_str(), found.2, found.3),
+        ("source/quote-not-found", 23, 213)
+    );
+    let human = techpact(
+        dir.path(),
+        &[
+            "check",
+            "--data",
+            "data",
+            "--evidence",
+            "texts",
+            "--color",
+            "never",
+        ],
+    );
+    assert!(
+        human
+            .stdout
+            .contains(" --> data/partnerships/example-agreement.json:23:213\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("Talent Program, including"),
+        "{}",
+        human.stdout
+    );
+}
