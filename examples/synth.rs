@@ -72,7 +72,7 @@ const FIELDS: &[Field] = &[
 ];
 
 struct Plan {
-    counts: [(Collection, usize); 9],
+    counts: [(Collection, usize); 11],
 }
 
 impl Plan {
@@ -87,12 +87,14 @@ impl Plan {
             (Collection::Partnerships, share(100)),
             (Collection::Labs, share(80)),
             (Collection::TalentPrograms, share(50)),
-            (Collection::Events, share(70)),
+            (Collection::Products, share(40)),
+            (Collection::Events, share(60)),
+            (Collection::Series, share(5)),
             (Collection::Facts, 0),
         ];
         let used: usize = counts.iter().map(|(_, c)| c).sum();
         let mut plan = Plan { counts };
-        plan.counts[8].1 = n.saturating_sub(used).max(1);
+        plan.counts[10].1 = n.saturating_sub(used).max(1);
         plan
     }
 
@@ -173,7 +175,8 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 title: Text(format!("Report {i} on {} partnerships", rng.word())),
                 withdrawn: None,
                 kind: SourceKind::NewsArticle,
-                publisher: Some(name(rng, "Press", i)),
+                publisher: None,
+                distributor: None,
                 published: Some(date(rng, 2020, 6)),
                 dateline: None,
                 url: Some(Url(format!("https://news.example.org/{i}"))),
@@ -283,6 +286,8 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
+                family_name: None,
+                given_name: None,
                 honorific: Some(Name("Prof.".into())),
                 aliases: vec![],
                 roles: vec![Role {
@@ -311,7 +316,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 withdrawn: None,
                 aliases: vec![],
                 kind: PartnershipKind::StrategicCooperation,
-                parties: vec![a.clone(), b],
+                parties: vec![Party::Organization(a.clone()), Party::Organization(b)],
                 signed: Some(date(rng, 2010, 5)),
                 announced: None,
                 start: None,
@@ -412,6 +417,47 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             };
             (rid, to_canonical_string(&r))
         }
+        Collection::Products => {
+            let rid = id("product", i);
+            let named = name(rng, "Service", i);
+            let r = Product {
+                id: RecordId(rid.clone()),
+                name: named.clone(),
+                withdrawn: None,
+                aliases: vec![],
+                kind: ProductKind::Service,
+                owners: vec![org_ref(rng, plan)],
+                launched: Some(date(rng, 2010, 10)),
+                fields: vec![*rng.pick(FIELDS)],
+                sources: cite(
+                    rng,
+                    plan,
+                    6,
+                    &named,
+                    &["/kind", "/owners", "/launched", "/fields"],
+                ),
+                inferred: vec![],
+                note: None,
+            };
+            (rid, to_canonical_string(&r))
+        }
+        Collection::Series => {
+            let rid = id("series", i);
+            let named = name(rng, "Conference", i);
+            let r = Series {
+                id: RecordId(rid.clone()),
+                name: named.clone(),
+                withdrawn: None,
+                aliases: vec![],
+                first_held: Some(date(rng, 2005, 5)),
+                place: Some(place_ref(rng, plan)),
+                fields: vec![*rng.pick(FIELDS)],
+                sources: cite(rng, plan, 5, &named, &["/first_held", "/place", "/fields"]),
+                inferred: vec![],
+                note: None,
+            };
+            (rid, to_canonical_string(&r))
+        }
         Collection::Events => {
             let rid = id("event", i);
             let day = 1 + rng.below(20);
@@ -421,7 +467,10 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
-                series: Some(Name("Synthetic Conference".into())),
+                series: Some(SeriesId(id(
+                    "series",
+                    rng.below(plan.count(Collection::Series)),
+                ))),
                 edition: Some(1 + (i % 12) as u32),
                 start: Some(PartialDate(format!("{year}-09-{day:02}"))),
                 end: Some(PartialDate(format!("{year}-09-{:02}", day + 1))),
@@ -458,6 +507,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 withdrawn: None,
                 category: FactCategory::Figure,
                 subjects: vec![Subject::Organization(org_ref(rng, plan))],
+                claimant: None,
                 value: Some(FactValue::Quantity {
                     number: serde_json::Number::from(rng.below(10_000) as u64),
                     comparator: Comparator::Exactly,

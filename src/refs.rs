@@ -860,10 +860,23 @@ mod tests {
         ] {
             assert!(facts.iter().any(|s| s == want), "{want} not in {facts:?}");
         }
-        // A source cites nothing; its only reference is its successor.
+        let parties = shown(Collection::Partnerships);
+        for want in [
+            "/parties/*/organization -> organizations",
+            "/parties/*/place -> places",
+        ] {
+            assert!(
+                parties.iter().any(|s| s == want),
+                "{want} not in {parties:?}"
+            );
+        }
         assert_eq!(
             shown(Collection::Sources),
-            ["/withdrawn/successor -> sources"]
+            [
+                "/distributor -> organizations",
+                "/publisher -> organizations",
+                "/withdrawn/successor -> sources"
+            ]
         );
     }
 

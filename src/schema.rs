@@ -15,7 +15,8 @@ use crate::diag::{Code, Finding};
 use crate::error::{Error, Result};
 use crate::format;
 use crate::model::{
-    Collection, Event, Fact, Lab, Organization, Partnership, Person, Place, Source, TalentProgram,
+    Collection, Event, Fact, Lab, Organization, Partnership, Person, Place, Product, Series,
+    Source, TalentProgram,
 };
 
 /// The schema of `collection`, as a JSON value.
@@ -27,7 +28,9 @@ pub fn generate(collection: Collection) -> Value {
         Collection::Partnerships => root::<Partnership>(),
         Collection::Labs => root::<Lab>(),
         Collection::TalentPrograms => root::<TalentProgram>(),
+        Collection::Products => root::<Product>(),
         Collection::Events => root::<Event>(),
+        Collection::Series => root::<Series>(),
         Collection::Facts => root::<Fact>(),
         Collection::Sources => root::<Source>(),
     };

@@ -117,7 +117,9 @@ fn coverage(typed: &[&Record]) -> Result<BTreeMap<Collection, Coverage>> {
 /// - partnership: `signed`, else `announced`, else `start`;
 /// - lab: `established`, else `announced`;
 /// - talent programme: `announced`;
+/// - product: `launched`;
 /// - event: `start`;
+/// - series: `first_held`;
 /// - fact: its value's `date` (milestone) or `as_of` (quantity, rank);
 /// - source: `published`;
 /// - people and places have none.
@@ -132,7 +134,9 @@ pub fn primary_date(record: &Record) -> Option<&PartialDate> {
             .or(r.start.as_ref()),
         Record::Lab(r) => r.established.as_ref().or(r.announced.as_ref()),
         Record::TalentProgram(r) => r.announced.as_ref(),
+        Record::Product(r) => r.launched.as_ref(),
         Record::Event(r) => r.start.as_ref(),
+        Record::Series(r) => r.first_held.as_ref(),
         Record::Fact(r) => match &r.value {
             Some(FactValue::Milestone { date, .. }) => Some(date),
             Some(FactValue::Quantity { as_of, .. } | FactValue::Rank { as_of, .. }) => {

@@ -291,7 +291,7 @@ fn csv_tables_match_the_records_and_their_keys_hold() {
     }
     assert_eq!(
         tables["partnerships_parties"].0,
-        ["partnership_id", "position", "party_id"]
+        ["partnership_id", "position", "organization_id", "place_id"]
     );
     assert_eq!(tables["partnerships_offers_benefits"].1.len(), 2);
     // Primary keys are unique and every foreign key names an existing row.
@@ -463,7 +463,10 @@ fn sqlite_has_the_same_tables_with_keys_that_hold() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(foreign_keys, 2, "to partnerships and to organizations");
+    assert_eq!(
+        foreign_keys, 3,
+        "to partnerships, to organizations and to places"
+    );
     let index: String = connection
         .query_row(
             "SELECT name FROM pragma_index_list('partnerships_parties') WHERE origin = 'c'",

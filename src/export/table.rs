@@ -211,7 +211,9 @@ fn singular_of(collection: Collection) -> &'static str {
         Collection::Partnerships => "partnership",
         Collection::Labs => "lab",
         Collection::TalentPrograms => "talent_program",
+        Collection::Products => "product",
         Collection::Events => "event",
+        Collection::Series => "series",
         Collection::Facts => "fact",
         Collection::Sources => "source",
     }
@@ -730,7 +732,10 @@ mod tests {
             .find(|t| t.name == "partnerships_parties")
             .unwrap();
         let columns: Vec<&str> = parties.columns.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(columns, ["partnership_id", "position", "party_id"]);
+        assert_eq!(
+            columns,
+            ["partnership_id", "position", "organization_id", "place_id"]
+        );
         let founders = layout
             .tables
             .iter()

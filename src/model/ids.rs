@@ -147,6 +147,14 @@ reference!(
     EventId => "events"
 );
 reference!(
+    /// A reference to an event series.
+    SeriesId => "series"
+);
+reference!(
+    /// A reference to a product, service or solution.
+    ProductId => "products"
+);
+reference!(
     /// A reference to a fact.
     FactId => "facts"
 );

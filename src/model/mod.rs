@@ -34,8 +34,12 @@ pub enum Collection {
     Labs,
     /// `talent-programs/`
     TalentPrograms,
+    /// `products/`
+    Products,
     /// `events/`
     Events,
+    /// `series/`
+    Series,
     /// `facts/`
     Facts,
     /// `sources/`
@@ -44,14 +48,16 @@ pub enum Collection {
 
 impl Collection {
     /// Every collection, in the order output lists them.
-    pub const ALL: [Collection; 9] = [
+    pub const ALL: [Collection; 11] = [
         Collection::Organizations,
         Collection::People,
         Collection::Places,
         Collection::Partnerships,
         Collection::Labs,
         Collection::TalentPrograms,
+        Collection::Products,
         Collection::Events,
+        Collection::Series,
         Collection::Facts,
         Collection::Sources,
     ];
@@ -65,7 +71,9 @@ impl Collection {
             Collection::Partnerships => "partnerships",
             Collection::Labs => "labs",
             Collection::TalentPrograms => "talent-programs",
+            Collection::Products => "products",
             Collection::Events => "events",
+            Collection::Series => "series",
             Collection::Facts => "facts",
             Collection::Sources => "sources",
         }
@@ -114,8 +122,12 @@ pub enum Record {
     Lab(Box<Lab>),
     /// A talent programme.
     TalentProgram(Box<TalentProgram>),
+    /// A product, service or solution.
+    Product(Box<Product>),
     /// An event.
     Event(Box<Event>),
+    /// An event series.
+    Series(Box<Series>),
     /// A fact.
     Fact(Box<Fact>),
     /// A source.
@@ -162,7 +174,9 @@ impl Record {
             Collection::Partnerships => Record::Partnership(Box::new(typed(value)?)),
             Collection::Labs => Record::Lab(Box::new(typed(value)?)),
             Collection::TalentPrograms => Record::TalentProgram(Box::new(typed(value)?)),
+            Collection::Products => Record::Product(Box::new(typed(value)?)),
             Collection::Events => Record::Event(Box::new(typed(value)?)),
+            Collection::Series => Record::Series(Box::new(typed(value)?)),
             Collection::Facts => Record::Fact(Box::new(typed(value)?)),
             Collection::Sources => Record::Source(Box::new(typed(value)?)),
         })
@@ -177,7 +191,9 @@ impl Record {
             Record::Partnership(_) => Collection::Partnerships,
             Record::Lab(_) => Collection::Labs,
             Record::TalentProgram(_) => Collection::TalentPrograms,
+            Record::Product(_) => Collection::Products,
             Record::Event(_) => Collection::Events,
+            Record::Series(_) => Collection::Series,
             Record::Fact(_) => Collection::Facts,
             Record::Source(_) => Collection::Sources,
             Record::Withdrawn(r) => r.collection,
@@ -193,7 +209,9 @@ impl Record {
             Record::Partnership(r) => r.id.as_str(),
             Record::Lab(r) => r.id.as_str(),
             Record::TalentProgram(r) => r.id.as_str(),
+            Record::Product(r) => r.id.as_str(),
             Record::Event(r) => r.id.as_str(),
+            Record::Series(r) => r.id.as_str(),
             Record::Fact(r) => r.id.as_str(),
             Record::Source(r) => r.id.as_str(),
             Record::Withdrawn(r) => r.id.as_str(),
@@ -209,7 +227,9 @@ impl Record {
             Record::Partnership(r) => &r.sources,
             Record::Lab(r) => &r.sources,
             Record::TalentProgram(r) => &r.sources,
+            Record::Product(r) => &r.sources,
             Record::Event(r) => &r.sources,
+            Record::Series(r) => &r.sources,
             Record::Fact(r) => &r.sources,
             Record::Source(_) => &[],
             Record::Withdrawn(r) => &r.sources,
@@ -232,7 +252,9 @@ impl Record {
             Record::Partnership(r) => listed(&r.name, &r.aliases),
             Record::Lab(r) => listed(&r.name, &r.aliases),
             Record::TalentProgram(r) => listed(&r.name, &r.aliases),
+            Record::Product(r) => listed(&r.name, &r.aliases),
             Record::Event(r) => vec![r.name.as_str()],
+            Record::Series(r) => listed(&r.name, &r.aliases),
             Record::Fact(_) => Vec::new(),
             Record::Source(r) => vec![r.title.as_str()],
             Record::Withdrawn(r) if r.collection == Collection::Facts => Vec::new(),
@@ -249,7 +271,9 @@ impl Record {
             Record::Partnership(r) => &r.inferred,
             Record::Lab(r) => &r.inferred,
             Record::TalentProgram(r) => &r.inferred,
+            Record::Product(r) => &r.inferred,
             Record::Event(r) => &r.inferred,
+            Record::Series(r) => &r.inferred,
             Record::Fact(r) => &r.inferred,
             Record::Source(r) => &r.inferred,
             Record::Withdrawn(r) => &r.inferred,
@@ -265,7 +289,9 @@ impl Record {
             Record::Partnership(r) => r.name.as_str(),
             Record::Lab(r) => r.name.as_str(),
             Record::TalentProgram(r) => r.name.as_str(),
+            Record::Product(r) => r.name.as_str(),
             Record::Event(r) => r.name.as_str(),
+            Record::Series(r) => r.name.as_str(),
             Record::Fact(r) => r.statement.as_str(),
             Record::Source(r) => r.title.as_str(),
             Record::Withdrawn(r) => &r.label,
@@ -281,7 +307,9 @@ impl Record {
             Record::Partnership(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::Lab(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::TalentProgram(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Product(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::Event(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Series(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::Fact(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::Source(r) => r.withdrawn.as_ref().map(Withdrawal::view),
             Record::Withdrawn(r) => Some(r.withdrawn.view()),

@@ -14,8 +14,8 @@ use super::common::{
     PersonIdentifiers, Quote, Sha256, Text, Url, WikidataIdentifiers,
 };
 use super::ids::{
-    EventId, FactId, LabId, OrganizationId, PartnershipId, PersonId, PlaceId, RecordId, SourceId,
-    TalentProgramId,
+    EventId, FactId, LabId, OrganizationId, PartnershipId, PersonId, PlaceId, ProductId, RecordId,
+    SeriesId, SourceId, TalentProgramId,
 };
 use super::lifecycle::Withdrawal;
 
@@ -114,7 +114,7 @@ pub struct Role {
     /// When the role ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<PartialDate>,
-    /// The date a source reports the role as held, when no start is known.
+    /// The date of the source that reports the role as held, when no start is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<PartialDate>,
 }
@@ -130,6 +130,12 @@ pub struct Person {
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Withdrawal<PersonId>>,
+    /// The family name, where the sources' order of names makes it known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<Name>,
+    /// The given name, where the sources' order of names makes it known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<Name>,
     /// The honorific the sources use, such as "Prof." or "Ms.".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub honorific: Option<Name>,
@@ -221,6 +227,17 @@ pub enum PartnershipKind {
     JointResearch,
 }
 
+/// A party to a partnership: an organization, or a place (a province, a
+/// city) that a source names as acting as one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Party {
+    /// An organization.
+    Organization(OrganizationId),
+    /// A place acting as a party, such as a province through its government.
+    Place(PlaceId),
+}
+
 /// A person who signed or witnessed an agreement, on behalf of an organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -275,8 +292,8 @@ pub struct Partnership {
     pub aliases: Vec<Name>,
     /// What kind of partnership it is.
     pub kind: PartnershipKind,
-    /// The organizations that are party to it.
-    pub parties: Vec<OrganizationId>,
+    /// The organizations, or places acting as parties, that are party to it.
+    pub parties: Vec<Party>,
     /// When it was signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<PartialDate>,
@@ -428,9 +445,9 @@ pub struct Event {
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Withdrawal<EventId>>,
-    /// The recurring series it belongs to, such as "Quantum Industry Conference".
+    /// The recurring series it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<Name>,
+    pub series: Option<SeriesId>,
     /// Its edition number within the series.
     #[serde(
         default,
@@ -474,6 +491,92 @@ pub struct Event {
     pub note: Option<Text>,
 }
 
+/// A recurring event, such as an annual conference; its editions are events
+/// that name it as their `series`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// The record id; equal to the file name without `.json`.
+    pub id: RecordId,
+    /// The series' name, without an edition's year or number.
+    pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<SeriesId>>,
+    /// Other names the sources use.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Name>,
+    /// When the first edition was held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_held: Option<PartialDate>,
+    /// Where its editions are held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<PlaceId>,
+    /// Technology fields it covers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// The sources that support this record.
+    #[serde(default)]
+    pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
+    /// A remark for readers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+}
+
+/// What kind of offering a product is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProductKind {
+    /// A product: a device, an application, a piece of software.
+    Product,
+    /// A service sold to users, such as a calling service.
+    Service,
+    /// An industry solution combining products and services.
+    Solution,
+    /// A network built and operated for users.
+    Network,
+    /// A component built into other products, such as a module.
+    Component,
+}
+
+/// A product, service or solution an organization offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// The record id; equal to the file name without `.json`.
+    pub id: RecordId,
+    /// The name or label as the sources give it.
+    pub name: Name,
+    /// Set when the record is withdrawn: it stays, so its id keeps resolving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<Withdrawal<ProductId>>,
+    /// Other names or labels the sources use for the same thing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<Name>,
+    /// What kind of offering it is.
+    pub kind: ProductKind,
+    /// The organizations that offer it.
+    pub owners: Vec<OrganizationId>,
+    /// When it was launched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launched: Option<PartialDate>,
+    /// Technology fields it belongs to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// The sources that support this record.
+    #[serde(default)]
+    pub sources: Vec<Citation>,
+    /// Values no source states but an editor derived, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<Inference>,
+    /// A remark for readers: labels that may name the same thing, a garbled label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+}
+
 /// What a fact records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -498,6 +601,10 @@ pub enum FactCategory {
     Profile,
     /// A statement of policy, strategy or intent.
     Strategy,
+    /// An aim or ambition its claimant states.
+    Aim,
+    /// An assessment or opinion its claimant states, such as a self-description as a leader.
+    Claim,
 }
 
 /// A comparison a figure carries in its source ("more than 20").
@@ -582,6 +689,20 @@ pub enum Subject {
     TalentProgram(TalentProgramId),
     /// An event.
     Event(EventId),
+    /// A product, service or solution.
+    Product(ProductId),
+}
+
+/// Who makes a claim: an organization, a person, or the source itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Claimant {
+    /// An organization, such as the issuer of a press release.
+    Organization(OrganizationId),
+    /// A person, such as a speaker quoted.
+    Person(PersonId),
+    /// The source text, speaking in its own voice.
+    Source(SourceId),
 }
 
 /// A single sourced claim: a figure, a ranking, a milestone, a product.
@@ -599,6 +720,9 @@ pub struct Fact {
     pub category: FactCategory,
     /// The records the claim is about.
     pub subjects: Vec<Subject>,
+    /// Who makes the claim, where it is an assessment or aim rather than a neutral report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<Claimant>,
     /// The claim's typed value, where it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<FactValue>,
@@ -677,9 +801,12 @@ pub struct Source {
     pub withdrawn: Option<Withdrawal<SourceId>>,
     /// What kind of text it is.
     pub kind: SourceKind,
-    /// Who published it, when the text says.
+    /// The outlet that published it, when the text says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<Name>,
+    pub publisher: Option<OrganizationId>,
+    /// The wire service or outlet that distributed it, when the text says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distributor: Option<OrganizationId>,
     /// When it was published, as precisely as the text says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<PartialDate>,

@@ -202,6 +202,8 @@ fn ordered_pairs(record: &Record) -> Vec<(Dated<'_>, Dated<'_>)> {
             .collect(),
         Record::Place(_)
         | Record::TalentProgram(_)
+        | Record::Product(_)
+        | Record::Series(_)
         | Record::Fact(_)
         | Record::Source(_)
         | Record::Withdrawn(_) => Vec::new(),

@@ -97,6 +97,14 @@ fn names(record: &Record) -> (Vec<(String, &str)>, String) {
             listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
             String::new(),
         ),
+        Record::Product(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
+        Record::Series(r) => (
+            listed(r.name.as_str(), r.aliases.iter().map(|a| a.as_str())),
+            String::new(),
+        ),
         Record::Event(r) => (
             listed(r.name.as_str(), std::iter::empty()),
             format!(

@@ -117,7 +117,9 @@ pub fn identifiers(record: &Record) -> Vec<(&'static str, Kind, &str)> {
         Record::Partnership(_)
         | Record::Lab(_)
         | Record::TalentProgram(_)
+        | Record::Product(_)
         | Record::Event(_)
+        | Record::Series(_)
         | Record::Fact(_)
         | Record::Withdrawn(_) => {}
     }

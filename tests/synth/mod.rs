@@ -161,7 +161,7 @@ pub fn dataset(n: usize, seed: u64) -> Vec<(String, String)> {
                         "id": id("partnerships", i),
                         "name": format!("Partnership {i}"),
                         "kind": "strategic-cooperation",
-                        "parties": [id("organizations", first), id("organizations", second)],
+                        "parties": [{"organization": id("organizations", first)}, {"organization": id("organizations", second)}],
                         "signed": format!("{}-{:02}-{:02}", 2015 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28)),
                         "regions": [id("places", rng.below(count("places")))],
                         "sources": cite(&mut rng),
