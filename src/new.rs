@@ -384,6 +384,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             language: Language("en".into()),
             credits: vec![Credit {
                 name: name(),
+                organization: Some(organization()),
                 role: CreditRole::Author,
                 quote: Some(Quote("quote".into())),
             }],

@@ -873,6 +873,7 @@ mod tests {
         assert_eq!(
             shown(Collection::Sources),
             [
+                "/credits/*/organization -> organizations",
                 "/distributor -> organizations",
                 "/publisher -> organizations",
                 "/withdrawn/successor -> sources"

@@ -127,6 +127,7 @@ fn filling(collection: &str, pointer: &str) -> Value {
             "organizations" => "company",
             "places" => "city",
             "partnerships" => "joint-research",
+            "products" => "service",
             _ => "report",
         },
         "edition" | "position" | "within_top" | "number" => return Value::from(2),
@@ -135,16 +136,16 @@ fn filling(collection: &str, pointer: &str) -> Value {
         "comparator" => "about",
         "role" => "author",
         "fields" => "quantum",
-        "parent" | "founders" | "parties" | "organization" | "hosts" | "organizers" => {
-            "china-telecom"
-        }
+        "parent" | "founders" | "parties" | "organization" | "hosts" | "organizers" | "owners"
+        | "publisher" | "distributor" => "china-telecom",
+        "series" => "quantum-industry-conference",
         "location" | "within" | "regions" | "place" => "hefei",
         "person" => "nancy-ip",
         "partnership" => "china-telecom-hkust-2025",
         "event" => "quantum-industry-conference-2023",
         "source" => "prnewswire-china-telecom-hkust-2025-04-09",
         "founded" | "dissolved" | "signed" | "announced" | "start" | "end" | "established"
-        | "closed" | "published" | "as_of" | "date" => "2024",
+        | "closed" | "published" | "as_of" | "date" | "launched" | "first_held" => "2024",
         "supports" | "pointer" => "/name",
         "reason" => "Sample reason",
         "ror" => "00q4vv597",
@@ -154,9 +155,9 @@ fn filling(collection: &str, pointer: &str) -> Value {
         "country" => "CN",
         "language" => "en",
         "sha256" => "ff6fa8218498f4849d031eca7afe160ef78798f7de9f89e7fe11c596e2a60dd9",
-        "name" | "aliases" | "title" | "honorific" | "series" | "theme" | "unit" | "party"
-        | "dateline" | "publisher" | "clusters" | "bodies" | "expected_impacts" | "initiatives"
-        | "items" => "Sample Name",
+        "name" | "aliases" | "title" | "honorific" | "family_name" | "given_name" | "theme"
+        | "unit" | "party" | "dateline" | "clusters" | "bodies" | "expected_impacts"
+        | "initiatives" | "items" => "Sample Name",
         "statement" | "note" | "expansion" | "focus" | "aims" | "goals" | "benefits"
         | "activities" | "list" | "quote" => "Sample text.",
         other => panic!("no filling for `{other}` at {pointer}; add one to this test"),

@@ -372,7 +372,7 @@ fn tag_refuses_a_dirty_work_tree() {
     std::fs::remove_file(repo.join("notes.txt")).unwrap();
     let path = repo.join("data/sources/prnewswire-china-telecom-hkust-2025-04-09.json");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("PR Newswire", "PRN")).unwrap();
+    std::fs::write(&path, text.replace("press-release", "news-article")).unwrap();
     assert_refused(&sandbox, &repo, &["0.1.0", "--tag"], "uncommitted changes");
     assert!(sandbox.git(&repo, &["tag", "-l"]).is_empty());
 }

@@ -781,6 +781,9 @@ pub enum CreditRole {
 pub struct Credit {
     /// The name as the source gives it.
     pub name: Name,
+    /// The organization record of an outlet or company credited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationId>,
     /// What they did.
     pub role: CreditRole,
     /// The source's own words for the credit.

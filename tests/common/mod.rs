@@ -10,14 +10,16 @@ use serde_json::Value;
 
 /// Every collection folder, written out here so that the tests do not take
 /// the list from the code they test.
-pub const COLLECTIONS: [&str; 9] = [
+pub const COLLECTIONS: [&str; 11] = [
     "organizations",
     "people",
     "places",
     "partnerships",
     "labs",
     "talent-programs",
+    "products",
     "events",
+    "series",
     "facts",
     "sources",
 ];

@@ -1,0 +1,153 @@
+//! The record kinds and fields a consumer joins on: products, event series,
+//! a partnership with a place as a party, a claim's claimant, a person's
+//! family and given names, a source's publisher and distributor. The fixture
+//! `model-extensions` overlays the golden dataset with one record of each; it
+//! checks clean, `refs` and `stats` see the new collections, and the SQLite
+//! export answers the questions they exist for.
+
+mod common;
+
+use common::{copy_tree, fixture, techpact};
+
+/// The golden dataset with the `model-extensions` overlay, in a scratch folder.
+fn dataset() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("golden/data"), &dir.path().join("data"));
+    copy_tree(&fixture("model-extensions/data"), &dir.path().join("data"));
+    dir
+}
+
+#[test]
+fn the_overlay_checks_clean() {
+    let dir = dataset();
+    let run = techpact(
+        dir.path(),
+        &[
+            "check",
+            "--data",
+            "data",
+            "--deny-warnings",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["summary"]["records"], 15);
+}
+
+#[test]
+fn a_series_is_referenced_by_its_editions() {
+    let dir = dataset();
+    let run = techpact(
+        dir.path(),
+        &["refs", "series/example-conference", "--data", "data"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("events/example-conference-2024  /series"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn stats_count_products_and_series() {
+    let dir = dataset();
+    let run = techpact(dir.path(), &["stats", "--data", "data", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let stats = run.json();
+    let counts = &stats["records"];
+    assert_eq!(counts["products"], 1, "{stats}");
+    assert_eq!(counts["series"], 1, "{stats}");
+}
+
+#[test]
+fn sqlite_answers_who_partners_with_whom_including_places() {
+    let dir = dataset();
+    let db = dir.path().join("out.sqlite");
+    let run = techpact(
+        dir.path(),
+        &[
+            "export",
+            "--data",
+            "data",
+            "--format",
+            "sqlite",
+            "--out",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let rows: Vec<(String, String)> = connection
+        .prepare(
+            "SELECT p.partnership_id, coalesce(o.organization_id, o.place_id)
+             FROM partnerships_parties p
+             JOIN partnerships_parties o
+               ON o.partnership_id = p.partnership_id AND o.position <> p.position
+             WHERE p.organization_id = 'example-telecom'
+             ORDER BY 1, 2",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                "example-agreement".to_string(),
+                "example-university".to_string()
+            ),
+            (
+                "example-telecom-cityville-cooperation".to_string(),
+                "cityville".to_string()
+            ),
+        ]
+    );
+    let (claimant, owner, distributor, publisher, family): (
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = connection
+        .query_row(
+            "SELECT (SELECT claimant_organization_id FROM facts
+                         WHERE id = 'example-secure-call-leading-claim'),
+                        (SELECT organization_id FROM products_owners
+                         WHERE product_id = 'example-secure-call'),
+                        (SELECT distributor_id FROM sources WHERE id = 'example-press-release'),
+                        (SELECT publisher_id FROM sources WHERE id = 'example-press-release'),
+                        (SELECT family_name FROM people WHERE id = 'jane-doe')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            claimant.as_str(),
+            owner.as_str(),
+            distributor.as_str(),
+            publisher.as_str(),
+            family.as_str()
+        ),
+        (
+            "example-telecom",
+            "example-telecom",
+            "example-wire",
+            "example-telecom",
+            "Doe"
+        )
+    );
+    let series: String = connection
+        .query_row(
+            "SELECT series_id FROM events WHERE id = 'example-conference-2024'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(series, "example-conference");
+}
