@@ -105,7 +105,7 @@ fn an_unknown_field_name_suggests_the_closest() {
         expect(
             "schema/violation",
             AGREEMENT,
-            17,
+            21,
             3,
             "/feilds",
             "unexpected property `feilds`; did you mean `fields`? The properties allowed here: aims, aliases, announced, clusters, end, expected_impacts, fields, framework, goals, id, inferred, kind, name, note, offers, parties, regions, signatories, signed, sources, start, withdrawn, witnesses"
@@ -131,7 +131,7 @@ fn a_misspelled_collection_folder_is_reported_first_with_the_closest() {
             0,
             0,
             "",
-            "`organisations` is not a collection; did you mean `organizations`? Rename the folder: until then its records are not read and references to them dangle. The collections are `organizations`, `people`, `places`, `partnerships`, `labs`, `talent-programs`, `events`, `facts`, `sources`"
+            "`organisations` is not a collection; did you mean `organizations`? Rename the folder: until then its records are not read and references to them dangle. The collections are `organizations`, `people`, `places`, `partnerships`, `labs`, `talent-programs`, `products`, `events`, `series`, `facts`, `sources`"
         )
     );
     assert!(all[1..].iter().all(|f| f["code"] == "ref/dangling"));
@@ -183,7 +183,7 @@ fn a_date_in_the_wrong_form_is_told_the_right_form_with_an_example() {
         expect(
             "schema/violation",
             AGREEMENT,
-            9,
+            13,
             13,
             "/signed",
             "`3 March 2024` is not a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. `2017-09-06`"
@@ -209,16 +209,16 @@ fn a_trailing_comma_is_pointed_at_with_the_fix() {
     edit(
         dir.path(),
         AGREEMENT,
-        "\"example-university\"\n",
-        "\"example-university\",\n",
+        "    }\n  ],\n  \"signed\"",
+        "    },\n  ],\n  \"signed\"",
     );
     assert_eq!(
         only(&findings(dir.path(), &[])),
         expect(
             "json/syntax",
             AGREEMENT,
-            7,
-            25,
+            11,
+            6,
             "",
             "trailing comma before `]`: remove this comma"
         )
@@ -226,7 +226,7 @@ fn a_trailing_comma_is_pointed_at_with_the_fix() {
     let human = techpact(dir.path(), &["check", "--data", "data", "--color", "never"]);
     assert!(
         human.stdout.starts_with(
-            "error: [json/syntax] trailing comma before `]`: remove this comma\n --> data/partnerships/example-agreement.json:7:25\n  |\n7 |     \"example-university\",\n  |                         ^\n"
+            "error: [json/syntax] trailing comma before `]`: remove this comma\n  --> data/partnerships/example-agreement.json:11:6\n   |\n11 |     },\n   |      ^\n"
         ),
         "{}",
         human.stdout
@@ -338,7 +338,7 @@ fn a_one_of_value_names_the_closest_form_and_what_it_lacks() {
     );
     assert_eq!(
         only(&findings(dir.path(), &[])).5,
-        "the value is closest to the `place` form, but lacks `place`, and has `plcae` (did you mean `place`?) which it does not allow; the allowed forms: `organization`, `person`, `place`, `partnership`, `lab`, `talent-program`, `event`"
+        "the value is closest to the `place` form, but lacks `place`, and has `plcae` (did you mean `place`?) which it does not allow; the allowed forms: `organization`, `person`, `place`, `partnership`, `lab`, `talent-program`, `event`, `product`"
     );
 }
 
@@ -356,7 +356,7 @@ fn a_missing_required_property_names_the_misspelled_key_at_the_brace() {
             &missing["message"]
         ),
         (
-            &Value::from(11),
+            &Value::from(15),
             &Value::from(5),
             &Value::from("/signatories/0"),
             &Value::from(
@@ -396,7 +396,7 @@ fn counts_say_what_they_count() {
     );
     assert!(
         refs.stdout
-            .contains("\nreferenced by (5 references, in 4 records):\n"),
+            .contains("\nreferenced by (6 references, in 5 records):\n"),
         "{}",
         refs.stdout
     );

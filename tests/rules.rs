@@ -220,7 +220,7 @@ fn every_record_rests_on_an_existing_source() {
         &findings,
         "source/missing",
         "partnerships/china-telecom-hkust-2025.json",
-        11,
+        15,
         14,
         "/sources",
     );
@@ -228,7 +228,7 @@ fn every_record_rests_on_an_existing_source() {
         &findings,
         "ref/dangling",
         "partnerships/china-telecom-hkust-2025.json",
-        13,
+        17,
         17,
         "/sources/0/source",
     );
@@ -413,7 +413,7 @@ referenced by (6 references, in 6 records):
   facts/china-telecom-quantum-users        /subjects/0/organization
   labs/ai-innovation-lab                   /hosts/0
   organizations/china-telecom-quantum      /parent
-  partnerships/china-telecom-hkust-2025    /parties/0
+  partnerships/china-telecom-hkust-2025    /parties/0/organization
   people/ke-ruiwen                         /roles/0/organization
 ";
     assert_eq!(run.stdout, expected);

@@ -285,7 +285,11 @@ fn a_record_page_shows_fields_sources_and_who_references_it() {
         "{page}"
     );
     assert!(page.contains("<h2 id=\"refby-h\">Referenced by</h2>"));
-    assert!(page.contains("<h3>partnerships <span class=\"field\">(parties)</span></h3>"));
+    assert!(
+        page.contains(
+            "<h3>partnerships <span class=\"field\">(parties › organization)</span></h3>"
+        )
+    );
     assert!(page.contains("<svg class=\"network\""), "no neighbourhood");
     assert!(page.contains("<a href=\"china-telecom.json\">"));
     let timeline = std::fs::read_to_string(out.join("timeline.html")).unwrap();

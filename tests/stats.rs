@@ -29,15 +29,16 @@ fn stats_counts_records_sources_years_and_references() {
     assert_eq!(
         stats["records"],
         json!({"organizations": 3, "people": 4, "places": 4, "partnerships": 1, "labs": 2,
-               "talent-programs": 1, "events": 1, "facts": 4, "sources": 2})
+               "talent-programs": 1, "products": 1, "events": 1, "series": 1, "facts": 4,
+               "sources": 2})
     );
-    assert_eq!(stats["total"], 22);
+    assert_eq!(stats["total"], 24);
     // Every record but the two sources cites exactly one source.
     assert_eq!(
         stats["sources"],
         json!([
             {"source": "prnewswire-china-telecom-hkust-2025-04-09", "records": 14},
-            {"source": "peoples-daily-quantum-industry-conference-2023", "records": 6},
+            {"source": "peoples-daily-quantum-industry-conference-2023", "records": 8},
         ])
     );
     // 2023: the conference (start) and the fact of its holding (milestone date);
@@ -53,12 +54,14 @@ fn stats_counts_records_sources_years_and_references() {
     );
     assert_eq!(
         stats["undated"],
-        json!({"organizations": 3, "people": 4, "places": 4, "facts": 2, "sources": 1})
+        json!({"organizations": 3, "people": 4, "places": 4, "products": 1, "series": 1,
+               "facts": 2, "sources": 1})
     );
     assert_eq!(
         stats["references"],
-        json!({"organizations": 21, "people": 5, "places": 10, "partnerships": 4, "labs": 1,
-               "talent-programs": 1, "events": 2, "facts": 0, "sources": 20})
+        json!({"organizations": 22, "people": 5, "places": 11, "partnerships": 4, "labs": 1,
+               "talent-programs": 1, "products": 0, "events": 2, "series": 1, "facts": 0,
+               "sources": 22})
     );
 }
 
@@ -70,14 +73,14 @@ fn stats_for_people_shows_each_section() {
     for line in [
         "Records per collection",
         "  talent-programs      1",
-        "  total               22",
+        "  total               24",
         "Records citing each source",
-        "  peoples-daily-quantum-industry-conference-2023      6",
+        "  peoples-daily-quantum-industry-conference-2023      8",
         "Records per year of their primary date",
         "  2023                 2  events 1, facts 1",
-        "  undated             14  organizations 3, people 4, places 4, facts 2, sources 1",
+        "  undated             16  organizations 3, people 4, places 4, products 1, series 1, facts 2, sources 1",
         "References into each collection",
-        "  organizations       21",
+        "  organizations       22",
     ] {
         assert!(
             run.stdout.lines().any(|l| l == line),

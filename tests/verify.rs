@@ -136,14 +136,14 @@ fn a_fresh_release_verifies_as_a_folder_and_as_a_lone_archive() {
     assert_eq!(human.code, 0);
     assert_eq!(
         human.stdout,
-        "ok: 6 release files and the 13 files inside the archive (3 records in the dataset), no findings\n"
+        "ok: 6 release files and the 15 files inside the archive (3 records in the dataset), no findings\n"
     );
     let lone = r
         .sandbox
         .techpact(r.sandbox.path(), &["verify", &format!("dist/{ARCHIVE}")]);
     assert_eq!(
         lone.stdout,
-        "ok: 1 release file and the 13 files inside the archive (3 records in the dataset), no findings\n"
+        "ok: 1 release file and the 15 files inside the archive (3 records in the dataset), no findings\n"
     );
 }
 
