@@ -83,7 +83,7 @@ fn a_pinned_source_without_its_text_is_a_mismatch() {
         &run.findings(),
         "source/text-mismatch",
         "data/sources/example-press-release.json",
-        9,
+        8,
         13,
         "/sha256",
     );

@@ -117,7 +117,7 @@ fn sqlite_answers_who_partners_with_whom_including_places() {
         .query_row(
             "SELECT (SELECT claimant_organization_id FROM facts
                          WHERE id = 'example-secure-call-leading-claim'),
-                        (SELECT organization_id FROM products_owners
+                        (SELECT owner_id FROM products_owners
                          WHERE product_id = 'example-secure-call'),
                         (SELECT distributor_id FROM sources WHERE id = 'example-press-release'),
                         (SELECT publisher_id FROM sources WHERE id = 'example-press-release'),
