@@ -28,7 +28,7 @@ use crate::git;
 use crate::load::{self, Dataset, Listed, Listing, RecordFile};
 use crate::model::{Collection, Record};
 use crate::refs::{self, Graph, Ids, RefFields};
-use crate::rules;
+use crate::rules::{self, Published};
 use crate::validate::{self, Typed, Validators};
 
 /// What to check besides the schema and the rules.
@@ -107,6 +107,8 @@ pub struct Outcome {
     pub reported: Option<BTreeSet<String>>,
     /// With evidence folders: what became of the quotes of the reported files.
     pub quotes: Option<diag::QuoteCounts>,
+    /// The release the ids were compared with, or why none was.
+    pub published: Published,
 }
 
 impl Outcome {
@@ -212,6 +214,7 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
             .map(|l| FileCheck::run(l, &validators, &fields)),
     );
     let ids = Ids::of_dataset(&dataset);
+    let published = published(dir)?;
     let (mut findings, quotes) = judge(
         &dataset,
         &typed,
@@ -221,6 +224,11 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
         options,
         |_| true,
     )?;
+    findings.extend(rules::published_ids_remain(
+        &published,
+        &ids,
+        &listing.display,
+    ));
     diag::normalize(&mut findings);
     Ok(Outcome {
         dataset,
@@ -229,6 +237,7 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
         scope,
         reported: None,
         quotes,
+        published,
     })
 }
 
@@ -549,6 +558,7 @@ fn partial(
         .collect();
     let total = listing.records.len();
     let (dataset, typed, refs, findings) = assemble(listing, checked.into_par_iter());
+    let published = published(&listing.dir)?;
     let (mut findings, quotes) = judge(
         &dataset,
         &typed,
@@ -558,6 +568,7 @@ fn partial(
         options,
         |path| report.contains(path),
     )?;
+    findings.extend(rules::published_ids_remain(&published, &ids, &shown));
     findings.retain(|f| report.contains(&f.file));
     diag::normalize(&mut findings);
     let reported: BTreeSet<String> = dataset
@@ -579,7 +590,29 @@ fn partial(
         },
         reported: Some(reported),
         quotes,
+        published,
     })
+}
+
+/// The ids of the newest release tag of the repository holding `dir`, the
+/// data directory, read from the tag's tree (names only).
+pub fn published(dir: &Path) -> Result<Published> {
+    let Ok(repository) = git::Repository::discover(dir) else {
+        return Ok(Published::NoRepository);
+    };
+    let Some(name) = repository.newest_version_tag()? else {
+        return Ok(Published::NoTag);
+    };
+    let data = repository.relative(dir)?;
+    let ids = repository
+        .names_below(&name, &data)?
+        .into_iter()
+        .filter_map(|(folder, file)| {
+            let collection = Collection::from_dir_name(&folder)?;
+            Some((collection, file.strip_suffix(".json")?.to_string()))
+        })
+        .collect();
+    Ok(Published::Tag { name, ids })
 }
 
 /// The files the rules read about the `reported` records besides themselves,

@@ -11,7 +11,7 @@ use techpact::diag::{Code, Finding, Severity, Summary};
 use techpact::diff::{self, Snapshot};
 use techpact::error::{Error, Result};
 use techpact::report::{self, Style};
-use techpact::{check, release, schema, verify};
+use techpact::{check, lifecycle, release, schema, verify};
 
 /// Checks, formats and releases the techpact dataset.
 #[derive(Debug, Parser)]
@@ -159,6 +159,12 @@ pub enum Command {
     Refs(RefsArgs),
     /// A record value by value, each with its evidence: quote, citation or inference
     Show(ShowArgs),
+    /// Move a record to a new id and rewrite every reference; a published id keeps a tombstone
+    Rename(RenameArgs),
+    /// Turn a record into a tombstone; with --into, merge it into another record
+    Withdraw(WithdrawArgs),
+    /// Print the current id of each record, following the successors of withdrawn ones
+    Resolve(ResolveArgs),
     /// Rewrite records into canonical form, or list the ones that are not
     Fmt(FmtArgs),
     /// Write a skeleton record to fill in
@@ -223,6 +229,43 @@ pub struct ExplainArgs {
 pub struct RefsArgs {
     /// The record, as `<collection>/<id>`, such as `organizations/hkust`
     pub record: String,
+}
+
+/// `techpact rename`
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The record, as `<collection>/<id>`, such as `organizations/hkust`
+    pub record: String,
+    /// Its new id
+    pub new_id: String,
+    /// The date of the withdrawal a tombstone records [default: today, UTC]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+}
+
+/// `techpact withdraw`
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    /// The record, as `<collection>/<id>`
+    pub record: String,
+    /// Why, in one line
+    #[arg(long)]
+    pub reason: String,
+    /// Merge it into this record of the same collection: its successor, which
+    /// every reference names instead
+    #[arg(long, value_name = "ID")]
+    pub into: Option<String>,
+    /// The date of the withdrawal [default: today, UTC]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+}
+
+/// `techpact resolve`
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Records, as `<collection>/<id>`
+    #[arg(required = true)]
+    pub records: Vec<String>,
 }
 
 /// `techpact show`
@@ -337,6 +380,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Explain(args) => run_explain(args),
         Command::Refs(args) => run_refs(&cli.common, args),
         Command::Show(args) => run_show(&cli.common, args),
+        Command::Rename(args) => run_rename(&cli.common, args),
+        Command::Withdraw(args) => run_withdraw(&cli.common, args),
+        Command::Resolve(args) => run_resolve(&cli.common, args),
         Command::Fmt(args) => run_fmt(&cli.common, args),
         Command::New(args) => run_new(&cli.common, args),
         Command::Stats => run_stats(&cli.common),
@@ -390,7 +436,8 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
         changed_since: args.changed_since.clone(),
     };
     let outcome = check::run(&dir, &display, &options)?;
-    if let Some(note) = outcome.scope.describe().filter(|_| !common.quiet) {
+    let notes = [outcome.scope.describe(), outcome.published.describe()];
+    for note in notes.into_iter().flatten().filter(|_| !common.quiet) {
         eprintln!("techpact: {note}");
     }
     emit(
@@ -405,6 +452,65 @@ fn run_check(common: &Common, args: &CheckArgs) -> Result<Outcome> {
     // allocations one by one would only delay the exit.
     std::mem::forget(outcome);
     Ok(verdict)
+}
+
+fn record_name(s: &str) -> Result<techpact::refs::RecordName> {
+    techpact::refs::RecordName::parse(s).map_err(Error::Usage)
+}
+
+fn run_rename(common: &Common, args: &RenameArgs) -> Result<Outcome> {
+    let name = record_name(&args.record)?;
+    let (dir, display) = data_location(common);
+    let date = args.date.clone().unwrap_or_else(lifecycle::today);
+    let done = lifecycle::rename(&dir, &display, &name, &args.new_id, &date)?;
+    report_edit(common, &done)
+}
+
+fn run_withdraw(common: &Common, args: &WithdrawArgs) -> Result<Outcome> {
+    let name = record_name(&args.record)?;
+    let (dir, display) = data_location(common);
+    let date = args.date.clone().unwrap_or_else(lifecycle::today);
+    let done = lifecycle::withdraw(
+        &dir,
+        &display,
+        &name,
+        &args.reason,
+        args.into.as_deref(),
+        &date,
+    )?;
+    report_edit(common, &done)
+}
+
+/// What an edit did, or the findings that stopped it.
+fn report_edit(common: &Common, done: &lifecycle::Done) -> Result<Outcome> {
+    if !done.applied {
+        let summary = Summary::of(&done.findings, 0, 0);
+        emit(common, false, &done.findings, &summary, &HashMap::new())?;
+        return Ok(Outcome::Findings);
+    }
+    if !common.quiet {
+        print(&common.human_or_json(|| done.to_human(), || done.to_json())?)?;
+    }
+    Ok(Outcome::Clean)
+}
+
+fn run_resolve(common: &Common, args: &ResolveArgs) -> Result<Outcome> {
+    let names = args
+        .records
+        .iter()
+        .map(|r| record_name(r))
+        .collect::<Result<Vec<_>>>()?;
+    let (dir, display) = data_location(common);
+    let resolved = lifecycle::resolve(&dir, &display, &names)?;
+    print(&common.human_or_json(
+        || lifecycle::tools::resolutions_to_human(&resolved),
+        || techpact::format::to_canonical_string(&resolved),
+    )?)?;
+    Ok(if resolved.iter().all(|r| r.current.is_some()) {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }
 
 fn run_refs(common: &Common, args: &RefsArgs) -> Result<Outcome> {

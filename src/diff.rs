@@ -193,6 +193,46 @@ pub struct CollectionChanges {
     pub changed: Vec<ChangedRecord>,
     /// Ids of records only the old side has.
     pub removed: Vec<String>,
+    /// Records withdrawn since the old side: renamed, merged or just withdrawn.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<WithdrawnRecord>,
+}
+
+/// What became of a record withdrawn since the old side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fate {
+    /// Withdrawn; nothing replaces it.
+    Withdrawn,
+    /// Merged into an existing record, its successor.
+    Merged,
+    /// Renamed: its successor is new on this side.
+    Renamed,
+}
+
+/// A record the old side had in use and the new side has withdrawn.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WithdrawnRecord {
+    /// The record id, which stays as a tombstone.
+    pub id: String,
+    /// What became of it.
+    pub fate: Fate,
+    /// The record that replaces it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+    /// Why, as the withdrawal says.
+    pub reason: String,
+}
+
+impl WithdrawnRecord {
+    /// `renamed to x`, `merged into x`, `withdrawn (reason)`.
+    pub fn describe(&self) -> String {
+        match (self.fate, &self.successor) {
+            (Fate::Renamed, Some(to)) => format!("renamed to {to}"),
+            (Fate::Merged, Some(to)) => format!("merged into {to}"),
+            _ => format!("withdrawn ({})", self.reason),
+        }
+    }
 }
 
 /// Totals over every collection.
@@ -204,6 +244,27 @@ pub struct Totals {
     pub changed: usize,
     /// Records removed.
     pub removed: usize,
+    /// Records withdrawn (renamed and merged ones included).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub withdrawn: usize,
+}
+
+impl Totals {
+    /// `2 added, 1 changed, 0 removed`, with the withdrawn ones when there are any.
+    pub fn counts(&self) -> String {
+        let mut out = format!(
+            "{} added, {} changed, {} removed",
+            self.added, self.changed, self.removed
+        );
+        if self.withdrawn > 0 {
+            out.push_str(&format!(", {} withdrawn", self.withdrawn));
+        }
+        out
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The comparison of two snapshots.
@@ -243,8 +304,10 @@ pub fn diff(old: Option<&Snapshot>, new: &Snapshot) -> Changes {
             .filter(|id| !after.contains_key(*id))
             .cloned()
             .collect();
+        let (withdrawn, added) = withdrawals(before, after, added);
         let changed: Vec<ChangedRecord> = after
             .iter()
+            .filter(|(id, _)| !withdrawn.iter().any(|w| &w.id == *id))
             .filter_map(|(id, value)| {
                 let previous = before.get(id)?;
                 let mut fields = Vec::new();
@@ -255,17 +318,19 @@ pub fn diff(old: Option<&Snapshot>, new: &Snapshot) -> Changes {
                 })
             })
             .collect();
-        if added.is_empty() && removed.is_empty() && changed.is_empty() {
+        if added.is_empty() && removed.is_empty() && changed.is_empty() && withdrawn.is_empty() {
             continue;
         }
         totals.added += added.len();
         totals.changed += changed.len();
         totals.removed += removed.len();
+        totals.withdrawn += withdrawn.len();
         collections.push(CollectionChanges {
             collection: name.clone(),
             added,
             changed,
             removed,
+            withdrawn,
         });
     }
     Changes {
@@ -274,6 +339,57 @@ pub fn diff(old: Option<&Snapshot>, new: &Snapshot) -> Changes {
         totals,
         collections,
     }
+}
+
+/// The records `before` had in use and `after` has withdrawn, and what is
+/// left of `added` once a renamed record's new id counts as its rename.
+fn withdrawals(
+    before: &BTreeMap<String, Value>,
+    after: &BTreeMap<String, Value>,
+    added: Vec<String>,
+) -> (Vec<WithdrawnRecord>, Vec<String>) {
+    let mut out = Vec::new();
+    for (id, value) in after {
+        let Some(withdrawal) = value.get("withdrawn") else {
+            continue;
+        };
+        if before
+            .get(id)
+            .is_none_or(|old| old.get("withdrawn").is_some())
+        {
+            continue;
+        }
+        let successor = withdrawal
+            .get("successor")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let fate = match &successor {
+            Some(to) if added.contains(to) => Fate::Renamed,
+            Some(_) => Fate::Merged,
+            None => Fate::Withdrawn,
+        };
+        out.push(WithdrawnRecord {
+            id: id.clone(),
+            fate,
+            successor,
+            reason: withdrawal
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+        });
+    }
+    let renamed_to: Vec<&String> = out
+        .iter()
+        .filter(|w| w.fate == Fate::Renamed)
+        .filter_map(|w| w.successor.as_ref())
+        .collect();
+    let added = added
+        .iter()
+        .filter(|id| !renamed_to.contains(id))
+        .cloned()
+        .collect();
+    (out, added)
 }
 
 /// Known collections in their usual order, then any other folder by name.
@@ -336,13 +452,10 @@ impl Changes {
             None => format!("{} (first release)", self.to),
         };
         let t = self.totals;
-        if t.added + t.changed + t.removed == 0 {
+        if t.added + t.changed + t.removed + t.withdrawn == 0 {
             format!("{range}: no changes")
         } else {
-            format!(
-                "{range}: {} added, {} changed, {} removed",
-                t.added, t.changed, t.removed
-            )
+            format!("{range}: {}", t.counts())
         }
     }
 
@@ -367,6 +480,9 @@ impl Changes {
                     );
                 }
             }
+            for w in &c.withdrawn {
+                let _ = writeln!(out, "  × {} {}", w.id, w.describe());
+            }
             for id in &c.removed {
                 let _ = writeln!(out, "  - {id}");
             }
@@ -380,11 +496,7 @@ impl Changes {
         let t = self.totals;
         match &self.from {
             Some(from) => {
-                let _ = writeln!(
-                    out,
-                    "Changes from {from} to {}: {} added, {} changed, {} removed.",
-                    self.to, t.added, t.changed, t.removed
-                );
+                let _ = writeln!(out, "Changes from {from} to {}: {}.", self.to, t.counts());
             }
             None => {
                 let _ = writeln!(
@@ -415,6 +527,17 @@ impl Changes {
                             markdown_value(f.new.as_ref())
                         );
                     }
+                }
+            }
+            if !c.withdrawn.is_empty() {
+                let _ = writeln!(out, "\nWithdrawn:\n");
+                for w in &c.withdrawn {
+                    let what = match (&w.successor, w.fate) {
+                        (Some(to), Fate::Renamed) => format!("renamed to {}", code(to)),
+                        (Some(to), _) => format!("merged into {}", code(to)),
+                        (None, _) => format!("withdrawn: {}", w.reason.replace(['\n', '\r'], " ")),
+                    };
+                    let _ = writeln!(out, "- {} {what}", code(&w.id));
                 }
             }
             if !c.removed.is_empty() {
@@ -512,7 +635,8 @@ mod tests {
             Totals {
                 added: 1,
                 changed: 1,
-                removed: 1
+                removed: 1,
+                withdrawn: 0
             }
         );
         let names: Vec<&str> = changes
@@ -543,6 +667,59 @@ mod tests {
         assert_eq!(out[0].pointer, "/a~1b");
         assert_eq!(out[0].new, Some(json!([1, 2])));
         assert_eq!(out[1].pointer, "/t~0");
+    }
+
+    #[test]
+    fn withdrawals_say_renamed_merged_or_withdrawn_instead_of_removed_and_added() {
+        let tomb = |to: Option<&str>| {
+            let mut w = json!({"date": "2026", "reason": "gone"});
+            if let Some(to) = to {
+                w["successor"] = json!(to);
+            }
+            json!({"id": "x", "name": "X", "withdrawn": w})
+        };
+        let old = snapshot(
+            "v1",
+            &[
+                ("organizations", "a", json!({"id": "a"})),
+                ("organizations", "b", json!({"id": "b"})),
+                ("organizations", "c", json!({"id": "c"})),
+                ("organizations", "d", json!({"id": "d"})),
+            ],
+        );
+        let new = snapshot(
+            "v2",
+            &[
+                ("organizations", "a", tomb(Some("a2"))),
+                ("organizations", "a2", json!({"id": "a2"})),
+                ("organizations", "b", tomb(Some("d"))),
+                ("organizations", "c", tomb(None)),
+                ("organizations", "d", json!({"id": "d"})),
+            ],
+        );
+        let changes = diff(Some(&old), &new);
+        let c = &changes.collections[0];
+        assert!(c.added.is_empty() && c.changed.is_empty() && c.removed.is_empty());
+        let shown: Vec<String> = c
+            .withdrawn
+            .iter()
+            .map(|w| format!("{} {}", w.id, w.describe()))
+            .collect();
+        assert_eq!(
+            shown,
+            ["a renamed to a2", "b merged into d", "c withdrawn (gone)"]
+        );
+        assert_eq!(
+            changes.headline(),
+            "v1 → v2: 0 added, 0 changed, 0 removed, 3 withdrawn"
+        );
+        let markdown = changes.to_markdown("Changes");
+        assert!(
+            markdown
+                .contains("- `a` renamed to `a2`\n- `b` merged into `d`\n- `c` withdrawn: gone\n"),
+            "{markdown}"
+        );
+        assert!(changes.to_json().contains("\"fate\": \"renamed\""));
     }
 
     #[test]

@@ -119,6 +119,53 @@ impl Repository {
         Ok(changes)
     }
 
+    /// The newest `v<semver>` tag, if there is one.
+    pub fn newest_version_tag(&self) -> Result<Option<String>> {
+        Ok(releases::version_tags(&self.inner)?
+            .into_iter()
+            .next()
+            .map(|(_, name)| name))
+    }
+
+    /// The `(folder, name)` of every file one folder below `prefix` in the
+    /// tree of `revision`, such as `("labs", "x.json")` for `data/labs/x.json`;
+    /// empty when `prefix` is not a folder there. Only names are read.
+    pub fn names_below(&self, revision: &str, prefix: &str) -> Result<Vec<(String, String)>> {
+        let tree = self.tree(revision)?;
+        let sub = if prefix.is_empty() {
+            tree
+        } else {
+            match tree.get_path(Path::new(prefix)) {
+                Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => entry
+                    .to_object(&self.inner)
+                    .and_then(|o| o.peel_to_tree())
+                    .map_err(|e| {
+                        git_error(&format!("cannot read `{prefix}` at `{revision}`"), &e)
+                    })?,
+                _ => return Ok(Vec::new()),
+            }
+        };
+        let mut out = Vec::new();
+        for folder in sub.iter() {
+            if folder.kind() != Some(git2::ObjectType::Tree) {
+                continue;
+            }
+            let name = folder.name().unwrap_or_default().to_string();
+            let inner = folder
+                .to_object(&self.inner)
+                .and_then(|o| o.peel_to_tree())
+                .map_err(|e| git_error(&format!("cannot read `{prefix}/{name}`"), &e))?;
+            for entry in inner.iter() {
+                if entry.kind() == Some(git2::ObjectType::Blob)
+                    && let Ok(file) = entry.name()
+                {
+                    out.push((name.clone(), file.to_string()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn tree(&self, revision: &str) -> Result<git2::Tree<'_>> {
         self.inner
             .revparse_single(revision)

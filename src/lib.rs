@@ -19,6 +19,7 @@ pub mod fmt;
 pub mod format;
 pub mod git;
 pub mod json;
+pub mod lifecycle;
 pub mod load;
 pub mod model;
 pub mod new;

@@ -123,6 +123,24 @@ fn a_release_writes_exactly_what_diff_prints() {
     );
     std::fs::remove_dir_all(repo.join("dist")).unwrap();
     change_the_data(&sandbox, &repo);
+    // A published id is permanent: the release refuses, naming it.
+    let run = sandbox.techpact(&repo, &["release", "0.2.0", "--tag"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains("id/removed") && said.contains("organizations/china-telecom"),
+        "{said}"
+    );
+    sandbox.git(
+        &repo,
+        &[
+            "checkout",
+            "v0.1.0",
+            "--",
+            "data/organizations/china-telecom.json",
+        ],
+    );
+    sandbox.commit_all(&repo, "Restore a published record");
     let run = sandbox.techpact(&repo, &["release", "0.2.0", "--tag"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = std::fs::read_to_string(repo.join("dist/changes.json")).unwrap();

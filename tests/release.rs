@@ -12,11 +12,12 @@ use common::assert_finding;
 use release_support::{COMMIT_TIME, Sandbox, archive_files, folder_bytes, sha256};
 use serde_json::Value;
 
-const ARTIFACTS: [&str; 6] = [
+const ARTIFACTS: [&str; 7] = [
     "CHANGES.md",
     "SHA256SUMS",
     "changes.json",
     "manifest.json",
+    "redirects.json",
     "techpact-data-0.1.0.json",
     "techpact-data-0.1.0.tar.gz",
 ];
@@ -88,7 +89,8 @@ fn sha256sum_accepts_the_checksum_list() {
             "techpact-data-0.1.0.json",
             "manifest.json",
             "CHANGES.md",
-            "changes.json"
+            "changes.json",
+            "redirects.json"
         ]
     );
     for line in sums.lines() {

@@ -606,7 +606,7 @@ fn a_checksum_line_naming_a_path_outside_the_folder_is_refused() {
         &findings,
         "release/unsafe-path",
         "dist/SHA256SUMS",
-        6,
+        7,
         67,
         "",
     );
@@ -614,7 +614,7 @@ fn a_checksum_line_naming_a_path_outside_the_folder_is_refused() {
         &findings,
         "release/bad-manifest",
         "dist/SHA256SUMS",
-        7,
+        8,
         1,
         "",
     );

@@ -21,6 +21,9 @@ pub const CHANGES_MD: &str = "CHANGES.md";
 /// The changes as JSON.
 pub const CHANGES_JSON: &str = "changes.json";
 
+/// Every withdrawn id and the id to use now.
+pub const REDIRECTS: &str = "redirects.json";
+
 /// The version of the manifest's own layout, raised when a field changes meaning.
 pub const MANIFEST_FORMAT: u32 = 1;
 
@@ -36,13 +39,14 @@ pub fn document_name(version: &str) -> String {
 
 /// Every artifact of a release except `SHA256SUMS`, which lists them, in the
 /// order `SHA256SUMS` lists them.
-pub fn artifact_names(version: &str) -> [String; 5] {
+pub fn artifact_names(version: &str) -> [String; 6] {
     [
         archive_name(version),
         document_name(version),
         MANIFEST.to_string(),
         CHANGES_MD.to_string(),
         CHANGES_JSON.to_string(),
+        REDIRECTS.to_string(),
     ]
 }
 
@@ -82,6 +86,9 @@ pub struct Manifest {
     /// empty in manifests written before they were named.
     #[serde(default)]
     pub licenses: Licenses,
+    /// SHA-256 of `redirects.json`, which the release carries beside the archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirects: Option<String>,
 }
 
 /// The licences a release is published under.

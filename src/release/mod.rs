@@ -37,6 +37,7 @@ use crate::error::{Error, Result};
 use crate::evidence::sha256_hex;
 use crate::format::{self, to_canonical_string};
 use crate::git::releases as git;
+use crate::lifecycle;
 use crate::model::Collection;
 use crate::schema;
 
@@ -97,6 +98,13 @@ pub enum Refusal {
         /// The text of each file with findings, by displayed path.
         texts: HashMap<String, String>,
     },
+    /// Ids the previous release published have no record now.
+    IdsRemoved {
+        /// The previous tag.
+        previous: String,
+        /// Every lost id, as `collection/id`.
+        ids: Vec<String>,
+    },
     /// The schemas changed in ways that reject data the previous release
     /// accepted, and the version is not a major bump.
     Breaking {
@@ -150,6 +158,17 @@ impl fmt::Display for Refusal {
                 "the check found {} error(s) in the committed data or schemas; fix them and commit first",
                 summary.errors
             ),
+            Refusal::IdsRemoved { previous, ids } => {
+                write!(
+                    f,
+                    "{} id(s) published in {previous} have no record now; an id is permanent: restore each file and withdraw it (`techpact withdraw`), or rename with `techpact rename`, which leaves a tombstone:",
+                    ids.len()
+                )?;
+                for id in ids {
+                    write!(f, "\n  {id}")?;
+                }
+                Ok(())
+            }
             Refusal::Breaking {
                 previous,
                 version,
@@ -331,6 +350,18 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         .collect();
     let new_snapshot = Snapshot::from_files(tag_name.clone(), files.iter().copied())?;
     let changes = diff::diff(old_snapshot.as_ref(), &new_snapshot);
+    if let Some(previous_tag) = previous.as_ref().map(|(_, t)| t)
+        && changes.totals.removed > 0
+    {
+        return refuse(Refusal::IdsRemoved {
+            previous: previous_tag.clone(),
+            ids: changes
+                .collections
+                .iter()
+                .flat_map(|c| c.removed.iter().map(|id| format!("{}/{id}", c.collection)))
+                .collect(),
+        });
+    }
     let built = build(&Inputs {
         version: &version_text,
         commit: &head,
@@ -589,6 +620,8 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
             Some((name.to_string(), sha256_hex(&f.bytes)))
         })
         .collect();
+    let redirects =
+        lifecycle::redirects::of_records(inputs.version, &inputs.snapshot.collections).to_json();
     let manifest = Manifest {
         manifest_format: manifest::MANIFEST_FORMAT,
         name: manifest::NAME.to_string(),
@@ -601,6 +634,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         schemas,
         files,
         licenses: manifest::Licenses::current(),
+        redirects: Some(sha256_hex(redirects.as_bytes())),
     };
     let manifest_text = to_canonical_string(&manifest);
 
@@ -637,6 +671,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
             manifest::CHANGES_JSON.to_string(),
             inputs.changes.to_json().into_bytes(),
         ),
+        (manifest::REDIRECTS.to_string(), redirects.into_bytes()),
     ];
     let hashes: Vec<(String, String)> = out
         .iter()

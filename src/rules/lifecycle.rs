@@ -1,4 +1,5 @@
-//! Lifecycle rules: references point at records in use.
+//! Lifecycle rules: references point at records in use, and published ids
+//! stay.
 //!
 //! A withdrawn record keeps its id so old references still resolve, but a
 //! record in use should name what replaced it. Successors themselves are
@@ -8,6 +9,7 @@
 use super::Context;
 use crate::diag::{Code, Finding};
 use crate::model::{Collection, End, Status, follow};
+use crate::refs::Ids;
 
 /// A record in use references no withdrawn record; the finding names the
 /// record that replaces it, following successors to the end.
@@ -53,4 +55,65 @@ fn status<'a>(cx: &Context<'a>, collection: Collection, id: &str) -> Status<'a> 
             Some(w) => Status::Withdrawn(w.successor),
         },
     }
+}
+
+/// The record ids of the newest release tag, which a check compares with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    /// No git repository holds the data: nothing to compare with.
+    NoRepository,
+    /// The repository has no `v*` tag yet: nothing to compare with.
+    NoTag,
+    /// The newest tag and the ids its data held.
+    Tag {
+        /// The tag, such as `v1.4.0`.
+        name: String,
+        /// Its records, by collection and id.
+        ids: Vec<(Collection, String)>,
+    },
+}
+
+impl Published {
+    /// One line for the summary when there was nothing to compare with.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Published::NoRepository => Some(
+                "no git repository holds the data, so no id was compared with a release (`id/removed`)"
+                    .into(),
+            ),
+            Published::NoTag => Some(
+                "no release tag `v*` yet, so no id was compared with a release (`id/removed`)"
+                    .into(),
+            ),
+            Published::Tag { .. } => None,
+        }
+    }
+}
+
+/// Every id of the newest release still has its file: a published id is
+/// permanent, withdrawn at most. `shown` is how the data directory appears
+/// in paths; the finding sits at the path the file had.
+pub fn published_ids_remain(published: &Published, ids: &Ids<'_>, shown: &str) -> Vec<Finding> {
+    let Published::Tag {
+        name,
+        ids: released,
+    } = published
+    else {
+        return Vec::new();
+    };
+    released
+        .iter()
+        .filter(|(collection, id)| !ids.contains(*collection, id))
+        .map(|(collection, id)| {
+            Finding::new(
+                Code::IdRemoved,
+                format!("{shown}/{collection}/{id}.json"),
+                (0, 0),
+                "",
+                format!(
+                    "`{collection}/{id}` was published in {name} and has no file now; restore it and withdraw it (`techpact withdraw`), or rename with `techpact rename`, which leaves a tombstone"
+                ),
+            )
+        })
+        .collect()
 }

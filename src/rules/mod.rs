@@ -27,6 +27,7 @@ mod sources;
 
 pub use dates::{MONTHS, date_fields, interval};
 pub use duplicates::Terms;
+pub use lifecycle::{Published, published_ids_remain};
 
 use crate::diag::{Code, Finding};
 use crate::load::{Dataset, RecordFile};

@@ -1,0 +1,526 @@
+//! `rename`, `withdraw` and `resolve`: plan the edits, check the dataset as
+//! it would be, then apply them all or none (see `transaction`).
+
+use std::fs;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::transaction::{self, Edit};
+use crate::check;
+use crate::diag::Finding;
+use crate::error::{Error, Result};
+use crate::fmt::canonical_text;
+use crate::load::{self, Listing};
+use crate::model::{Collection, End, Record, Status, follow, is_slug};
+use crate::refs::{Ids, RecordName, RefFields};
+use crate::rules::Published;
+use crate::span::SpanIndex;
+
+/// What a `rename` or `withdraw` did, or would have done.
+#[derive(Debug, Serialize)]
+pub struct Done {
+    /// The files written, created or deleted, relative to the data directory.
+    pub edited: Vec<String>,
+    /// How many references now name the successor.
+    pub references: usize,
+    /// Whether a tombstone stays at the old id.
+    pub tombstone: bool,
+    /// Whether the edit was applied; when not, `findings` say why.
+    pub applied: bool,
+    /// The check's findings on the data as edited.
+    #[serde(skip)]
+    pub findings: Vec<Finding>,
+}
+
+/// Moves `name` to `new_id`, rewriting every reference to it; when the old
+/// id is in the newest release, a tombstone dated `date` stays there whose
+/// successor is the new id.
+pub fn rename(
+    dir: &Path,
+    display: &str,
+    name: &RecordName,
+    new_id: &str,
+    date: &str,
+) -> Result<Done> {
+    let listing = load::list(dir, display)?;
+    let ids = ids_of(&listing);
+    require(&ids, name)?;
+    if !is_slug(new_id) {
+        return Err(Error::Usage(format!(
+            "`{new_id}` is not a valid id: lowercase letters, digits and single hyphens, at most 80 characters"
+        )));
+    }
+    if ids.contains(name.collection, new_id) {
+        return Err(Error::Usage(format!(
+            "`{}/{new_id}` exists already; to merge the two, run `techpact withdraw {}/{} --reason R --into {new_id}`",
+            name.collection, name.collection, name.id
+        )));
+    }
+    let published = matches!(
+        check::published(dir)?,
+        Published::Tag { ids, .. } if ids.iter().any(|(c, i)| *c == name.collection && *i == name.id)
+    );
+    let old_path = relative(name.collection, &name.id);
+    let new_path = relative(name.collection, new_id);
+    let old_text = read(dir, &old_path)?;
+    let fields = RefFields::for_run()?;
+    let moved = rewrite(&old_text, name.collection, &fields, name, new_id, true)?;
+    let mut edits = referrers(&listing, &fields, name, new_id)?;
+    let references = edits.len();
+    edits.push(Edit {
+        path: new_path,
+        old: None,
+        new: Some(moved.0),
+    });
+    edits.push(Edit {
+        path: old_path,
+        old: Some(old_text.clone()),
+        new: published
+            .then(|| tombstone(name.collection, &old_text, date, new_id))
+            .transpose()?,
+    });
+    apply(dir, display, edits, references, published)
+}
+
+/// Withdraws `name` on `date` for `reason`; with `into`, merges it: the
+/// successor is `into` and every reference to `name` names `into` instead.
+pub fn withdraw(
+    dir: &Path,
+    display: &str,
+    name: &RecordName,
+    reason: &str,
+    into: Option<&str>,
+    date: &str,
+) -> Result<Done> {
+    let listing = load::list(dir, display)?;
+    let ids = ids_of(&listing);
+    require(&ids, name)?;
+    let path = relative(name.collection, &name.id);
+    let text = read(dir, &path)?;
+    let mut value: Value = serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{display}/{path} is not valid JSON ({e}); fix it first"
+        ))
+    })?;
+    if value.get("withdrawn").is_some() {
+        return Err(Error::Usage(format!(
+            "`{}/{}` is withdrawn already; `techpact resolve {}/{}` shows what replaces it",
+            name.collection, name.id, name.collection, name.id
+        )));
+    }
+    if let Some(into) = into {
+        if into == name.id {
+            return Err(Error::Usage("a record cannot be merged into itself".into()));
+        }
+        require(
+            &ids,
+            &RecordName {
+                collection: name.collection,
+                id: into.to_string(),
+            },
+        )?;
+        let into_text = read(dir, &relative(name.collection, into))?;
+        if serde_json::from_str::<Value>(&into_text).is_ok_and(|v| v.get("withdrawn").is_some()) {
+            return Err(Error::Usage(format!(
+                "`{}/{into}` is withdrawn itself; merge into the record that replaces it (`techpact resolve {}/{into}`)",
+                name.collection, name.collection
+            )));
+        }
+    }
+    let mut withdrawal = json!({ "date": date, "reason": reason });
+    if let Some(into) = into {
+        withdrawal["successor"] = json!(into);
+    }
+    value["withdrawn"] = withdrawal;
+    let new_text = canonical(name.collection, &value, &format!("{display}/{path}"))?;
+    if canonical(
+        name.collection,
+        &serde_json::from_str(&text).unwrap_or(Value::Null),
+        "",
+    )
+    .is_ok_and(|c| c != text)
+    {
+        return Err(Error::Usage(format!(
+            "{display}/{path} is not in canonical form; run `techpact fmt` first, so the withdrawal is the only change"
+        )));
+    }
+    let fields = RefFields::for_run()?;
+    let mut edits = match into {
+        Some(into) => referrers(&listing, &fields, name, into)?,
+        None => Vec::new(),
+    };
+    edits.retain(|e| e.path != path);
+    let references = edits.len();
+    edits.push(Edit {
+        path,
+        old: Some(text),
+        new: Some(new_text),
+    });
+    apply(dir, display, edits, references, true)
+}
+
+/// Checks the data as `edits` would leave it and applies them when it has no error.
+fn apply(
+    dir: &Path,
+    display: &str,
+    edits: Vec<Edit>,
+    references: usize,
+    tombstone: bool,
+) -> Result<Done> {
+    let findings = transaction::recheck(dir, display, &edits)?;
+    let applied = !transaction::has_errors(&findings);
+    if applied {
+        transaction::commit(dir, &edits)?;
+    }
+    Ok(Done {
+        edited: edits.into_iter().map(|e| e.path).collect(),
+        references,
+        tombstone,
+        applied,
+        findings,
+    })
+}
+
+/// Every record on disk, by the names of the listed files.
+fn ids_of(listing: &Listing) -> Ids<'_> {
+    Ids::new(
+        listing
+            .records
+            .iter()
+            .map(|l| (l.collection, l.stem.as_str())),
+    )
+}
+
+/// An error unless `name` has a file.
+fn require(ids: &Ids<'_>, name: &RecordName) -> Result<()> {
+    if ids.contains(name.collection, &name.id) {
+        return Ok(());
+    }
+    let hint = ids
+        .closest(name.collection, &name.id)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
+    Err(Error::Usage(format!(
+        "no record `{}/{}`{hint}",
+        name.collection, name.id
+    )))
+}
+
+fn relative(collection: Collection, id: &str) -> String {
+    format!("{collection}/{id}.json")
+}
+
+fn read(dir: &Path, path: &str) -> Result<String> {
+    let full = dir.join(path);
+    fs::read_to_string(&full).map_err(|e| Error::io("reading", &full, e))
+}
+
+/// The canonical text of `value` as a record of `collection`.
+fn canonical(collection: Collection, value: &Value, shown: &str) -> Result<String> {
+    let record = Record::from_value(collection, value).map_err(|e| {
+        Error::Usage(format!(
+            "{shown} does not match its type ({e}); run `techpact check`"
+        ))
+    })?;
+    Ok(canonical_text(&record))
+}
+
+/// Edits of every record that references `name`, naming `to` instead.
+fn referrers(
+    listing: &Listing,
+    fields: &RefFields,
+    name: &RecordName,
+    to: &str,
+) -> Result<Vec<Edit>> {
+    let needle = format!("\"{}\"", name.id);
+    let referring = fields.referring_to(name.collection);
+    let mut edits = Vec::new();
+    for l in &listing.records {
+        if !referring.contains(&l.collection)
+            || (l.collection == name.collection && l.stem == name.id)
+        {
+            continue;
+        }
+        let text =
+            fs::read_to_string(&l.location).map_err(|e| Error::io("reading", &l.location, e))?;
+        if !text.contains(&needle) {
+            continue;
+        }
+        let (new, count) = rewrite(&text, l.collection, fields, name, to, false)?;
+        if count > 0 {
+            edits.push(Edit {
+                path: relative(l.collection, &l.stem),
+                old: Some(text),
+                new: Some(new),
+            });
+        }
+    }
+    Ok(edits)
+}
+
+/// `text`, a record of `collection`, with every reference to `name` (and
+/// with `own_id` its `id`) naming `to`: only those strings change, so the
+/// rest of the file stays byte for byte. Refuses when a list would name `to`
+/// twice.
+fn rewrite(
+    text: &str,
+    collection: Collection,
+    fields: &RefFields,
+    name: &RecordName,
+    to: &str,
+    own_id: bool,
+) -> Result<(String, usize)> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::Usage(format!(
+            "a record that references `{}` is not valid JSON ({e}); fix it first",
+            name.id
+        ))
+    })?;
+    let mut pointers: Vec<String> = fields
+        .extract(collection, &value)
+        .into_iter()
+        .filter(|r| r.target == name.collection && *r.id == name.id)
+        .map(|r| r.pointer.into_string())
+        .collect();
+    if own_id {
+        pointers.push("/id".into());
+    }
+    for pointer in &pointers {
+        let (parent, _) = pointer.rsplit_once('/').unwrap_or(("", ""));
+        if let Some(Value::Array(items)) = value.pointer(parent)
+            && items.iter().any(|v| v == to)
+        {
+            return Err(Error::Usage(format!(
+                "`{}` at {parent} would list `{to}` twice; remove `{}` from that list by hand first",
+                value.get("id").and_then(Value::as_str).unwrap_or_default(),
+                name.id
+            )));
+        }
+    }
+    let spans = SpanIndex::new(text);
+    let old = format!("\"{}\"", name.id);
+    let new = format!("\"{to}\"");
+    let mut offsets: Vec<usize> = pointers
+        .iter()
+        .map(|p| offset(text, spans.value(p)))
+        .filter(|&o| text[o..].starts_with(&old))
+        .collect();
+    offsets.sort_unstable();
+    let mut out = text.to_string();
+    for &o in offsets.iter().rev() {
+        out.replace_range(o..o + old.len(), &new);
+    }
+    Ok((out, offsets.len()))
+}
+
+/// The byte offset of a 1-based line and character column in `text`.
+fn offset(text: &str, (line, column): (u32, u32)) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let within = text[start..]
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(0, |(i, _)| i);
+    start + within
+}
+
+/// The tombstone a rename leaves at the old id: its id, its name, the
+/// withdrawal and its sources, each citation kept only for what supports the name.
+fn tombstone(collection: Collection, text: &str, date: &str, successor: &str) -> Result<String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::Usage(format!("the record is not valid JSON ({e}); fix it first")))?;
+    let label = collection.label_field();
+    let label_pointer = format!("/{label}");
+    let mut out = serde_json::Map::new();
+    out.insert("id".into(), value["id"].clone());
+    out.insert(label.into(), value[label].clone());
+    out.insert(
+        "withdrawn".into(),
+        json!({ "date": date, "reason": format!("renamed to {successor}"), "successor": successor }),
+    );
+    if let Some(Value::Array(citations)) = value.get("sources") {
+        let kept: Vec<Value> = citations
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                if let Some(Value::Array(supports)) = c.get_mut("supports") {
+                    supports.retain(|p| p.as_str() == Some(label_pointer.as_str()));
+                    if supports.is_empty() {
+                        c.as_object_mut().map(|o| o.remove("supports"));
+                    }
+                }
+                c
+            })
+            .collect();
+        out.insert("sources".into(), Value::Array(kept));
+    }
+    if let Some(Value::Array(inferred)) = value.get("inferred") {
+        let kept: Vec<Value> = inferred
+            .iter()
+            .filter(|i| i.get("pointer").and_then(Value::as_str) == Some(label_pointer.as_str()))
+            .cloned()
+            .collect();
+        if !kept.is_empty() {
+            out.insert("inferred".into(), Value::Array(kept));
+        }
+    }
+    canonical(collection, &Value::Object(out), "the tombstone")
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`: the default date of a withdrawal.
+pub fn today() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    crate::release::manifest::rfc3339_utc(now)[..10].to_string()
+}
+
+impl Done {
+    /// For people: what changed.
+    pub fn to_human(&self) -> String {
+        let mut out = String::new();
+        for path in &self.edited {
+            out.push_str(&format!("edited {path}\n"));
+        }
+        out.push_str(&format!(
+            "{} reference{} rewritten; {}\n",
+            self.references,
+            if self.references == 1 { "" } else { "s" },
+            if self.tombstone {
+                "a tombstone keeps the old id"
+            } else {
+                "the old id was never released, so no tombstone is needed"
+            }
+        ));
+        out
+    }
+
+    /// As one JSON document.
+    pub fn to_json(&self) -> String {
+        crate::format::to_canonical_string(self)
+    }
+}
+
+/// For people: one line per record, `asked → current`.
+pub fn resolutions_to_human(resolved: &[Resolution]) -> String {
+    let mut out = String::new();
+    for r in resolved {
+        let (collection, _) = r.record.split_once('/').unwrap_or((&r.record, ""));
+        match (&r.current, &r.problem) {
+            (Some(current), _) if r.chain.len() == 1 => {
+                out.push_str(&format!("{} is current\n", r.record));
+                let _ = current;
+            }
+            (Some(current), _) => {
+                out.push_str(&format!("{} → {collection}/{current}\n", r.record));
+            }
+            (None, problem) => {
+                out.push_str(&format!(
+                    "{}: {}\n",
+                    r.record,
+                    problem.as_deref().unwrap_or("no current record")
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Where following successors from one id ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resolution {
+    /// The id asked about, as `collection/id`.
+    pub record: String,
+    /// The ids passed on the way, the asked one first.
+    pub chain: Vec<String>,
+    /// The id to use now; `None` when nothing replaces the record or it is unknown.
+    pub current: Option<String>,
+    /// Why there is no current id: `withdrawn`, `unknown`, `broken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// The current id of each of `names`, following successors.
+pub fn resolve(dir: &Path, display: &str, names: &[RecordName]) -> Result<Vec<Resolution>> {
+    let listing = load::list(dir, display)?;
+    let ids = ids_of(&listing);
+    let mut out = Vec::new();
+    for name in names {
+        let record = format!("{}/{}", name.collection, name.id);
+        if let Err(e) = require(&ids, name) {
+            out.push(Resolution {
+                record,
+                chain: Vec::new(),
+                current: None,
+                problem: Some(e.to_string()),
+            });
+            continue;
+        }
+        let successors: Vec<(String, Option<Option<String>>)> = chain_of(dir, name);
+        let status = |id: &str| match successors.iter().find(|(i, _)| i == id) {
+            None | Some((_, None)) => Status::Absent,
+            Some((_, Some(None))) => Status::Current,
+            Some((_, Some(Some(next)))) if next.is_empty() => Status::Withdrawn(None),
+            Some((_, Some(Some(next)))) => Status::Withdrawn(Some(next.as_str())),
+        };
+        let (chain, end) = follow(&name.id, status);
+        let (current, problem) = match end {
+            End::Current(id) => (Some(id.to_string()), None),
+            End::Dropped(_) => (None, Some("withdrawn; nothing replaces it".to_string())),
+            End::Missing(id) => (None, Some(format!("its successor `{id}` names no record"))),
+            End::Loop(id) => (None, Some(format!("its successors loop back to `{id}`"))),
+        };
+        out.push(Resolution {
+            record,
+            chain: chain.into_iter().map(str::to_string).collect(),
+            current,
+            problem,
+        });
+    }
+    Ok(out)
+}
+
+/// Each record on the successor chain from `name`, read from its file: its
+/// id and `Some(None)` when in use, `Some(Some(next))` when withdrawn (an
+/// empty `next` when nothing replaces it), `None` when it has no readable file.
+fn chain_of(dir: &Path, name: &RecordName) -> Vec<(String, Option<Option<String>>)> {
+    let mut out: Vec<(String, Option<Option<String>>)> = Vec::new();
+    let mut at = name.id.clone();
+    while !out.iter().any(|(i, _)| *i == at) {
+        let value = fs::read_to_string(dir.join(relative(name.collection, &at)))
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok());
+        let status = value.as_ref().map(|v| {
+            v.get("withdrawn").map(|w| {
+                w.get("successor")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            })
+        });
+        let next = status.clone().flatten().filter(|n| !n.is_empty());
+        out.push((at.clone(), status));
+        match next {
+            Some(n) => at = n,
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_count_characters() {
+        let text = "{\n  \"a\": \"é\",\n  \"b\": \"x\"\n}\n";
+        assert_eq!(&text[offset(text, (3, 8))..], "\"x\"\n}\n");
+        assert_eq!(&text[offset(text, (2, 8))..][..4], "\"é\"");
+    }
+}
