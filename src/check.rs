@@ -604,8 +604,13 @@ pub fn published(dir: &Path) -> Result<Published> {
         return Ok(Published::NoTag);
     };
     let data = repository.relative(dir)?;
+    published_in(&repository, name, &data)
+}
+
+/// The ids of the data folder `data` (relative to the work tree) at the tag `name`.
+pub fn published_in(repository: &git::Repository, name: String, data: &str) -> Result<Published> {
     let ids = repository
-        .names_below(&name, &data)?
+        .names_below(&name, data)?
         .into_iter()
         .filter_map(|(folder, file)| {
             let collection = Collection::from_dir_name(&folder)?;

@@ -39,6 +39,8 @@ use crate::format::{self, to_canonical_string};
 use crate::git::releases as git;
 use crate::lifecycle;
 use crate::model::Collection;
+use crate::refs::Ids;
+use crate::rules;
 use crate::schema;
 
 pub use compat::BreakingChange;
@@ -98,13 +100,6 @@ pub enum Refusal {
         /// The text of each file with findings, by displayed path.
         texts: HashMap<String, String>,
     },
-    /// Ids the previous release published have no record now.
-    IdsRemoved {
-        /// The previous tag.
-        previous: String,
-        /// Every lost id, as `collection/id`.
-        ids: Vec<String>,
-    },
     /// The schemas changed in ways that reject data the previous release
     /// accepted, and the version is not a major bump.
     Breaking {
@@ -158,17 +153,6 @@ impl fmt::Display for Refusal {
                 "the check found {} error(s) in the committed data or schemas; fix them and commit first",
                 summary.errors
             ),
-            Refusal::IdsRemoved { previous, ids } => {
-                write!(
-                    f,
-                    "{} id(s) published in {previous} have no record now; an id is permanent: restore each file and withdraw it (`techpact withdraw`), or rename with `techpact rename`, which leaves a tombstone:",
-                    ids.len()
-                )?;
-                for id in ids {
-                    write!(f, "\n  {id}")?;
-                }
-                Ok(())
-            }
             Refusal::Breaking {
                 previous,
                 version,
@@ -315,7 +299,10 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     // committed link followed on disk).
     let data = git::tree_files(&repo, "HEAD", "data")?;
     let schemas = git::tree_files(&repo, "HEAD", "schema")?;
-    let checked = check_tree(&data, &schemas)?;
+    let mut checked = check_tree(&data, &schemas)?;
+    if let Some((_, previous_tag)) = &previous {
+        checked.add(removed_since(&workdir, previous_tag, &data)?);
+    }
     if checked.summary.errors > 0 {
         return refuse(Refusal::CheckFailed {
             findings: checked.findings,
@@ -350,18 +337,6 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         .collect();
     let new_snapshot = Snapshot::from_files(tag_name.clone(), files.iter().copied())?;
     let changes = diff::diff(old_snapshot.as_ref(), &new_snapshot);
-    if let Some(previous_tag) = previous.as_ref().map(|(_, t)| t)
-        && changes.totals.removed > 0
-    {
-        return refuse(Refusal::IdsRemoved {
-            previous: previous_tag.clone(),
-            ids: changes
-                .collections
-                .iter()
-                .flat_map(|c| c.removed.iter().map(|id| format!("{}/{id}", c.collection)))
-                .collect(),
-        });
-    }
     let built = build(&Inputs {
         version: &version_text,
         commit: &head,
@@ -504,15 +479,34 @@ fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Check
         }
     }
     let mut checked = check_dir(tmp.path())?;
-    checked.findings.extend(findings);
-    crate::diag::normalize(&mut checked.findings);
-    checked.summary = Summary::of(
-        &checked.findings,
-        checked.summary.files,
-        checked.summary.records,
-    )
-    .counting(checked.summary.counted);
+    checked.add(findings);
     Ok(checked)
+}
+
+/// `id/removed` for every record of the release `previous_tag` that the
+/// committed `data` no longer holds: a published id is permanent.
+fn removed_since(
+    workdir: &Path,
+    previous_tag: &str,
+    data: &[git::TreeFile],
+) -> Result<Vec<Finding>> {
+    let repository = crate::git::Repository::discover(workdir)?;
+    let published = check::published_in(&repository, previous_tag.to_string(), "data")?;
+    let now = Ids::new(data.iter().filter_map(|f| {
+        let (collection, id) = diff::record_path(&f.path)?;
+        Some((Collection::from_dir_name(collection)?, id))
+    }));
+    Ok(rules::published_ids_remain(&published, &now, "data"))
+}
+
+impl Checked {
+    /// Adds `findings` to the check's, counted in its summary.
+    fn add(&mut self, findings: Vec<Finding>) {
+        self.findings.extend(findings);
+        crate::diag::normalize(&mut self.findings);
+        self.summary = Summary::of(&self.findings, self.summary.files, self.summary.records)
+            .counting(self.summary.counted);
+    }
 }
 
 /// Runs the full check of `root/data` and the schema staleness check of
