@@ -460,7 +460,7 @@ fn record_name(s: &str) -> Result<techpact::refs::RecordName> {
 
 fn run_rename(common: &Common, args: &RenameArgs) -> Result<Outcome> {
     let name = record_name(&args.record)?;
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let date = args.date.clone().unwrap_or_else(lifecycle::today);
     let done = lifecycle::rename(&dir, &display, &name, &args.new_id, &date)?;
     report_edit(common, &done)
@@ -468,7 +468,7 @@ fn run_rename(common: &Common, args: &RenameArgs) -> Result<Outcome> {
 
 fn run_withdraw(common: &Common, args: &WithdrawArgs) -> Result<Outcome> {
     let name = record_name(&args.record)?;
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let date = args.date.clone().unwrap_or_else(lifecycle::today);
     let done = lifecycle::withdraw(
         &dir,
@@ -500,7 +500,7 @@ fn run_resolve(common: &Common, args: &ResolveArgs) -> Result<Outcome> {
         .iter()
         .map(|r| record_name(r))
         .collect::<Result<Vec<_>>>()?;
-    let (dir, display) = data_location(common);
+    let (dir, display) = data_location(common)?;
     let resolved = lifecycle::resolve(&dir, &display, &names)?;
     print(&common.human_or_json(
         || lifecycle::tools::resolutions_to_human(&resolved),
