@@ -44,8 +44,8 @@ run_jsonschema_cli() {
 run_ajv() {
   local c status=0
   for c in $(ls "$1"); do
-    (cd "$ajv_dir" && node_modules/.bin/ajv validate --spec=draft2020 --strict=false --all-errors \
-      -c ajv-formats -s "$root/schema/$c.schema.json" -d "$1/$c/*.json" --errors=line) \
+    (cd "$ajv_dir" && node_modules/.bin/ajv validate --spec=draft2020 --all-errors \
+      -c ajv-formats -c "$root/bench/ajv-keyword.js" -s "$root/schema/$c.schema.json" -d "$1/$c/*.json" --errors=line) \
       >/dev/null 2>&1 || status=1
   done
   return $status
