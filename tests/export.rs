@@ -289,6 +289,36 @@ fn csv_tables_match_the_records_and_their_keys_hold() {
             "{table} is exercised by the fixture"
         );
     }
+    // Columns keep the type's field order, nested objects where they sit.
+    assert_eq!(
+        tables["organizations"].0[..11],
+        [
+            "id",
+            "name",
+            "kind",
+            "parent_id",
+            "founded",
+            "dissolved",
+            "location_id",
+            "identifiers_ror",
+            "identifiers_wikidata",
+            "identifiers_website",
+            "note"
+        ]
+    );
+    assert_eq!(
+        tables["people_roles"].0,
+        [
+            "person_id",
+            "position",
+            "organization_id",
+            "title",
+            "leads",
+            "start",
+            "end",
+            "as_of"
+        ]
+    );
     assert_eq!(
         tables["partnerships_parties"].0,
         ["partnership_id", "position", "organization_id", "place_id"]

@@ -1,7 +1,8 @@
 //! The dataset as relational tables, derived from the generated schemas.
 //!
 //! Each collection gets one table with one row per record; scalar fields are
-//! columns and nested objects are flattened into `<field>_<member>` columns.
+//! columns, in the type's field order, and nested objects are flattened into
+//! `<field>_<member>` columns where they sit.
 //! Every array becomes a child table with one row per item, keyed by the
 //! parent's key plus a 1-based `position`, so consumers join instead of
 //! parsing JSON in cells: an array of references becomes a link table (such
@@ -16,7 +17,7 @@
 //! Deriving the tables from the schemas rather than writing them by hand
 //! means a field added to a record type reaches every export format.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{Number, Value};
 
@@ -195,6 +196,32 @@ struct Layout {
     /// `partnership` for `partnerships`, `offer` for `partnerships_offers`.
     items: Vec<String>,
     plans: Vec<(Collection, Plan)>,
+    /// The rank of each field of the collection being laid out, by its path
+    /// in the record without list indices (`/sources/quote`): the type's
+    /// field order, as canonical records and `techpact new` write it.
+    order: HashMap<String, usize>,
+}
+
+/// The type's field order of `collection`, from the skeleton `techpact new`
+/// writes, which holds every field in canonical order.
+fn field_order(collection: Collection) -> HashMap<String, usize> {
+    let skeleton = crate::new::skeleton(collection, "x");
+    let mut order = HashMap::from([("/id".to_string(), 0)]);
+    for placeholder in skeleton.placeholders {
+        let path: Vec<&str> = placeholder
+            .pointer
+            .split('/')
+            .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        // An object or list ranks where its first member does.
+        for end in 1..=path.len() {
+            let next = order.len();
+            order
+                .entry(format!("/{}", path[..end].join("/")))
+                .or_insert(next);
+        }
+    }
+    order
 }
 
 /// The table name of a collection.
@@ -369,6 +396,7 @@ impl Layout {
             tables: Vec::new(),
             items: Vec::new(),
             plans: Vec::new(),
+            order: HashMap::new(),
         };
         for collection in Collection::ALL {
             let root = schema::generate(collection);
@@ -393,7 +421,8 @@ impl Layout {
                 table: index,
                 children: Vec::new(),
             };
-            layout.flatten(&root, &root, "", &[], true, &mut plan)?;
+            layout.order = field_order(collection);
+            layout.flatten(&root, &root, "", &[], &[], true, &mut plan)?;
             layout.plans.push((collection, plan));
         }
         for table in &layout.tables {
@@ -416,19 +445,34 @@ impl Layout {
 
     /// Adds the members of the object schema `node` to `plan`'s table: scalars
     /// as columns named `prefix` + member, objects flattened, arrays as child tables.
+    #[allow(clippy::too_many_arguments)]
     fn flatten(
         &mut self,
         root: &Value,
         node: &Value,
         prefix: &str,
+        base: &[String],
         path: &[String],
         required: bool,
         plan: &mut Plan,
     ) -> Result<()> {
         let (properties, required_names) = members(root, node);
-        // The id first, then the members by name.
+        // The type's field order; members of other forms of a `oneOf` than
+        // the skeleton's follow, by name.
+        // A form's tag (`type` in a `oneOf`) comes first, where the object does.
+        let tagged = resolve(root, node).get("oneOf").is_some();
+        let rank = |name: &str| {
+            let mut full: Vec<&str> = base.iter().chain(path).map(String::as_str).collect();
+            if !(tagged && name == "type") {
+                full.push(name);
+            }
+            self.order
+                .get(&format!("/{}", full.join("/")))
+                .copied()
+                .unwrap_or(usize::MAX)
+        };
         let mut names: Vec<&String> = properties.keys().collect();
-        names.sort_by_key(|n| (n.as_str() != "id", n.as_str()));
+        names.sort_by_key(|n| (rank(n), n.as_str()));
         for name in names {
             let property = &properties[name];
             let member_required = required && required_names.contains(name);
@@ -458,6 +502,7 @@ impl Layout {
                         root,
                         property,
                         &nested_prefix,
+                        base,
                         &member_path,
                         member_required,
                         plan,
@@ -465,7 +510,8 @@ impl Layout {
                 }
                 Shape::Array => {
                     let field = format!("{prefix}{}", snake(name));
-                    let child = self.child(root, property, &field, plan.table)?;
+                    let at: Vec<String> = base.iter().chain(&member_path).cloned().collect();
+                    let child = self.child(root, property, &field, plan.table, &at)?;
                     plan.children.push(Child {
                         path: member_path,
                         scalar_items: child.1,
@@ -478,13 +524,15 @@ impl Layout {
     }
 
     /// A child table for the array field `field` of table `parent`; returns
-    /// its plan and whether its items are scalars.
+    /// its plan and whether its items are scalars. `at` is the array's path
+    /// in the record, without list indices.
     fn child(
         &mut self,
         root: &Value,
         array: &Value,
         field: &str,
         parent: usize,
+        at: &[String],
     ) -> Result<(Plan, bool)> {
         let parent_table = &self.tables[parent];
         let parent_item = &self.items[parent];
@@ -575,7 +623,7 @@ impl Layout {
                 Ok((plan, true))
             }
             Shape::Object => {
-                self.flatten(root, items, "", &[], true, &mut plan)?;
+                self.flatten(root, items, "", at, &[], true, &mut plan)?;
                 Ok((plan, false))
             }
             Shape::Array => Err(Error::Other(format!(
