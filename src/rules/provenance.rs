@@ -307,6 +307,15 @@ fn quoted<'a>(
         .and_then(|r| lookup(r.target, &r.id))
         .map(Record::names)
         .unwrap_or_default();
+    // The names of the other records the record references: a value inside
+    // one of them ("HKUST" in "HKUST Guodun") is that record's name.
+    let others: Vec<String> = refs
+        .iter()
+        .filter(|r| reference.is_none_or(|v| (v.target, &v.id) != (r.target, &r.id)))
+        .filter_map(|r| lookup(r.target, &r.id))
+        .flat_map(Record::names)
+        .map(fold)
+        .collect();
     quotes
         .iter()
         .find(|q| {
@@ -315,11 +324,20 @@ fn quoted<'a>(
             } else {
                 q.unnamed(own)
             };
+            let inside: Vec<std::ops::Range<usize>> = match value {
+                Value::String(_) => others
+                    .iter()
+                    .flat_map(|n| matching::ranges(text, n))
+                    .collect(),
+                _ => Vec::new(),
+            };
             match value {
-                _ if reference.is_some() => names.iter().any(|n| matching::states_text(text, n)),
+                _ if reference.is_some() => names
+                    .iter()
+                    .any(|n| matching::states_text_outside(text, n, &inside)),
                 Value::Number(n) => matching::states_number(text, n),
                 Value::String(s) if matching::is_date(s) => matching::states_date(text, s),
-                Value::String(s) => matching::states_text(text, s),
+                Value::String(s) => matching::states_text_outside(text, s, &inside),
                 _ => false,
             }
         })

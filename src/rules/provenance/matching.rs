@@ -9,6 +9,8 @@
 //! year, month and day (`April 9, 2025`, `9 April 2025`, `2025-04-09`). When
 //! in doubt it does not match: "the end of 2022" does not state `2022-12`.
 
+use std::ops::Range;
+
 use serde_json::Number;
 
 /// `text` folded for comparison: lowercase, whitespace runs as one space,
@@ -49,13 +51,37 @@ fn occurs(hay: &str, needle: &str, bounded: impl Fn(&str, &str) -> bool) -> bool
 }
 
 /// `needle` as a whole in `hay`: not glued to a letter or digit on a side
-/// where it starts or ends with one.
-fn occurs_as_word(hay: &str, needle: &str) -> bool {
+/// where it starts or ends with one, and not inside one of the longer byte
+/// ranges `inside` (another name: "HKUST" in "HKUST Guodun").
+fn occurs_as_word_outside(hay: &str, needle: &str, inside: &[Range<usize>]) -> bool {
     let starts = is_word(needle.chars().next());
     let ends = is_word(needle.chars().next_back());
     occurs(hay, needle, |before, after| {
-        !(starts && is_word(before.chars().next_back()) || ends && is_word(after.chars().next()))
+        let (at, end) = (before.len(), hay.len() - after.len());
+        let glued =
+            starts && is_word(before.chars().next_back()) || ends && is_word(after.chars().next());
+        let within = inside
+            .iter()
+            .any(|r| r.start <= at && end <= r.end && r.len() > end - at);
+        !glued && !within
     })
+}
+
+/// The byte ranges of the whole occurrences of the folded `name` in `hay`.
+pub fn ranges(hay: &str, name: &str) -> Vec<Range<usize>> {
+    let starts = is_word(name.chars().next());
+    let ends = is_word(name.chars().next_back());
+    if name.is_empty() {
+        return Vec::new();
+    }
+    hay.match_indices(name)
+        .filter(|(at, _)| {
+            let (before, after) = (&hay[..*at], &hay[at + name.len()..]);
+            !(starts && is_word(before.chars().next_back())
+                || ends && is_word(after.chars().next()))
+        })
+        .map(|(at, _)| at..at + name.len())
+        .collect()
 }
 
 /// `digits` as a whole number in `hay`: not part of a longer number, such
@@ -104,18 +130,20 @@ pub fn blank(text: &str, name: &str) -> String {
     out
 }
 
-/// Whether the folded quote `quote` states the text `value`. A slug such as
-/// `research-institute` (an enumeration's value) also matches with spaces.
-pub fn states_text(quote: &str, value: &str) -> bool {
+/// Whether the folded quote `quote` states the text `value` somewhere not
+/// inside one of the longer byte ranges `inside` (the ranges of other
+/// names). A slug such as `research-institute` (an enumeration's value) also
+/// matches with spaces.
+pub fn states_text_outside(quote: &str, value: &str, inside: &[Range<usize>]) -> bool {
     let value = fold(value);
-    if occurs_as_word(quote, &value) {
+    if occurs_as_word_outside(quote, &value, inside) {
         return true;
     }
     let slug = value.contains('-')
         && value
             .chars()
             .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit());
-    slug && occurs_as_word(quote, &value.replace('-', " "))
+    slug && occurs_as_word_outside(quote, &value.replace('-', " "), inside)
 }
 
 const CARDINALS: [&str; 21] = [
@@ -432,8 +460,12 @@ pub fn is_date(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn states_text_plain(quote: &str, value: &str) -> bool {
+        states_text_outside(quote, value, &[])
+    }
+
     fn text(quote: &str, value: &str) -> bool {
-        states_text(&fold(quote), value)
+        states_text_plain(&fold(quote), value)
     }
 
     fn number(quote: &str, n: u64) -> bool {
@@ -473,12 +505,28 @@ mod tests {
             &quote,
             &fold("The Hong Kong University of Science and Technology"),
         );
-        assert!(!states_text(&unnamed, "university"));
-        assert!(!states_text(&unnamed, "Hong Kong"));
-        assert!(states_text(&unnamed, "HKUST"));
+        assert!(!states_text_plain(&unnamed, "university"));
+        assert!(!states_text_plain(&unnamed, "Hong Kong"));
+        assert!(states_text_plain(&unnamed, "HKUST"));
         let quote = fold("As a leading research university in Asia, HKUST is");
-        assert!(states_text(&blank(&quote, "hkust"), "university"));
+        assert!(states_text_plain(&blank(&quote, "hkust"), "university"));
         assert_eq!(blank("xhkust hkust", "hkust"), "xhkust \u{fffc}");
+    }
+
+    #[test]
+    fn a_name_inside_a_longer_name_is_not_stated() {
+        let quote = fold("China Telecom and HKUST Guodun jointly carried out research");
+        let guodun = ranges(&quote, "hkust guodun");
+        assert_eq!(guodun, [18..30]);
+        assert!(!states_text_outside(&quote, "HKUST", &guodun));
+        assert!(states_text_outside(&quote, "HKUST Guodun", &guodun));
+        assert!(states_text_outside(&quote, "China Telecom", &guodun));
+        let quote = fold("HKUST Guodun and HKUST");
+        assert!(states_text_outside(
+            &quote,
+            "HKUST",
+            &ranges(&quote, "hkust guodun")
+        ));
     }
 
     #[test]
