@@ -517,7 +517,7 @@ mod tests {
     fn a_name_inside_a_longer_name_is_not_stated() {
         let quote = fold("China Telecom and HKUST Guodun jointly carried out research");
         let guodun = ranges(&quote, "hkust guodun");
-        assert_eq!(guodun, [18..30]);
+        assert_eq!(guodun, vec![Range { start: 18, end: 30 }]);
         assert!(!states_text_outside(&quote, "HKUST", &guodun));
         assert!(states_text_outside(&quote, "HKUST Guodun", &guodun));
         assert!(states_text_outside(&quote, "China Telecom", &guodun));
