@@ -202,7 +202,7 @@ fn evidence<'a, 'v>(
     let citations = record.citations();
     let inferred = record.inferred();
     // Quotes are folded once, lazily: most values are covered by a pointer.
-    let mut quotes: Option<(Vec<Quote>, Vec<String>)> = None;
+    let mut quotes: Option<(Vec<Quote>, Vec<String>, Vec<Referenced>)> = None;
     let own = matches!(record, Record::Source(_));
     values
         .into_iter()
@@ -231,9 +231,14 @@ fn evidence<'a, 'v>(
                 Some((_, _, i)) => (Level::Inferred, None, Some(i)),
                 None if own => (Level::Own, None, None),
                 None => {
-                    let (quotes, own) =
-                        quotes.get_or_insert_with(|| (Quote::all(record), own_names(record)));
-                    match quoted(quotes, own, &pointer, value, refs, &lookup) {
+                    let (quotes, own, named) = quotes.get_or_insert_with(|| {
+                        (
+                            Quote::all(record),
+                            own_names(record),
+                            referenced(refs, &lookup),
+                        )
+                    });
+                    match quoted(quotes, own, named, &pointer, value, refs, &lookup) {
                         Some(c) => (Level::Quoted, Some(c), None),
                         None => (Level::Uncovered, None, None),
                     }
@@ -282,6 +287,30 @@ impl Quote {
     }
 }
 
+/// A record the record references, and its names, folded.
+type Referenced = ((Collection, Box<str>), Vec<String>);
+
+/// The records `refs` name, each once, with their folded names.
+fn referenced<'a>(
+    refs: &[Reference],
+    lookup: &impl Fn(Collection, &str) -> Option<&'a Record>,
+) -> Vec<Referenced> {
+    let mut out: Vec<Referenced> = Vec::new();
+    for r in refs {
+        if out
+            .iter()
+            .any(|((c, id), _)| (*c, &**id) == (r.target, &*r.id))
+        {
+            continue;
+        }
+        let names = lookup(r.target, &r.id)
+            .map(|t| t.names().into_iter().map(fold).collect())
+            .unwrap_or_default();
+        out.push(((r.target, r.id.clone()), names));
+    }
+    out
+}
+
 /// The record's own names, folded, longest first.
 fn own_names(record: &Record) -> Vec<String> {
     let mut names: Vec<String> = record.names().into_iter().map(fold).collect();
@@ -296,6 +325,7 @@ fn own_names(record: &Record) -> Vec<String> {
 fn quoted<'a>(
     quotes: &[Quote],
     own: &[String],
+    referenced: &[Referenced],
     pointer: &str,
     value: &Value,
     refs: &[Reference],
@@ -309,12 +339,12 @@ fn quoted<'a>(
         .unwrap_or_default();
     // The names of the other records the record references: a value inside
     // one of them ("HKUST" in "HKUST Guodun") is that record's name.
-    let others: Vec<String> = refs
+    let others: Vec<&String> = referenced
         .iter()
-        .filter(|r| reference.is_none_or(|v| (v.target, &v.id) != (r.target, &r.id)))
-        .filter_map(|r| lookup(r.target, &r.id))
-        .flat_map(Record::names)
-        .map(fold)
+        .filter(|(target, _)| {
+            reference.is_none_or(|v| (v.target, &*v.id) != (target.0, &*target.1))
+        })
+        .flat_map(|(_, names)| names)
         .collect();
     quotes
         .iter()
