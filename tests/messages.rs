@@ -62,6 +62,18 @@ fn expect(
     )
 }
 
+/// The golden dataset with the text of its source in `texts/`.
+fn with_texts() -> tempfile::TempDir {
+    let dir = dataset_with(None);
+    fs::create_dir(dir.path().join("texts")).unwrap();
+    fs::copy(
+        fixture("golden/evidence/press-release.txt"),
+        dir.path().join("texts/a.txt"),
+    )
+    .unwrap();
+    dir
+}
+
 const AGREEMENT: &str = "partnerships/example-agreement.json";
 
 #[test]
@@ -430,15 +442,8 @@ fn warnings_that_fail_the_run_are_errors_in_github_annotations() {
 
 #[test]
 fn evidence_takes_several_folders_and_counts_what_it_proved() {
-    let dir = dataset_with(None);
-    let (texts, empty) = (dir.path().join("texts"), dir.path().join("empty"));
-    fs::create_dir(&texts).unwrap();
-    fs::create_dir(&empty).unwrap();
-    fs::copy(
-        fixture("golden/evidence/press-release.txt"),
-        texts.join("a.txt"),
-    )
-    .unwrap();
+    let dir = with_texts();
+    fs::create_dir(dir.path().join("empty")).unwrap();
     let both = [
         "check",
         "--data",
@@ -513,13 +518,7 @@ fn evidence_takes_several_folders_and_counts_what_it_proved() {
 
 #[test]
 fn a_long_line_is_cut_around_the_marker_and_keeps_its_true_column() {
-    let dir = dataset_with(None);
-    fs::create_dir(dir.path().join("texts")).unwrap();
-    fs::copy(
-        fixture("golden/evidence/press-release.txt"),
-        dir.path().join("texts/a.txt"),
-    )
-    .unwrap();
+    let dir = with_texts();
     edit(
         dir.path(),
         AGREEMENT,
