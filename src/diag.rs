@@ -158,6 +158,9 @@ codes! {
     ReleaseBadManifest = "release/bad-manifest", Error,
         "The release's `manifest.json` is missing, not valid JSON, or does not match its contents.",
         "Download the release again; rebuild it with `techpact release` if you produced it.";
+    ReleaseBadRedirects = "release/bad-redirects", Error,
+        "The release's `redirects.json` is not valid, leads to a record that is missing or withdrawn, or does not match the withdrawals in the archive.",
+        "Download the release again; rebuild it with `techpact release` if you produced it.";
     ReleaseBadArchive = "release/bad-archive", Error,
         "The archive is not a valid gzip-compressed tar file, or unpacks to more than the size limit.",
         "Download the archive again.";

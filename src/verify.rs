@@ -30,6 +30,7 @@ use crate::diff::{Snapshot, record_path};
 use crate::error::{Error, Result};
 use crate::format;
 use crate::json;
+use crate::lifecycle::redirects::{self, Redirects};
 use crate::release::manifest::{self, Manifest};
 use crate::schema::first_difference;
 use crate::span::{self, SpanIndex, escape};
@@ -1068,7 +1069,112 @@ fn verify_folder(dir: &Path, display: &str, limits: &Limits) -> Result<Report> {
         );
         report.texts.insert(shown_document, text);
     }
+    if let (Some(true), Some(snapshot)) = (present.get(manifest::REDIRECTS), &inner.snapshot) {
+        let text = read_text(&dir.join(manifest::REDIRECTS))?;
+        let shown_redirects = shown(manifest::REDIRECTS);
+        check_redirects(
+            &text,
+            &shown_redirects,
+            &version,
+            snapshot,
+            &mut report.findings,
+        );
+        report.texts.insert(shown_redirects, text);
+    }
     Ok(report)
+}
+
+/// Checks `redirects.json` against the archive's records: it lists every
+/// withdrawn record, each leads where following its successors does, and no
+/// successor is missing or withdrawn itself.
+fn check_redirects(
+    text: &str,
+    file: &str,
+    version: &str,
+    snapshot: &Snapshot,
+    findings: &mut Vec<Finding>,
+) {
+    let spans = SpanIndex::new(text);
+    let bad = |pointer: &str, message: String| {
+        Finding::new(
+            Code::ReleaseBadRedirects,
+            file,
+            spans.value(pointer),
+            pointer,
+            message,
+        )
+    };
+    let given: Redirects = match serde_json::from_str(text) {
+        Ok(given) => given,
+        Err(e) => {
+            findings.push(Finding::new(
+                Code::ReleaseBadRedirects,
+                file,
+                (
+                    u32::try_from(e.line()).unwrap_or(1),
+                    u32::try_from(e.column()).unwrap_or(1),
+                ),
+                "",
+                format!("not a redirects document: {e}"),
+            ));
+            return;
+        }
+    };
+    let expected = redirects::of_records(version, &snapshot.collections);
+    if given.version != version {
+        findings.push(bad(
+            "/version",
+            format!("names version {}, not {version}", given.version),
+        ));
+    }
+    for (collection, records) in &given.redirects {
+        let in_archive = snapshot.collections.get(collection);
+        for (id, redirect) in records {
+            let pointer = format!("/redirects/{}/{}", escape(collection), escape(id));
+            let record = in_archive.and_then(|r| r.get(id));
+            if record.is_none_or(|r| r.get("withdrawn").is_none()) {
+                findings.push(bad(
+                    &pointer,
+                    format!("`{collection}/{id}` is not a withdrawn record of the archive"),
+                ));
+                continue;
+            }
+            if let Some(to) = &redirect.successor {
+                match in_archive.and_then(|r| r.get(to)) {
+                    None => findings.push(bad(
+                        &format!("{pointer}/successor"),
+                        format!("`{collection}/{to}` is not in the archive"),
+                    )),
+                    Some(r) if r.get("withdrawn").is_some() => findings.push(bad(
+                        &format!("{pointer}/successor"),
+                        format!("`{collection}/{to}` is withdrawn itself; a redirect leads to a record in use"),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            let want = expected.redirects.get(collection).and_then(|r| r.get(id));
+            if want.is_some_and(|w| w != redirect) {
+                findings.push(bad(
+                    &pointer,
+                    format!("does not match the withdrawal of `{collection}/{id}` in the archive"),
+                ));
+            }
+        }
+    }
+    for (collection, records) in &expected.redirects {
+        for id in records.keys() {
+            if given
+                .redirects
+                .get(collection)
+                .is_none_or(|r| !r.contains_key(id))
+            {
+                findings.push(bad(
+                    "/redirects",
+                    format!("`{collection}/{id}` is withdrawn in the archive but has no redirect"),
+                ));
+            }
+        }
+    }
 }
 
 /// Checks that the dataset document holds the archive's records, and its version.

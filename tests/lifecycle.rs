@@ -239,6 +239,45 @@ fn rename_leaves_a_tombstone_rewrites_references_and_the_next_release_redirects(
     assert!(!changes.contains("Added:"), "{changes}");
     let run = sandbox.techpact(&repo, &["verify", "dist"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // A redirect that leads to a withdrawn record is refused where it sits.
+    let path = repo.join("dist/redirects.json");
+    let text = read(&repo, "dist/redirects.json");
+    std::fs::write(
+        &path,
+        text.replace("\"successor\": \"hkust-cwb\"", "\"successor\": \"hkust\""),
+    )
+    .unwrap();
+    let (code, out, _) = json(&sandbox, &repo, &["verify", "dist"]);
+    assert_eq!(code, 1);
+    let findings = out["findings"].as_array().unwrap().clone();
+    let bad: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "release/bad-redirects")
+        .collect();
+    assert_eq!(bad.len(), 2, "{findings:#?}");
+    assert_eq!(bad[0]["file"], "dist/redirects.json");
+    assert_eq!(bad[0]["pointer"], "/redirects/organizations/hkust");
+    assert!(
+        bad[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not match the withdrawal")
+    );
+    assert_eq!(
+        bad[1]["pointer"],
+        "/redirects/organizations/hkust/successor"
+    );
+    assert_eq!(
+        (bad[1]["line"].as_u64(), bad[1]["column"].as_u64()),
+        (Some(6), Some(22))
+    );
+    assert!(
+        bad[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("withdrawn itself")
+    );
 }
 
 #[test]

@@ -377,7 +377,23 @@ pub fn today() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    crate::release::manifest::rfc3339_utc(now)[..10].to_string()
+    civil_date(now)
+}
+
+/// The UTC date, `YYYY-MM-DD`, of `seconds` since the Unix epoch.
+fn civil_date(seconds: i64) -> String {
+    let now = seconds;
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = now.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 impl Done {
@@ -516,6 +532,15 @@ fn chain_of(dir: &Path, name: &RecordName) -> Vec<(String, Option<Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_a_real_date() {
+        let today = today();
+        assert!(crate::rules::interval(&today).is_ok(), "{today}");
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(951_782_400), "2000-02-29");
+        assert_eq!(civil_date(1_796_083_200), "2026-12-01");
+    }
 
     #[test]
     fn offsets_count_characters() {
