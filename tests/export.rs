@@ -728,3 +728,111 @@ fn every_format_carries_the_statements_table_with_its_keys() {
         .unwrap();
     assert_eq!(fk, 1);
 }
+
+#[test]
+fn withdrawn_records_carry_their_withdrawal_and_every_format_has_the_redirects_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::copy_tree(&fixture("tooling-valid").join("data"), &data);
+    // A chain: hkust-older → hkust-old → hkust, and a record nothing replaces.
+    let tombstone = |id: &str, successor: Option<&str>| {
+        let mut withdrawn = serde_json::json!({"date": "2026-01-10", "reason": "renamed"});
+        if let Some(s) = successor {
+            withdrawn["successor"] = s.into();
+        }
+        serde_json::json!({
+            "id": id,
+            "name": "The Hong Kong University of Science and Technology",
+            "withdrawn": withdrawn,
+            "sources": [{"source": "prnewswire-china-telecom-hkust-2025-04-09", "supports": ["/name"]}],
+        })
+    };
+    for (id, successor) in [
+        ("hkust-old", Some("hkust")),
+        ("hkust-older", Some("hkust-old")),
+        ("hkust-gone", None),
+    ] {
+        fs::write(
+            data.join("organizations").join(format!("{id}.json")),
+            serde_json::to_string_pretty(&tombstone(id, successor)).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let expected = vec![
+        vec!["organizations", "hkust-gone", "", "2026-01-10", "renamed"],
+        vec![
+            "organizations",
+            "hkust-old",
+            "hkust",
+            "2026-01-10",
+            "renamed",
+        ],
+        vec![
+            "organizations",
+            "hkust-older",
+            "hkust",
+            "2026-01-10",
+            "renamed",
+        ],
+    ];
+
+    let csv_dir = tmp.path().join("csv");
+    let run = run_export(tmp.path(), &data, "csv", &csv_dir);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let (header, mut rows) = read_csv(&csv_dir.join("redirects.csv"));
+    assert_eq!(
+        header,
+        ["collection", "id", "successor_id", "date", "reason"]
+    );
+    rows.sort();
+    assert_eq!(rows, expected);
+    let package: Value =
+        serde_json::from_str(&fs::read_to_string(csv_dir.join("datapackage.json")).unwrap())
+            .unwrap();
+    let resource = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "redirects")
+        .expect("datapackage.json describes the redirects table");
+    assert_eq!(
+        resource["schema"]["primaryKey"],
+        serde_json::json!(["collection", "id"])
+    );
+    // The main table carries each record's withdrawal.
+    let (header, rows) = read_csv(&csv_dir.join("organizations.csv"));
+    let successor = header.iter().position(|h| h == "withdrawn_successor_id");
+    let successor = successor.unwrap_or_else(|| panic!("no withdrawal column in {header:?}"));
+    let id = header.iter().position(|h| h == "id").unwrap();
+    let old = rows.iter().find(|r| r[id] == "hkust-old").unwrap();
+    assert_eq!(old[successor], "hkust");
+
+    let db = tmp.path().join("techpact.sqlite");
+    let run = run_export(tmp.path(), &data, "sqlite", &db);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let mut statement = connection
+        .prepare("SELECT collection, id, coalesce(successor_id, ''), date, reason FROM redirects ORDER BY id")
+        .unwrap();
+    let got: Vec<Vec<String>> = statement
+        .query_map([], |r| {
+            (0..5)
+                .map(|i| r.get::<_, String>(i))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got, expected);
+
+    let jsonl = tmp.path().join("techpact.jsonl");
+    let run = run_export(tmp.path(), &data, "jsonl", &jsonl);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let line = fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|v| v["record"]["id"] == "hkust-older")
+        .expect("the withdrawn record is exported");
+    assert_eq!(line["record"]["withdrawn"]["successor"], "hkust-old");
+}

@@ -6,10 +6,13 @@
 //! break the foreign keys consumers rely on. The tables of the CSV and SQLite
 //! exports come from `table`, so the two always agree. Every file is written
 //! to a temporary name and renamed into place, and the same data always gives
-//! the same bytes for JSON Lines, CSV and `datapackage.json`.
+//! the same bytes for JSON Lines, CSV and `datapackage.json`. Besides one
+//! table per collection and list field, CSV and SQLite carry `statements`
+//! (the evidence of every value) and `redirects` (every withdrawn id).
 
 pub mod csv;
 pub mod jsonl;
+pub mod redirects;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod statements;
@@ -147,6 +150,7 @@ pub fn run(
     tables
         .tables
         .push(statements::table(&checked.typed.records)?);
+    tables.tables.push(redirects::table(&checked.typed.records));
     let dangling = dangling_references(&checked, &tables);
     if !dangling.is_empty() {
         checked.findings.extend(dangling);
