@@ -352,6 +352,10 @@ pub struct ReleaseArgs {
 pub struct VerifyArgs {
     /// A release folder, or a `techpact-data-<version>.tar.gz` archive
     pub path: PathBuf,
+    /// The previous release (folder or archive): every id it published must
+    /// still be in this one, withdrawn at most
+    #[arg(long, value_name = "RELEASE")]
+    pub previous: Option<String>,
 }
 
 /// `techpact diff`
@@ -817,7 +821,16 @@ fn run_release(common: &Common, args: &ReleaseArgs) -> Result<Outcome> {
 
 fn run_verify(common: &Common, args: &VerifyArgs) -> Result<Outcome> {
     let display = args.path.to_string_lossy();
-    let report = verify::verify(&args.path, &display, &verify::Limits::default())?;
+    let previous = match &args.previous {
+        Some(spec) => Some(Snapshot::of_release(spec, &current_dir()?)?),
+        None => None,
+    };
+    let report = verify::verify(
+        &args.path,
+        &display,
+        &verify::Limits::default(),
+        previous.as_ref(),
+    )?;
     let sources = report
         .texts
         .iter()

@@ -89,17 +89,27 @@ impl Snapshot {
         Snapshot::from_files(label, files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
     }
 
+    /// The records of the release folder or archive at `spec` (relative to
+    /// `cwd`); unlike `open`, never a git revision.
+    pub fn of_release(spec: &str, cwd: &Path) -> Result<Snapshot> {
+        let path = cwd.join(spec);
+        if path.is_file() {
+            Snapshot::of_archive(&path, spec)
+        } else if path.is_dir() {
+            Snapshot::of_archive(&release_archive_in(&path)?, spec)
+        } else {
+            Err(Error::Usage(format!(
+                "`{spec}` is not a release folder or archive"
+            )))
+        }
+    }
+
     /// The side of a `diff` named by `spec`: an existing path is a release
     /// archive or a release folder (holding one `techpact-data-*.tar.gz`);
     /// anything else is a git revision of the repository holding `cwd`.
     pub fn open(spec: &str, cwd: &Path) -> Result<Snapshot> {
-        let path = cwd.join(spec);
-        if path.is_file() {
-            return Snapshot::of_archive(&path, spec);
-        }
-        if path.is_dir() {
-            let archive = release_archive_in(&path)?;
-            return Snapshot::of_archive(&archive, spec);
+        if cwd.join(spec).exists() {
+            return Snapshot::of_release(spec, cwd);
         }
         let repo = git::discover(cwd).map_err(|e| {
             Error::Usage(format!(

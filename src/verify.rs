@@ -458,8 +458,15 @@ pub struct Verification {
     pub texts: HashMap<String, String>,
 }
 
-/// Verifies the release folder or archive at `path`, showing paths under it as `display`.
-pub fn verify(path: &Path, display: &str, limits: &Limits) -> Result<Verification> {
+/// Verifies the release folder or archive at `path`, showing paths under it
+/// as `display`; with `previous`, the records of an earlier release, also
+/// that every id it published is still there (`id/removed`).
+pub fn verify(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+    previous: Option<&Snapshot>,
+) -> Result<Verification> {
     let display = display.trim_end_matches('/');
     let meta = fs::metadata(path).map_err(|e| Error::io("reading", path, e))?;
     let mut report = if meta.is_dir() {
@@ -474,6 +481,9 @@ pub fn verify(path: &Path, display: &str, limits: &Limits) -> Result<Verificatio
         report.files += 1;
         report
     };
+    if let (Some(previous), Some(current)) = (previous, &report.snapshot) {
+        report.findings.extend(ids_kept(previous, current, display));
+    }
     diag::normalize(&mut report.findings);
     let summary = Summary::of(&report.findings, report.files, report.records).counting(
         diag::Counted::Release {
@@ -486,6 +496,30 @@ pub fn verify(path: &Path, display: &str, limits: &Limits) -> Result<Verificatio
         summary,
         texts: report.texts,
     })
+}
+
+/// Every id of the `previous` release is in `current`: a published id is
+/// withdrawn at most, never lost. Each lost one is `id/removed` at the
+/// release being verified, shown as `display`.
+fn ids_kept(previous: &Snapshot, current: &Snapshot, display: &str) -> Vec<Finding> {
+    let mut lost = Vec::new();
+    for (collection, ids) in &previous.collections {
+        let now = current.collections.get(collection);
+        for id in ids
+            .keys()
+            .filter(|id| now.is_none_or(|n| !n.contains_key(*id)))
+        {
+            lost.push(finding(
+                Code::IdRemoved,
+                display,
+                format!(
+                    "`{collection}/{id}` was published in {} and is missing from this release; a published id stays, withdrawn at most",
+                    previous.label
+                ),
+            ));
+        }
+    }
+    lost
 }
 
 /// What verifying an archive or a folder found.
@@ -1081,6 +1115,7 @@ fn verify_folder(dir: &Path, display: &str, limits: &Limits) -> Result<Report> {
         );
         report.texts.insert(shown_redirects, text);
     }
+    report.snapshot = inner.snapshot;
     Ok(report)
 }
 

@@ -73,6 +73,14 @@ impl Released {
         run
     }
 
+    /// Runs `verify ARG --previous PREVIOUS`, both relative to the sandbox.
+    fn verify_with_previous(&self, arg: &str, previous: &str) -> Run {
+        self.sandbox.techpact(
+            self.sandbox.path(),
+            &["--format", "json", "verify", arg, "--previous", previous],
+        )
+    }
+
     /// Writes `archive` as a lone archive and verifies it; returns the run
     /// and the displayed archive path.
     fn verify_archive(&self, archive: &[u8]) -> (Run, String) {
@@ -558,7 +566,7 @@ fn a_real_bomb_stops_at_the_total_limit() {
         max_entries: 100,
     };
     let before = sandbox.files();
-    let report = techpact::verify::verify(&path, "bomb.tar.gz", &limits).unwrap();
+    let report = techpact::verify::verify(&path, "bomb.tar.gz", &limits, None).unwrap();
     assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
     assert_eq!(report.findings[0].code.name(), "release/bad-archive");
     assert!(report.findings[0].message.contains("decompression bomb"));
@@ -635,4 +643,31 @@ fn entries_hidden_after_the_end_of_archive_were_accepted() {
     let (run, shown) = r.verify_archive(&gzip(&tar));
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert_finding(&run.findings(), "release/bad-archive", &shown, 0, 0, "");
+}
+
+#[test]
+fn verify_with_previous_names_every_id_the_new_release_lost() {
+    let r = Released::new();
+    // The same release against itself loses nothing.
+    let run = r.verify_with_previous("dist", "dist");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // A previous release that also published `organizations/gone`.
+    let record = br#"{"id": "gone", "name": "Gone", "kind": "company"}"#.to_vec();
+    let older = r.repack(|files| files.push(("data/organizations/gone.json".into(), record)));
+    std::fs::write(r.sandbox.path().join("in/previous.tar.gz"), older).unwrap();
+    let run = r.verify_with_previous("dist", "in/previous.tar.gz");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let findings = run.findings();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_finding(&findings, "id/removed", "dist", 0, 0, "");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`organizations/gone` was published in in/previous.tar.gz"),
+        "{findings:?}"
+    );
+    // A previous side that is not a release is a usage error.
+    let run = r.verify_with_previous("dist", "nowhere");
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
 }
