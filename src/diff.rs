@@ -145,7 +145,8 @@ fn release_archive_in(dir: &Path) -> Result<std::path::PathBuf> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("techpact-data-") && n.ends_with(".tar.gz"))
+                .and_then(crate::release::manifest::version_of_archive_name)
+                .is_some()
         })
         .collect();
     archives.sort();

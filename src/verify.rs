@@ -1056,6 +1056,42 @@ fn verify_folder(dir: &Path, display: &str, limits: &Limits) -> Result<Report> {
             .push(finding(Code::ReleaseExtraFile, shown(name), why));
     }
 
+    // The manifest's hashes of the consumer formats agree with their files.
+    let listed_formats = manifest_text
+        .as_deref()
+        .and_then(|t| serde_json::from_str::<manifest::Manifest>(t).ok())
+        .map(|m| m.artifacts)
+        .unwrap_or_default();
+    for (name, hash) in &listed_formats {
+        if safe_path(name.as_bytes()).is_err() || name.contains('/') {
+            report.findings.push(finding(
+                Code::ReleaseUnsafePath,
+                shown(manifest::MANIFEST),
+                format!(
+                    "the manifest lists `{}`, which is not a file name in the release folder",
+                    name.escape_debug()
+                ),
+            ));
+        } else if present.get(name) != Some(&true) {
+            if !expected.contains(name) {
+                report.findings.push(finding(
+                    Code::ReleaseMissingFile,
+                    shown(name),
+                    "the manifest lists this file, but the release folder does not hold it",
+                ));
+            }
+        } else {
+            let actual = hash_file(&dir.join(name))?;
+            if &actual != hash {
+                report.findings.push(finding(
+                    Code::ReleaseChecksumMismatch,
+                    shown(name),
+                    format!("has SHA-256 {actual}, but the manifest says {hash}"),
+                ));
+            }
+        }
+    }
+
     // The archive, and the loose files' agreement with it.
     let Some(version) = version else {
         return Ok(report);

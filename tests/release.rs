@@ -12,14 +12,18 @@ use common::assert_finding;
 use release_support::{COMMIT_TIME, Sandbox, archive_files, folder_bytes, sha256};
 use serde_json::Value;
 
-const ARTIFACTS: [&str; 7] = [
+const ARTIFACTS: [&str; 11] = [
     "CHANGES.md",
     "SHA256SUMS",
     "changes.json",
     "manifest.json",
     "redirects.json",
+    "techpact-data-0.1.0-csv.tar.gz",
     "techpact-data-0.1.0.json",
+    "techpact-data-0.1.0.jsonl",
+    "techpact-data-0.1.0.sqlite",
     "techpact-data-0.1.0.tar.gz",
+    "techpact-site-0.1.0.tar.gz",
 ];
 
 fn release(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> release_support::Run {
@@ -90,7 +94,11 @@ fn sha256sum_accepts_the_checksum_list() {
             "manifest.json",
             "CHANGES.md",
             "changes.json",
-            "redirects.json"
+            "redirects.json",
+            "techpact-data-0.1.0.jsonl",
+            "techpact-data-0.1.0-csv.tar.gz",
+            "techpact-data-0.1.0.sqlite",
+            "techpact-site-0.1.0.tar.gz",
         ]
     );
     for line in sums.lines() {
@@ -575,4 +583,80 @@ fn changes_since_the_previous_tag_are_written() {
         .read_to_string(&mut body)
         .unwrap();
     assert!(body.contains("Changes from v0.1.0 to v0.1.1: 0 added, 1 changed, 0 removed."));
+}
+
+#[test]
+fn a_release_ships_the_site_csv_sqlite_and_json_lines() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    assert_eq!(release(&sandbox, &repo, &["0.1.0"]).code, 0);
+    let dist = repo.join("dist");
+    let records: Vec<String> = std::fs::read_dir(repo.join("data"))
+        .unwrap()
+        .flat_map(|c| {
+            let c = c.unwrap().path();
+            let name = c.file_name().unwrap().to_string_lossy().into_owned();
+            std::fs::read_dir(&c).unwrap().map(move |f| {
+                let f = f.unwrap().path();
+                format!("{name}/{}", f.file_stem().unwrap().to_string_lossy())
+            })
+        })
+        .collect();
+    let site_files =
+        archive_files(&std::fs::read(dist.join("techpact-site-0.1.0.tar.gz")).unwrap());
+    let site: Vec<String> = site_files.iter().map(|(n, _)| n.clone()).collect();
+    // The released site says which version it is and lists the release in its feed.
+    let text = |name: &str| {
+        let (_, bytes) = site_files.iter().find(|(n, _)| n == name).unwrap();
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    assert!(text("techpact-site-0.1.0/index.html").contains("techpact 0.1.0, commit"));
+    assert!(text("techpact-site-0.1.0/feed.xml").contains("<id>urn:techpact:release:v0.1.0</id>"));
+    for page in ["index.html", "network.html", "timeline.html", "feed.xml"] {
+        assert!(
+            site.contains(&format!("techpact-site-0.1.0/{page}")),
+            "{page}: {site:?}"
+        );
+    }
+    for r in &records {
+        assert!(
+            site.contains(&format!("techpact-site-0.1.0/{r}.html")),
+            "{r}"
+        );
+    }
+    let csv: Vec<String> =
+        archive_files(&std::fs::read(dist.join("techpact-data-0.1.0-csv.tar.gz")).unwrap())
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+    assert!(
+        csv.contains(&"techpact-data-0.1.0-csv/datapackage.json".to_string()),
+        "{csv:?}"
+    );
+    assert!(
+        csv.contains(&"techpact-data-0.1.0-csv/organizations.csv".to_string()),
+        "{csv:?}"
+    );
+    let jsonl = std::fs::read_to_string(dist.join("techpact-data-0.1.0.jsonl")).unwrap();
+    assert_eq!(jsonl.lines().count(), records.len());
+    let sqlite = std::fs::read(dist.join("techpact-data-0.1.0.sqlite")).unwrap();
+    assert!(sqlite.starts_with(b"SQLite format 3\0"));
+    // The manifest lists each with its hash.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dist.join("manifest.json")).unwrap())
+            .unwrap();
+    for name in [
+        "techpact-data-0.1.0.jsonl",
+        "techpact-data-0.1.0-csv.tar.gz",
+        "techpact-data-0.1.0.sqlite",
+        "techpact-site-0.1.0.tar.gz",
+    ] {
+        assert_eq!(
+            manifest["artifacts"][name].as_str(),
+            Some(sha256(&std::fs::read(dist.join(name)).unwrap()).as_str()),
+            "{name}"
+        );
+    }
+    let verify = sandbox.techpact(&repo, &["verify", "dist"]);
+    assert_eq!(verify.code, 0, "{}", verify.stdout);
 }

@@ -614,7 +614,7 @@ fn a_checksum_line_naming_a_path_outside_the_folder_is_refused() {
         &findings,
         "release/unsafe-path",
         "dist/SHA256SUMS",
-        7,
+        11,
         67,
         "",
     );
@@ -622,7 +622,7 @@ fn a_checksum_line_naming_a_path_outside_the_folder_is_refused() {
         &findings,
         "release/bad-manifest",
         "dist/SHA256SUMS",
-        8,
+        12,
         1,
         "",
     );
@@ -670,4 +670,59 @@ fn verify_with_previous_names_every_id_the_new_release_lost() {
     // A previous side that is not a release is a usage error.
     let run = r.verify_with_previous("dist", "nowhere");
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_consumer_format_that_differs_from_the_manifest_is_a_checksum_mismatch() {
+    let r = Released::new();
+    let name = "techpact-data-0.1.0.jsonl";
+    let mut bytes = std::fs::read(r.dist.join(name)).unwrap();
+    bytes.extend_from_slice(b"{}\n");
+    std::fs::write(r.dist.join(name), &bytes).unwrap();
+    // SHA256SUMS is rewritten to match, so only the manifest can tell.
+    let sums = std::fs::read_to_string(r.dist.join("SHA256SUMS")).unwrap();
+    let sums: String = sums
+        .lines()
+        .map(|l| {
+            if l.ends_with(name) {
+                format!("{}  {name}\n", sha256(&bytes))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(r.dist.join("SHA256SUMS"), sums).unwrap();
+    let run = r.verify("dist");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let findings = run.findings();
+    let hits: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["code"] == "release/checksum-mismatch" && f["file"] == format!("dist/{name}"))
+        .collect();
+    assert_eq!(hits.len(), 1, "{findings:?}");
+    assert!(
+        hits[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("the manifest says")
+    );
+}
+
+#[test]
+fn a_missing_consumer_format_is_a_missing_file() {
+    let r = Released::new();
+    std::fs::remove_file(r.dist.join("techpact-site-0.1.0.tar.gz")).unwrap();
+    let run = r.verify("dist");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.findings()
+            .iter()
+            .any(|f| f["code"] == "release/missing-file"
+                && f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("techpact-site-0.1.0.tar.gz")),
+        "{}",
+        run.stdout
+    );
 }

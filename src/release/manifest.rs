@@ -37,9 +37,29 @@ pub fn document_name(version: &str) -> String {
     format!("{NAME}-{version}.json")
 }
 
+/// `techpact-data-<version>.jsonl`
+pub fn jsonl_name(version: &str) -> String {
+    format!("{}-{version}.jsonl", NAME)
+}
+
+/// `techpact-data-<version>-csv.tar.gz`
+pub fn csv_name(version: &str) -> String {
+    format!("{}-{version}-csv.tar.gz", NAME)
+}
+
+/// `techpact-data-<version>.sqlite`
+pub fn sqlite_name(version: &str) -> String {
+    format!("{}-{version}.sqlite", NAME)
+}
+
+/// `techpact-site-<version>.tar.gz`
+pub fn site_name(version: &str) -> String {
+    format!("techpact-site-{version}.tar.gz")
+}
+
 /// Every artifact of a release except `SHA256SUMS`, which lists them, in the
 /// order `SHA256SUMS` lists them.
-pub fn artifact_names(version: &str) -> [String; 6] {
+pub fn artifact_names(version: &str) -> [String; 10] {
     [
         archive_name(version),
         document_name(version),
@@ -47,14 +67,20 @@ pub fn artifact_names(version: &str) -> [String; 6] {
         CHANGES_MD.to_string(),
         CHANGES_JSON.to_string(),
         REDIRECTS.to_string(),
+        jsonl_name(version),
+        csv_name(version),
+        sqlite_name(version),
+        site_name(version),
     ]
 }
 
 /// The version in an archive's file name `techpact-data-<version>.tar.gz`.
+/// (`techpact-data-<version>-csv.tar.gz`, the CSV tables, is not one.)
 pub fn version_of_archive_name(name: &str) -> Option<&str> {
     name.strip_prefix(NAME)?
         .strip_prefix('-')?
         .strip_suffix(".tar.gz")
+        .filter(|v| !v.ends_with("-csv"))
 }
 
 /// `manifest.json`: what the archive holds, so that a lone archive can be
@@ -89,6 +115,10 @@ pub struct Manifest {
     /// SHA-256 of `redirects.json`, which the release carries beside the archive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirects: Option<String>,
+    /// SHA-256 of each consumer format shipped beside the archive (JSON
+    /// Lines, CSV, SQLite, the site), by file name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub artifacts: BTreeMap<String, String>,
 }
 
 /// The licences a release is published under.
@@ -204,5 +234,6 @@ mod tests {
             Some("1.2.0-rc.1")
         );
         assert_eq!(version_of_archive_name("other.tar.gz"), None);
+        assert_eq!(version_of_archive_name(&csv_name("1.2.0")), None);
     }
 }

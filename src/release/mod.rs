@@ -19,6 +19,7 @@
 
 pub mod archive;
 pub mod compat;
+pub mod formats;
 pub mod manifest;
 
 use std::collections::{BTreeMap, HashMap};
@@ -337,6 +338,17 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         .collect();
     let new_snapshot = Snapshot::from_files(tag_name.clone(), files.iter().copied())?;
     let changes = diff::diff(old_snapshot.as_ref(), &new_snapshot);
+    let mut site = crate::site::feed::context_of(&workdir.join("data"), None)?;
+    site.version = Some(version.to_string());
+    site.commit = Some(head.id.clone());
+    site.releases.insert(
+        0,
+        crate::site::feed::Release {
+            tag: tag_name.clone(),
+            time: head.time,
+            changes: changes.clone(),
+        },
+    );
     let built = build(&Inputs {
         version: &version_text,
         commit: &head,
@@ -345,6 +357,8 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         schemas: &schemas,
         snapshot: &new_snapshot,
         changes: &changes,
+        records: &checked.records,
+        site: &site,
     })?;
 
     fs::create_dir_all(&out).map_err(|e| Error::io("creating", &out, e))?;
@@ -449,6 +463,8 @@ struct Checked {
     findings: Vec<Finding>,
     summary: Summary,
     texts: HashMap<String, String>,
+    /// The typed records, which the consumer formats are built from.
+    records: Vec<Option<crate::model::Record>>,
 }
 
 /// Runs the full check and the schema staleness check on the committed
@@ -542,6 +558,7 @@ fn check_dir(root: &Path) -> Result<Checked> {
         findings,
         summary,
         texts,
+        records: outcome.typed.records,
     })
 }
 
@@ -576,6 +593,8 @@ struct Inputs<'a> {
     schemas: &'a [git::TreeFile],
     snapshot: &'a Snapshot,
     changes: &'a diff::Changes,
+    records: &'a [Option<crate::model::Record>],
+    site: &'a crate::site::Context,
 }
 
 /// The artifacts in memory, in the order they are written.
@@ -614,6 +633,15 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
             Some((name.to_string(), sha256_hex(&f.bytes)))
         })
         .collect();
+    let mtime = u64::try_from(inputs.commit.time).unwrap_or(0);
+    let stamp = crate::export::Stamp {
+        version: Some(inputs.version.to_string()),
+        commit: Some(inputs.commit.id.clone()),
+        created: Some(crate::format::rfc3339_utc(inputs.commit.time)),
+        generator: format!("techpact {}", env!("CARGO_PKG_VERSION")),
+        license: crate::export::DATA_LICENSE,
+    };
+    let formats = formats::build(inputs.records, &stamp, mtime, inputs.site)?;
     let redirects =
         lifecycle::redirects::of_records(inputs.version, &inputs.snapshot.collections).to_json();
     let manifest = Manifest {
@@ -627,6 +655,10 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         records,
         schemas,
         files,
+        artifacts: formats
+            .iter()
+            .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
+            .collect(),
         licenses: manifest::Licenses::current(),
         redirects: Some(sha256_hex(redirects.as_bytes())),
     };
@@ -642,7 +674,6 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         manifest::MANIFEST.to_string(),
         manifest_text.clone().into_bytes(),
     ));
-    let mtime = u64::try_from(inputs.commit.time).unwrap_or(0);
     // Compressing the archive and writing the document are independent.
     let (archive, document) = rayon::join(
         || archive::build(&entries, mtime),
@@ -667,6 +698,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         ),
         (manifest::REDIRECTS.to_string(), redirects.into_bytes()),
     ];
+    out.extend(formats);
     let hashes: Vec<(String, String)> = out
         .iter()
         .map(|(n, b)| (n.clone(), sha256_hex(b)))
