@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [N] [RUNS]        (defaults: 100000 records, 5 runs)
 #   BENCH_PEERS=0 bench/run.sh 1000000 3
-#                                  only the parse floor and `techpact check`,
+#                                  only the parse floor, `techpact check` and `site`,
 #                                  for sizes where the peers take minutes
 #
 # Builds techpact, generates the dataset (cached under bench/.work), installs
@@ -70,6 +70,10 @@ restore_one() { git -C "$1" checkout --quiet -- "$changed"; }
 run_release() {
   rm -rf "$work/dist"
   (cd "$1" && "$techpact" release 0.0.1 --out "$work/dist" --quiet >/dev/null)
+}
+run_site() {
+  rm -rf "$work/site"
+  "$techpact" site --data "$1" --out "$work/site" --quiet >/dev/null
 }
 run_tar_gzip_sha() {
   (cd "$1" && tar -c data schema | gzip -n > "$work/plain.tar.gz" && sha256sum "$work/plain.tar.gz" >/dev/null)
@@ -163,6 +167,7 @@ for run in $(seq "$RUNS"); do
   log "run $run/$RUNS"
   measure "serde_json parse floor (2 threads)" floor "$data"
   measure "techpact check" techpact "$data"
+  measure "techpact site" site "$data"
   [ "$peers" = 0 ] && continue
   measure "jsonschema-cli 0.60.2" jsonschema_cli "$data"
   measure "ajv-cli 5" ajv "$data"
@@ -209,6 +214,9 @@ cli = median("jsonschema-cli 0.60.2")
 target("techpact check / parse floor", base / floor, 2)
 if cli:
     target("techpact check / jsonschema-cli", base / cli, 1)
+site = median("techpact site")
+if site:
+    target("techpact site / techpact check", site / base, 3)
 pr = median("techpact check --changed-since (1 file)")
 if pr:
     target("--changed-since (1 file) / techpact check", pr / base, 0.1)

@@ -32,12 +32,12 @@ pub const WHOLE_LIMIT: usize = 160;
 /// The most nodes on each ring of a neighbourhood.
 const RING_LIMIT: [usize; 2] = [24, 36];
 
-/// A labelled line between two entries, whichever names the other.
+/// A labelled line between two nodes of a picture, whichever names the other.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Edge {
-    /// The entry that comes first in the index.
+    /// One node, by its position in the picture.
     pub from: usize,
-    /// The other entry.
+    /// The other.
     pub to: usize,
     /// The roles, from the fields' names.
     pub label: String,
@@ -46,8 +46,8 @@ pub struct Edge {
 /// The network over the whole index.
 #[derive(Debug)]
 pub struct Network {
-    /// Every edge, in (from, to) order, one per pair.
-    pub edges: Vec<Edge>,
+    /// The roles of each linked pair `(lower, higher)`.
+    pub labels: HashMap<(usize, usize), String>,
     /// For each entry, its neighbours (both directions), in index order.
     pub neighbours: HashMap<usize, BTreeSet<usize>>,
 }
@@ -75,20 +75,16 @@ impl Network {
                 }
             }
         }
-        let edges: Vec<Edge> = pairs
-            .into_iter()
-            .map(|((from, to), labels)| Edge {
-                from,
-                to,
-                label: labels.into_iter().collect::<Vec<_>>().join(", "),
-            })
-            .collect();
         let mut neighbours: HashMap<usize, BTreeSet<usize>> = HashMap::new();
-        for e in &edges {
-            neighbours.entry(e.from).or_default().insert(e.to);
-            neighbours.entry(e.to).or_default().insert(e.from);
+        for &(a, b) in pairs.keys() {
+            neighbours.entry(a).or_default().insert(b);
+            neighbours.entry(b).or_default().insert(a);
         }
-        Network { edges, neighbours }
+        let labels = pairs
+            .into_iter()
+            .map(|(pair, roles)| (pair, roles.into_iter().collect::<Vec<_>>().join(", ")))
+            .collect();
+        Network { labels, neighbours }
     }
 
     fn degree(&self, i: usize) -> usize {
@@ -97,6 +93,26 @@ impl Network {
 
     fn around(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         self.neighbours.get(&i).into_iter().flatten().copied()
+    }
+
+    /// The edges among `nodes`, as positions in `nodes`, with their labels.
+    /// Looked up pair by pair: a picture holds few nodes, but a node may
+    /// have thousands of neighbours.
+    pub fn edges_among(&self, nodes: &[usize]) -> Vec<Edge> {
+        let mut out = Vec::new();
+        for a in 0..nodes.len() {
+            for b in (a + 1)..nodes.len() {
+                let pair = (nodes[a].min(nodes[b]), nodes[a].max(nodes[b]));
+                if let Some(label) = self.labels.get(&pair) {
+                    out.push(Edge {
+                        from: a,
+                        to: b,
+                        label: label.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 }
 
@@ -124,7 +140,8 @@ pub struct Picture {
     pub svg: String,
     /// Nodes drawn.
     pub shown: usize,
-    /// Nodes there were to draw.
+    /// Nodes there were to draw: in the whole network, every linked record;
+    /// around a record, the records linked to it directly.
     pub total: usize,
 }
 
@@ -136,7 +153,8 @@ pub fn whole(index: &Index, net: &Network, root: &str) -> Picture {
     nodes.sort_by_key(|&i| (std::cmp::Reverse(net.degree(i)), i));
     nodes.truncate(WHOLE_LIMIT);
     nodes.sort_unstable();
-    let positions = stress_layout(&nodes, net);
+    let mut positions = stress_layout(&nodes, net);
+    remove_overlaps(&mut positions, &label_widths(index, &nodes));
     let svg = draw(
         index,
         net,
@@ -160,26 +178,34 @@ pub fn neighbourhood(index: &Index, net: &Network, center: usize, root: &str) ->
     if first.is_empty() {
         return None;
     }
-    let mut seen: BTreeSet<usize> = first.iter().copied().chain([center]).collect();
-    let mut second: Vec<(usize, usize)> = Vec::new();
-    for (slot, &n) in first.iter().take(RING_LIMIT[0]).enumerate() {
+    let total = first.len();
+    let inner: Vec<usize> = first.iter().copied().take(RING_LIMIT[0]).collect();
+    let mut seen: BTreeSet<usize> = inner.iter().copied().chain([center]).collect();
+    let mut outer: Vec<(usize, usize)> = Vec::new();
+    'slots: for (slot, &n) in inner.iter().enumerate() {
         for m in net.around(n) {
-            if seen.insert(m) {
-                second.push((slot, m));
+            if outer.len() == RING_LIMIT[1] {
+                break 'slots;
+            }
+            if !net.neighbours[&center].contains(&m) && seen.insert(m) {
+                outer.push((slot, m));
             }
         }
     }
-    let total = seen.len();
-    let inner: Vec<usize> = first.iter().copied().take(RING_LIMIT[0]).collect();
-    let outer: Vec<(usize, usize)> = second.into_iter().take(RING_LIMIT[1]).collect();
     let radius = [200.0, 470.0];
     let mut nodes = vec![center];
     let mut positions = vec![(0.0, 0.0)];
     let step = std::f64::consts::TAU / inner.len() as f64;
+    // With a multiple of four, a node would sit right beside the centre and
+    // its label; half a step round avoids that.
+    let turn = if inner.len().is_multiple_of(4) {
+        0.5
+    } else {
+        0.0
+    };
     for (k, &n) in inner.iter().enumerate() {
         nodes.push(n);
-        // Half a step off the vertical keeps the centre's label clear.
-        positions.push(polar(radius[0], step * (k as f64 + 0.5)));
+        positions.push(polar(radius[0], step * (k as f64 + turn)));
     }
     // Each outer node sits in the angle of the inner node that brought it.
     let mut per_slot: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -196,9 +222,10 @@ pub fn neighbourhood(index: &Index, net: &Network, center: usize, root: &str) ->
             };
             nodes.push(m);
             let r = radius[1] + if k % 2 == 1 { 50.0 } else { 0.0 };
-            positions.push(polar(r, step * (*slot as f64 + 0.5) + offset));
+            positions.push(polar(r, step * (*slot as f64 + turn) + offset));
         }
     }
+    remove_overlaps(&mut positions, &label_widths(index, &nodes));
     let title = format!("The network around {}", index.entries[center].title);
     let svg = draw(index, net, &nodes, &positions, Some(center), root, &title);
     Some(Picture {
@@ -235,13 +262,10 @@ impl Rng {
 fn stress_layout(nodes: &[usize], net: &Network) -> Vec<(f64, f64)> {
     const EDGE: f64 = 140.0;
     let n = nodes.len();
-    let slot: HashMap<usize, usize> = nodes.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     let mut adjacent = vec![Vec::new(); n];
-    for e in &net.edges {
-        if let (Some(&a), Some(&b)) = (slot.get(&e.from), slot.get(&e.to)) {
-            adjacent[a].push(b);
-            adjacent[b].push(a);
-        }
+    for e in net.edges_among(nodes) {
+        adjacent[e.from].push(e.to);
+        adjacent[e.to].push(e.from);
     }
     // Graph distances by breadth-first search from every node.
     let mut hops = vec![vec![usize::MAX; n]; n];
@@ -302,6 +326,60 @@ fn stress_layout(nodes: &[usize], net: &Network) -> Vec<(f64, f64)> {
     pos
 }
 
+/// The width a node takes with its label, roughly, in drawing units.
+fn label_widths(index: &Index, nodes: &[usize]) -> Vec<f64> {
+    nodes
+        .iter()
+        .map(|&i| 24.0 + 7.0 * label(&index.entries[i].title).chars().count() as f64)
+        .collect()
+}
+
+/// Pushes apart nodes whose labels would overlap, along the axis where they
+/// overlap least, until none do or a fixed number of rounds has passed. The
+/// picture keeps its shape; only crowded labels move. A label runs away from
+/// the middle, as `draw` places it.
+fn remove_overlaps(pos: &mut [(f64, f64)], widths: &[f64]) {
+    const HEIGHT: f64 = 24.0;
+    const NODE: f64 = 14.0;
+    for _ in 0..200 {
+        let middle = pos.iter().map(|p| p.0).sum::<f64>() / pos.len().max(1) as f64;
+        // Each node's box: from its left edge to its right edge, around x.
+        let extent = |k: usize, x: f64| {
+            if x < middle - 20.0 {
+                (x - widths[k], x + NODE)
+            } else {
+                (x - NODE, x + widths[k])
+            }
+        };
+        let mut moved = false;
+        for a in 0..pos.len() {
+            for b in (a + 1)..pos.len() {
+                let ((al, ar), (bl, br)) = (extent(a, pos[a].0), extent(b, pos[b].0));
+                let ox = ar.min(br) - al.max(bl);
+                let dy = pos[b].1 - pos[a].1;
+                let oy = HEIGHT - dy.abs();
+                if ox <= 0.0 || oy <= 0.0 {
+                    continue;
+                }
+                moved = true;
+                if oy <= ox {
+                    let push = (oy / 2.0 + 0.5) * if dy < 0.0 { -1.0 } else { 1.0 };
+                    pos[a].1 -= push;
+                    pos[b].1 += push;
+                } else {
+                    let dx = (bl + br) - (al + ar);
+                    let push = (ox / 2.0 + 0.5) * if dx < 0.0 { -1.0 } else { 1.0 };
+                    pos[a].0 -= push;
+                    pos[b].0 += push;
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
 /// The colour class and the shape of a collection's nodes.
 fn look(c: Collection) -> (&'static str, &'static str) {
     match c {
@@ -342,7 +420,6 @@ fn draw(
         .collect();
     let width = (max_x - min_x + 2.0 * (MARGIN + LABEL_ROOM)).round() as i64;
     let height = (max_y - min_y + 2.0 * MARGIN + 20.0).round() as i64;
-    let slot: HashMap<usize, usize> = nodes.iter().enumerate().map(|(k, &i)| (i, k)).collect();
     // Labels point away from the middle, so they run into open space.
     let middle = at.iter().map(|p| p.0).sum::<i64>() / at.len().max(1) as i64;
     let mut svg = String::new();
@@ -353,11 +430,8 @@ fn draw(
         nodes.len()
     );
     svg.push_str(r#"<g class="edges">"#);
-    for e in &net.edges {
-        let (Some(&a), Some(&b)) = (slot.get(&e.from), slot.get(&e.to)) else {
-            continue;
-        };
-        let ((x1, y1), (x2, y2)) = (at[a], at[b]);
+    for e in net.edges_among(nodes) {
+        let ((x1, y1), (x2, y2)) = (at[e.from], at[e.to]);
         let _ = write!(
             svg,
             r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><text class="role" x="{}" y="{}">{}</text>"#,

@@ -5,7 +5,7 @@
   var list = document.getElementById("results");
   var records = window.TECHPACT_RECORDS || [];
   if (!input || !list) return;
-  input.addEventListener("input", function () {
+  function show() {
     var q = input.value.trim().toLowerCase();
     list.textContent = "";
     for (var i = 0, shown = 0; q && i < records.length && shown < 50; i++) {
@@ -19,5 +19,12 @@
       list.appendChild(li);
       shown++;
     }
-  });
+  }
+  input.addEventListener("input", show);
+  // index.html?q=WORDS opens with that search done, so a search can be linked.
+  var given = /[?&]q=([^&]*)/.exec(window.location.search);
+  if (given) {
+    input.value = decodeURIComponent(given[1].replace(/\+/g, " "));
+    show();
+  }
 })();
