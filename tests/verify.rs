@@ -144,7 +144,7 @@ fn a_fresh_release_verifies_as_a_folder_and_as_a_lone_archive() {
     assert_eq!(human.code, 0);
     assert_eq!(
         human.stdout,
-        "ok: 7 release files and the 15 files inside the archive (3 records in the dataset), no findings\n"
+        "ok: 11 release files and the 15 files inside the archive (3 records in the dataset), no findings\n"
     );
     let lone = r
         .sandbox
