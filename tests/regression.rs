@@ -228,3 +228,51 @@ fn fmt_said_ok_over_an_unreadable_folder() {
     }
     all(&dir.path().join("data/places"), 0o755).unwrap();
 }
+
+/// A quote of spaces passed the schema and `--evidence`: with whitespace
+/// folded it is empty, and every text contains it. A name holding ESC and a
+/// quote holding NUL passed too, and reached terminals raw.
+#[test]
+fn a_blank_quote_and_control_characters_passed_the_schema() {
+    let dir = dataset_with(None);
+    let path = dir.path().join("data/places/cityville.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let citation = record["sources"][0].clone();
+    record["sources"] = vec![citation; 4].into();
+    record["sources"][0]["quote"] = " \n\t   \u{3000}   ".into();
+    record["sources"][1]["quote"] = "in\u{0}Cityville".into();
+    record["sources"][2]["quote"] = "held".into();
+    record["name"] = "City\u{1b}[2Jville\u{7}".into();
+    let text = format!("{record:#}\n");
+    fs::write(&path, &text).unwrap();
+    let line_of = |value: &serde_json::Value| {
+        let needle = serde_json::to_string(value).unwrap();
+        1 + text
+            .lines()
+            .position(|l| l.ends_with(&needle) || l.ends_with(&format!("{needle},")))
+            .unwrap()
+    };
+    let run = techpact(dir.path(), &["--format", "json", "check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let findings = run.findings();
+    for pointer in [
+        "/sources/0/quote",
+        "/sources/1/quote",
+        "/sources/2/quote",
+        "/name",
+    ] {
+        let line = line_of(record.pointer(pointer).unwrap());
+        let matching: Vec<_> = findings
+            .iter()
+            .filter(|f| f["code"] == "schema/violation" && f["pointer"] == pointer)
+            .collect();
+        assert_eq!(matching.len(), 1, "{pointer}: {findings:#?}");
+        assert_eq!(matching[0]["line"], line, "{pointer}");
+        assert!(
+            matching[0]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("places/cityville.json")
+        );
+    }
+}

@@ -62,25 +62,35 @@ text_type!(
     { "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" }
 );
 
+// Text from the data reaches terminals and reports: no text value holds a
+// control character other than tab and line breaks (a name not even those),
+// and each holds at least one visible character.
+
+/// One line with a visible character and no control character.
+const NAME_PATTERN: &str = "^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$";
+
+/// A visible character, and no control character but tab and line breaks.
+const TEXT_PATTERN: &str = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
+
 text_type!(
     /// A name or short label: one line, at most 300 characters.
     Name,
-    "A name or short label: one line, not only spaces, at most 300 characters.",
-    { "minLength": 1, "maxLength": 300, "pattern": "^[^\\n\\r\\t]*\\S[^\\n\\r\\t]*$" }
+    "A name or short label: one line with a visible character and no control character, at most 300 characters.",
+    { "minLength": 1, "maxLength": 300, "pattern": NAME_PATTERN }
 );
 
 text_type!(
     /// A sentence or paragraph, at most 2000 characters.
     Text,
-    "A sentence or paragraph, not only spaces, at most 2000 characters.",
-    { "minLength": 1, "maxLength": 2000, "pattern": "\\S" }
+    "A sentence or paragraph with a visible character and no control character but tab and line breaks, at most 2000 characters.",
+    { "minLength": 1, "maxLength": 2000, "pattern": TEXT_PATTERN }
 );
 
 text_type!(
-    /// A verbatim excerpt of a source, at most 500 characters.
+    /// A verbatim excerpt of a source, 8 to 500 characters.
     Quote,
-    "A verbatim excerpt of the cited source (whitespace aside), at most 500 characters.",
-    { "minLength": 1, "maxLength": 500, "pattern": "\\S" }
+    "A verbatim excerpt of the cited source (whitespace aside): 8 to 500 characters with a visible character and no control character but tab and line breaks. A shorter quote proves little.",
+    { "minLength": 8, "maxLength": 500, "pattern": TEXT_PATTERN }
 );
 
 text_type!(
@@ -276,13 +286,13 @@ pub const PATTERNS: &[PatternMeaning] = &[
         example: "2017-09-06",
     },
     PatternMeaning {
-        pattern: "^[^\\n\\r\\t]*\\S[^\\n\\r\\t]*$",
-        description: "one line of text, not only spaces, without line breaks or tabs",
+        pattern: NAME_PATTERN,
+        description: "one line of text, not only spaces, without line breaks, tabs or other control characters",
         example: "China Telecom",
     },
     PatternMeaning {
-        pattern: "\\S",
-        description: "a text with something besides spaces",
+        pattern: TEXT_PATTERN,
+        description: "a text with something besides spaces, and no control characters but tabs and line breaks",
         example: "The agreement was signed in Hong Kong.",
     },
     PatternMeaning {
