@@ -604,7 +604,7 @@ fn run_fmt(common: &Common, args: &FmtArgs) -> Result<Outcome> {
             &outcome
                 .rewritten
                 .iter()
-                .map(|p| format!("formatted {p}\n"))
+                .map(|p| format!("formatted {}\n", techpact::report::visible(p)))
                 .collect::<String>(),
         )?;
     }

@@ -3,6 +3,7 @@
 //! This is the only place findings become text. It runs no checks and reads
 //! no files: the human renderer is handed the text of the files it quotes.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -78,13 +79,17 @@ pub fn github(findings: &[Finding], deny_warnings: bool) -> String {
             Severity::Warning if deny_warnings => "error",
             Severity::Warning => "warning",
         };
-        let _ = write!(out, "::{command} file={}", escape_property(&f.file));
+        let _ = write!(
+            out,
+            "::{command} file={}",
+            escape_property(&visible(&f.file))
+        );
         if f.line > 0 {
             let _ = write!(out, ",line={},col={}", f.line, f.column);
         }
         let message = match f.pointer.as_str() {
-            "" => f.message.clone(),
-            pointer => format!("{} (at {pointer})", f.message),
+            "" => visible(&f.message).into_owned(),
+            pointer => format!("{} (at {})", visible(&f.message), visible(pointer)),
         };
         let _ = writeln!(
             out,
@@ -94,6 +99,44 @@ pub fn github(findings: &[Finding], deny_warnings: bool) -> String {
         );
     }
     out
+}
+
+/// `s` with every control character written as an escape such as
+/// `\u{1b}`, so that data (a key, a file name, a value quoted in a message)
+/// can never move the cursor, clear the screen or ring the bell of the
+/// terminal that shows a report. Every piece of text a report takes from a
+/// finding passes through here.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A line of a file with each control character shown as one visible
+/// character (a control picture such as `␛`, or `�`), so that columns
+/// still match the line's characters.
+fn visible_line(line: &str) -> Cow<'_, str> {
+    if !line.chars().any(char::is_control) {
+        return Cow::Borrowed(line);
+    }
+    line.chars()
+        .map(|c| match u32::from(c) {
+            code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            _ if c.is_control() => '\u{fffd}',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Escapes the message of a workflow command.
@@ -143,24 +186,26 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = format!("[{}] {}", f.code, f.message);
+    let title = format!("[{}] {}", f.code, visible(&f.message));
+    let file = visible(&f.file);
     let mut notes = Vec::new();
     if !f.pointer.is_empty() {
-        notes.push(format!("at {}", f.pointer));
+        notes.push(format!("at {}", visible(&f.pointer)));
     }
     if let Some(keyword) = &f.keyword {
-        notes.push(format!("schema keyword `{keyword}`"));
+        notes.push(format!("schema keyword `{}`", visible(keyword)));
     }
     let line_text = text
         .filter(|_| f.line > 0)
         .and_then(|t| t.lines().nth(f.line as usize - 1));
     match line_text {
         Some(line) => {
-            let (start, end) = marked(line, f.column as usize);
+            let line = visible_line(line);
+            let (start, end) = marked(&line, f.column as usize);
             let label = notes.join("; ");
-            let snippet = Snippet::source(line)
+            let snippet = Snippet::source(line.as_ref())
                 .line_start(f.line as usize)
-                .path(f.file.as_str())
+                .path(file.as_ref())
                 .annotation(
                     AnnotationKind::Primary
                         .span(start..end)
@@ -170,9 +215,9 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
         }
         None => {
             let location = if f.line > 0 {
-                format!("{}:{}:{}", f.file, f.line, f.column)
+                format!("{file}:{}:{}", f.line, f.column)
             } else {
-                f.file.clone()
+                file.into_owned()
             };
             let mut text =
                 renderer.render(&[Group::with_title(level.primary_title(title.as_str()))]);

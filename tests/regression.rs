@@ -276,3 +276,27 @@ fn a_blank_quote_and_control_characters_passed_the_schema() {
         );
     }
 }
+
+/// A property name holding ESC and BEL was printed raw in the human
+/// report's "at /…" label and in `--format github`, where it could clear the
+/// screen or ring the bell; a file name holding ESC was printed raw too.
+#[test]
+fn control_characters_from_the_data_reached_the_terminal() {
+    let dir = dataset_with(None);
+    let path = dir.path().join("data/places/cityville.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    record["\u{1b}]0;owned\u{7}\u{1b}[2J"] = "x".into();
+    fs::write(&path, format!("{record:#}\n")).unwrap();
+    fs::write(dir.path().join("data/places/\u{1b}[31m.json"), "{").unwrap();
+    for format in ["human", "github", "json"] {
+        let run = techpact(dir.path(), &["--format", format, "check"]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stdout);
+        assert!(run.stdout.contains("owned"), "{format}: {}", run.stdout);
+        let raw: Vec<char> = run
+            .stdout
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "{format} printed {raw:?}:\n{}", run.stdout);
+    }
+}
