@@ -120,9 +120,10 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     })
 }
 
-/// The findings of the walk that `fmt` reports too: no record at all, and
+/// The findings of the walk that `fmt` reports too: no record at all,
 /// every folder or entry it could not read, since what it cannot read it
-/// cannot format. A record file's own findings come with its decision.
+/// cannot format, and temporary files an interrupted run left behind. A
+/// record file's own findings come with its decision.
 fn walk_findings(dataset: &Dataset) -> Vec<Finding> {
     let records: std::collections::HashSet<&str> =
         dataset.files.iter().map(|f| f.path.as_str()).collect();
@@ -132,6 +133,9 @@ fn walk_findings(dataset: &Dataset) -> Vec<Finding> {
         .filter(|f| match f.code {
             Code::LayoutEmpty => true,
             Code::IoUnreadable => !records.contains(f.file.as_str()),
+            Code::LayoutUnexpectedEntry => {
+                f.file.rsplit('/').next().is_some_and(format::is_leftover)
+            }
             _ => false,
         })
         .cloned()

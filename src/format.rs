@@ -32,6 +32,19 @@ pub fn write_atomic_new(path: &Path, bytes: &[u8]) -> Result<()> {
     write_via_temporary(path, bytes, false)
 }
 
+/// How every temporary file or folder techpact makes is named: a run that is
+/// killed leaves such names behind, and every command knows them.
+const TEMPORARY_PREFIX: &str = ".techpact-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// Whether `name` is that of a temporary file or folder of techpact, left
+/// behind when a run was interrupted.
+pub fn is_leftover(name: &str) -> bool {
+    name.len() > TEMPORARY_PREFIX.len() + TEMPORARY_SUFFIX.len()
+        && name.starts_with(TEMPORARY_PREFIX)
+        && name.ends_with(TEMPORARY_SUFFIX)
+}
+
 /// A temporary file in the folder of `path`, to be renamed onto it: same
 /// file system, so the rename is atomic. It gets the permissions of the file
 /// it will replace, or the usual ones for a new file (`rw-r--r--` less the
@@ -42,7 +55,7 @@ pub fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
         _ => Path::new("."),
     };
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".techpact-").suffix(".tmp");
+    builder.prefix(TEMPORARY_PREFIX).suffix(TEMPORARY_SUFFIX);
     if let Some(permissions) = std::fs::metadata(path)
         .map(|m| m.permissions())
         .ok()
@@ -60,7 +73,7 @@ pub fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
 /// can plant a link or a file in it while techpact writes there.
 pub fn private_temp_dir() -> Result<tempfile::TempDir> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".techpact-");
+    builder.prefix(TEMPORARY_PREFIX).suffix(TEMPORARY_SUFFIX);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::diag::{Code, Finding};
 use crate::error::{Error, Result};
+use crate::format;
 use crate::json;
 use crate::model::Collection;
 use crate::span::{self, Position, SpanIndex};
@@ -261,6 +262,7 @@ fn list_entry(entry: &Entry, display: &str) -> Part {
     let mut findings = Vec::new();
     let mut unexpected_entry = 1;
     match (entry.kind(), collection) {
+        _ if format::is_leftover(&entry.name_lossy()) => findings.push(leftover(&shown)),
         (Kind::Dir, Some(collection)) => {
             unexpected_entry = 0;
             walk_collection(&entry.path, collection, &shown, &mut records, &mut findings);
@@ -333,6 +335,15 @@ fn unexpected(shown: &str, message: impl Into<String>) -> Finding {
     Finding::new(Code::LayoutUnexpectedEntry, shown, (0, 0), "", message)
 }
 
+/// `layout/unexpected-entry` for a temporary file of techpact that a run
+/// killed midway left behind.
+fn leftover(shown: &str) -> Finding {
+    unexpected(
+        shown,
+        "a temporary file left by an interrupted techpact run; delete it",
+    )
+}
+
 fn walk_collection(
     dir: &Path,
     collection: Collection,
@@ -358,6 +369,7 @@ fn walk_collection(
         let name = entry.name_lossy();
         let shown = format!("{shown_dir}/{name}");
         match entry.kind() {
+            _ if format::is_leftover(&name) => findings.push(leftover(&shown)),
             // Exactly one `.json` is taken off: `x.json.json` is the file of
             // a record `x.json`, whose name is then not an id.
             Kind::File if name.ends_with(".json") => {

@@ -300,3 +300,43 @@ fn control_characters_from_the_data_reached_the_terminal() {
         assert!(raw.is_empty(), "{format} printed {raw:?}:\n{}", run.stdout);
     }
 }
+
+/// A run killed while writing left `.techpact-*.tmp` files: `check` then
+/// failed with a bare `layout/unexpected-entry`, `fmt` said ok, and a second
+/// `release` into the same folder was refused until it was emptied by hand.
+#[test]
+fn temporary_files_of_an_interrupted_run_were_left_unexplained() {
+    let dir = dataset_with(None);
+    let leftover = dir.path().join("data/places/.techpact-Xa81bQ.tmp");
+    fs::write(&leftover, "{\"id\": \"half").unwrap();
+    for args in [&["check"][..], &["fmt", "--check"], &["fmt"]] {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let run = techpact(dir.path(), &all);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
+        let findings = run.findings();
+        common::assert_finding(
+            &findings,
+            "layout/unexpected-entry",
+            "data/places/.techpact-Xa81bQ.tmp",
+            0,
+            0,
+            "",
+        );
+        assert!(
+            findings[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("interrupted techpact run; delete it"),
+            "{findings:#?}"
+        );
+    }
+
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    fs::create_dir_all(repo.join("dist")).unwrap();
+    fs::write(repo.join("dist/.techpact-Q1w2e3.tmp"), "half an archive").unwrap();
+    let run = sandbox.techpact(&repo, &["release", "0.1.0"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!repo.join("dist/.techpact-Q1w2e3.tmp").exists());
+}

@@ -285,6 +285,7 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         None => (workdir.join("dist"), "dist".to_string()),
     };
     let names = manifest::artifact_names(&version.to_string());
+    remove_leftovers(&out)?;
     let foreign = foreign_entries(&out, &names)?;
     if !foreign.is_empty() {
         return refuse(Refusal::OutputNotEmpty {
@@ -435,6 +436,24 @@ fn publishable(path: &Path) -> Result<()> {
     }
     #[cfg(not(unix))]
     let _ = path;
+    Ok(())
+}
+
+/// Deletes the temporary files an interrupted release left in `out`: they
+/// are techpact's own, and nothing else would remove them.
+fn remove_leftovers(out: &Path) -> Result<()> {
+    let entries = match fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io("reading", out, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("reading", out, e))?;
+        let ours = entry.file_name().to_str().is_some_and(format::is_leftover);
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            fs::remove_file(entry.path()).map_err(|e| Error::io("deleting", entry.path(), e))?;
+        }
+    }
     Ok(())
 }
 
