@@ -50,10 +50,7 @@ pub fn is_leftover(name: &str) -> bool {
 /// it will replace, or the usual ones for a new file (`rw-r--r--` less the
 /// umask) rather than the owner-only mode of temporary files.
 pub fn temporary_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = parent_or_current(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMPORARY_PREFIX).suffix(TEMPORARY_SUFFIX);
     if let Some(permissions) = std::fs::metadata(path)
@@ -82,6 +79,58 @@ pub fn private_temp_dir() -> Result<tempfile::TempDir> {
     builder
         .tempdir()
         .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))
+}
+
+/// A new empty folder beside `path`, on the same file system, to be filled
+/// and then put in place with `replace_folder`. It gets the usual mode of a
+/// new folder (`rwxr-xr-x` less the umask), since it will be published.
+pub fn temporary_folder_beside(path: &Path) -> Result<tempfile::TempDir> {
+    let dir = parent_or_current(path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMPORARY_PREFIX).suffix(TEMPORARY_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o755));
+    }
+    builder
+        .tempdir_in(dir)
+        .map_err(|e| Error::io("creating a temporary folder in", dir, e))
+}
+
+/// Puts the complete folder `new` (from `temporary_folder_beside`) at
+/// `path`. A folder already there is renamed aside first and deleted after,
+/// so `path` never holds a mix of old and new files; a run killed midway
+/// leaves the old or the new folder whole under a temporary name.
+pub fn replace_folder(new: tempfile::TempDir, path: &Path) -> Result<()> {
+    let old = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(Error::io("reading", path, e)),
+        Ok(_) => {
+            let aside = temporary_folder_beside(path)?;
+            // A folder may be renamed onto an empty folder.
+            std::fs::rename(path, aside.path()).map_err(|e| Error::io("moving aside", path, e))?;
+            Some(aside)
+        }
+    };
+    let new = new.keep();
+    if let Err(e) = std::fs::rename(&new, path) {
+        if let Some(old) = &old {
+            let _ = std::fs::rename(old.path(), path);
+        }
+        let _ = std::fs::remove_dir_all(&new);
+        return Err(Error::io("renaming into place", path, e));
+    }
+    // Dropping the folder set aside deletes it.
+    drop(old);
+    Ok(())
+}
+
+fn parent_or_current(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 #[cfg(unix)]

@@ -340,3 +340,42 @@ fn temporary_files_of_an_interrupted_run_were_left_unexplained() {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(!repo.join("dist/.techpact-Q1w2e3.tmp").exists());
 }
+
+/// The CSV export wrote its tables one by one into the folder: a run
+/// interrupted midway, or a table that no longer exists, left new and stale
+/// tables side by side, which `datapackage.json` cannot tell apart. The
+/// folder is now written whole beside `--out`, then swapped into place.
+#[test]
+fn a_csv_export_left_stale_tables_beside_new_ones() {
+    let dir = dataset_with(None);
+    let out = dir.path().join("csv");
+    let export = || techpact(dir.path(), &["export", "--format", "csv", "--out", "csv"]);
+    let run = export();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let listing = || {
+        let mut names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let first = listing();
+    fs::write(out.join("a-table-since-removed.csv"), "id\nx\n").unwrap();
+    let run = export();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(listing(), first);
+    let beside: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".techpact-"))
+        .collect();
+    assert!(beside.is_empty(), "left {beside:?}");
+
+    // A folder holding anything else is not replaced.
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let run = export();
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("notes.txt"), "{}", run.stderr);
+    assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
+}

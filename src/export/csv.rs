@@ -158,8 +158,11 @@ fn resource(table: &Table) -> Value {
     })
 }
 
-/// Writes every table as `<table>.csv` into the folder `out` (created when
-/// missing), then `datapackage.json`; returns the files written.
+/// Writes every table as `<table>.csv`, and `datapackage.json`, into a new
+/// folder beside `out`, then swaps it into place: `out` holds either the
+/// previous export or this one, whole, and never a table the descriptor
+/// does not name. An existing `out` must be empty or an earlier CSV export,
+/// since it is replaced. Returns the files written.
 pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<Vec<PathBuf>> {
     if out.exists() && !out.is_dir() {
         return Err(Error::Usage(format!(
@@ -168,19 +171,51 @@ pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<Vec<PathBuf>>
         )));
     }
     super::parent_exists(out)?;
-    fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
+    let foreign = foreign_files(out)?;
+    if !foreign.is_empty() {
+        return Err(Error::Usage(format!(
+            "`{}` holds files a CSV export does not write ({}); the export replaces the whole folder, so give a new or empty folder, or an earlier export",
+            out.display(),
+            foreign.join(", ")
+        )));
+    }
+    let tmp = format::temporary_folder_beside(out)?;
     let mut written = Vec::new();
     for table in &tables.tables {
-        let path = out.join(format!("{}.csv", table.name));
-        format::write_atomic(&path, render(table)?.as_bytes())?;
-        written.push(path);
+        let name = format!("{}.csv", table.name);
+        write_new(&tmp.path().join(&name), render(table)?.as_bytes())?;
+        written.push(out.join(name));
     }
-    // The descriptor last, so it only ever names complete tables.
-    let path = out.join(DESCRIPTOR);
-    format::write_atomic(
-        &path,
+    write_new(
+        &tmp.path().join(DESCRIPTOR),
         format::to_canonical_string(&descriptor(tables, stamp)).as_bytes(),
     )?;
-    written.push(path);
+    written.push(out.join(DESCRIPTOR));
+    format::replace_folder(tmp, out)?;
     Ok(written)
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    fs::write(path, bytes).map_err(|e| Error::io("writing", path, e))
+}
+
+/// The entries of the folder `out` that a CSV export does not write: any
+/// but `*.csv` files and the descriptor.
+fn foreign_files(out: &Path) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("reading", out, e)),
+    };
+    let mut foreign = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("reading", out, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == DESCRIPTOR || name.ends_with(".csv");
+        if !ours || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            foreign.push(name);
+        }
+    }
+    foreign.sort();
+    Ok(foreign)
 }
