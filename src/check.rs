@@ -254,11 +254,7 @@ struct FileCheck {
 impl FileCheck {
     fn run(listed: Listed, validators: &Validators, fields: &RefFields) -> FileCheck {
         let (mut file, mut findings) = load::read_one(listed);
-        let (schema_findings, record) = validate::validate_file(&file, validators);
-        findings.extend(schema_findings);
-        if let (Some(value), Some(record)) = (&file.value, &record) {
-            findings.extend(rules::run_file(&file, value, record));
-        }
+        let record = file_stages(&file, validators, &mut findings);
         let refs = fields.extract_file(&file);
         file.release_value();
         if findings.is_empty() {
@@ -271,6 +267,35 @@ impl FileCheck {
             refs,
         }
     }
+}
+
+/// Schema, id, type and the per-file rules on a file read and parsed;
+/// pushes their findings and returns the typed record.
+fn file_stages(
+    file: &RecordFile,
+    validators: &Validators,
+    findings: &mut Vec<Finding>,
+) -> Option<Record> {
+    let (schema_findings, record) = validate::validate_file(file, validators);
+    findings.extend(schema_findings);
+    if let (Some(value), Some(record)) = (&file.value, &record) {
+        findings.extend(rules::run_file(file, value, record));
+    }
+    record
+}
+
+/// Every stage of a check that needs nothing but one file (decode, parse,
+/// schema, id, type, the per-file rules) on `bytes` as the content of
+/// `listed`: the file, its findings and its typed record. What the fuzz
+/// targets run on each input.
+pub fn check_bytes(
+    listed: Listed,
+    bytes: Vec<u8>,
+    validators: &Validators,
+) -> (RecordFile, Vec<Finding>, Option<Record>) {
+    let (file, mut findings) = load::from_bytes(listed, bytes);
+    let record = file_stages(&file, validators, &mut findings);
+    (file, findings, record)
 }
 
 /// The dataset of the `checked` files of `listing`, in their order, with

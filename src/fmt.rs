@@ -220,15 +220,31 @@ fn decide(dataset: &Dataset, file: &RecordFile, validators: &Validators) -> (boo
     {
         return (true, Action::Report(vec![changed_while_formatting(file)]));
     }
-    let canonical = canonical_text(&record);
+    match canonical_form(file, &record, &bytes) {
+        Ok(None) => (true, Action::Keep),
+        Ok(Some(canonical)) => (true, Action::Rewrite(bytes, canonical)),
+        Err(refusal) => (true, Action::Report(vec![refusal])),
+    }
+}
+
+/// What `fmt` writes for `file`, whose `bytes` are on disk and whose typed
+/// record is `record`: nothing (`None`) when the bytes are canonical, else
+/// the canonical text, or the finding saying why the canonical text would
+/// not say what the file says.
+pub fn canonical_form(
+    file: &RecordFile,
+    record: &Record,
+    bytes: &[u8],
+) -> std::result::Result<Option<String>, Finding> {
+    let canonical = canonical_text(record);
     if bytes == canonical.as_bytes() {
-        return (true, Action::Keep);
+        return Ok(None);
     }
     let original = file.value.as_ref().unwrap_or(&Value::Null);
-    if let Some(refusal) = refusal(file, original, &canonical) {
-        return (true, Action::Report(vec![refusal]));
+    match refusal(file, original, &canonical) {
+        Some(refusal) => Err(refusal),
+        None => Ok(Some(canonical)),
     }
-    (true, Action::Rewrite(bytes, canonical))
 }
 
 /// The file changed on disk after it was read; it is left as it is now.

@@ -417,8 +417,21 @@ fn walk_collection(
 /// Reads, decodes and parses one record file; returns it with the findings
 /// about reading and parsing it.
 pub fn read_one(l: Listed) -> (RecordFile, Vec<Finding>) {
+    match read_limited(&l.location) {
+        Ok(bytes) => from_bytes(l, bytes),
+        Err(message) => {
+            let finding = Finding::new(Code::IoUnreadable, &l.path, (0, 0), "", message);
+            (RecordFile::new(l, String::new()), vec![finding])
+        }
+    }
+}
+
+/// Decodes and parses `bytes` as the content of the file `l`; returns it
+/// with the findings about decoding and parsing it. What `read_one` does
+/// once the file is read, and what the fuzz targets feed.
+pub fn from_bytes(l: Listed, bytes: Vec<u8>) -> (RecordFile, Vec<Finding>) {
     let mut findings = Vec::new();
-    let Some(text) = decode(&l, &mut findings) else {
+    let Some(text) = decode(&l, bytes, &mut findings) else {
         return (RecordFile::new(l, String::new()), findings);
     };
     let mut file = RecordFile::new(l, text);
@@ -450,22 +463,9 @@ pub fn read_one(l: Listed) -> (RecordFile, Vec<Finding>) {
     (file, findings)
 }
 
-/// The text of the file `l`, without a byte-order mark; `None` when it
-/// cannot be read or is not UTF-8. Pushes what is wrong to `findings`.
-fn decode(l: &Listed, findings: &mut Vec<Finding>) -> Option<String> {
-    let bytes = match read_limited(&l.location) {
-        Ok(bytes) => bytes,
-        Err(message) => {
-            findings.push(Finding::new(
-                Code::IoUnreadable,
-                &l.path,
-                (0, 0),
-                "",
-                message,
-            ));
-            return None;
-        }
-    };
+/// The text of the file `l` from its `bytes`, without a byte-order mark;
+/// `None` when it is not UTF-8. Pushes what is wrong to `findings`.
+fn decode(l: &Listed, bytes: Vec<u8>, findings: &mut Vec<Finding>) -> Option<String> {
     let body = match bytes.strip_prefix(BOM) {
         Some(rest) => {
             findings.push(Finding::new(
