@@ -4,11 +4,13 @@
 //! citation's parts) become groups of labelled values one level deep; deeper
 //! members are folded into that level with a joined label.
 //!
-//! Each value carries its evidence as the record gives it: the citations
-//! whose quote contains its text, the citations whose `supports` cover it,
-//! and the editor's `inferred` entries with their reasons.
+//! Each value carries its evidence: the citations whose quote contains its
+//! text, the citations whose `supports` cover it, and the editor's
+//! `inferred` entries with their reasons, joined with what the provenance
+//! rule finds, so a page never shows less evidence than `check` accepts.
 
 use super::index::{Entry, Index, Node, date_in_words, field_label};
+use crate::rules::provenance::Level;
 
 /// One value as a page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,6 +156,23 @@ impl Cx<'_> {
                 }
             }
         }
+        // What the provenance rule found, so a page never shows less than
+        // `check` and `show` do (a kind matched by its words, say).
+        let mut reasons = Vec::new();
+        let inside = format!("{pointer}/");
+        for s in &self.entry.statements {
+            if s.pointer != pointer && !s.pointer.starts_with(&inside) {
+                continue;
+            }
+            match (s.level, s.citation, s.inference) {
+                (Level::Quoted, Some(c), _) if !quoted.contains(&(c + 1)) => quoted.push(c + 1),
+                (Level::Cited, Some(c), _) if !cited.contains(&(c + 1)) => cited.push(c + 1),
+                (Level::Inferred, _, Some(i)) => reasons.push(i),
+                _ => {}
+            }
+        }
+        quoted.sort_unstable();
+        cited.sort_unstable();
         let mut marks = Vec::new();
         if !quoted.is_empty() {
             marks.push(Mark::Quoted(quoted));
@@ -162,11 +181,11 @@ impl Cx<'_> {
             marks.push(Mark::Cited(cited));
         }
         if let Some(Node::Array(inferred)) = self.entry.node.get("inferred") {
-            for i in inferred {
+            for (n, i) in inferred.iter().enumerate() {
                 if let (Some(p), Some(reason)) = (
                     i.get("pointer").and_then(Node::as_str),
                     i.get("reason").and_then(Node::as_str),
-                ) && related(p)
+                ) && (related(p) || reasons.contains(&n))
                 {
                     marks.push(Mark::Inferred(reason.to_string()));
                 }

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::format::to_canonical_string;
 use crate::model::{Collection, Record};
 use crate::refs::{PathPattern, RefFields, Reference, paths_where};
+use crate::rules::provenance::{Catalog, Statement};
 use crate::rules::{MONTHS, date_fields};
 use crate::schema;
 
@@ -120,6 +121,8 @@ pub struct Entry {
     pub dates: BTreeSet<String>,
     /// The pointers of its enumerated values (kinds, fields, categories).
     pub enums: HashSet<String>,
+    /// The evidence of each value, as `check`, `show` and the exports give it.
+    pub statements: Vec<Statement>,
 }
 
 impl Entry {
@@ -216,10 +219,11 @@ impl Index {
     /// Builds the index of the checked records.
     pub fn new(records: &[Option<Record>]) -> Result<Index> {
         let fields = RefFields::for_run()?;
+        let catalog = Catalog::new(records.iter().flatten())?;
         let mut entries: Vec<Entry> = records
             .par_iter()
             .flatten()
-            .map(|r| entry(r, &fields))
+            .map(|r| entry(r, &fields, &catalog))
             .collect();
         entries.par_sort_by(|a, b| (a.collection, &a.id).cmp(&(b.collection, &b.id)));
         let by_key: HashMap<(Collection, String), usize> = entries
@@ -305,7 +309,7 @@ impl Index {
     }
 }
 
-fn entry(record: &Record, fields: &RefFields) -> Entry {
+fn entry(record: &Record, fields: &RefFields, catalog: &Catalog<'_>) -> Entry {
     let collection = record.collection();
     let value = serde_json::to_value(record).unwrap_or(Value::Null);
     let json = to_canonical_string(record);
@@ -326,6 +330,7 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
         refs,
         dates,
         enums,
+        statements: catalog.statements(record),
     }
 }
 
