@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         max_entry_bytes: 8 << 20,
         max_entries: 2_000,
     };
-    let verification = verify::verify(archive, "fuzzed.tar.gz", &limits)
+    let verification = verify::verify(archive, "fuzzed.tar.gz", &limits, None)
         .unwrap_or_else(|e| panic!("verify failed to run: {e}"));
     assert_eq!(
         std::fs::read_dir(tmp).unwrap().count(),
