@@ -6,6 +6,7 @@
 //! are written to a temporary name in the same folder and renamed into place,
 //! so a reader never sees half a file.
 
+use std::fs;
 use std::io::Write;
 use std::path::Path;
 
@@ -200,4 +201,26 @@ pub fn rfc3339_utc(seconds: i64) -> String {
         secs % 3600 / 60,
         secs % 60
     )
+}
+
+/// The entries of the folder `out` that a command did not write: those
+/// `ours` does not name, and any that is not a regular file, sorted. A
+/// missing folder has none. Commands that replace a folder's contents
+/// refuse to touch anything listed here.
+pub fn foreign_entries(out: &Path, ours: impl Fn(&str) -> bool) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("reading", out, e)),
+    };
+    let mut foreign = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("reading", out, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !ours(&name) || !entry.file_type().is_ok_and(|t| t.is_file()) {
+            foreign.push(name);
+        }
+    }
+    foreign.sort();
+    Ok(foreign)
 }

@@ -171,7 +171,9 @@ pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<Vec<PathBuf>>
         )));
     }
     super::parent_exists(out)?;
-    let foreign = foreign_files(out)?;
+    // Any but `*.csv` files and the descriptor is not the export's own.
+    let foreign =
+        crate::format::foreign_entries(out, |name| name == DESCRIPTOR || name.ends_with(".csv"))?;
     if !foreign.is_empty() {
         return Err(Error::Usage(format!(
             "`{}` holds files a CSV export does not write ({}); the export replaces the whole folder, so give a new or empty folder, or an earlier export",
@@ -197,25 +199,4 @@ pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<Vec<PathBuf>>
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).map_err(|e| Error::io("writing", path, e))
-}
-
-/// The entries of the folder `out` that a CSV export does not write: any
-/// but `*.csv` files and the descriptor.
-fn foreign_files(out: &Path) -> Result<Vec<String>> {
-    let entries = match fs::read_dir(out) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io("reading", out, e)),
-    };
-    let mut foreign = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("reading", out, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name == DESCRIPTOR || name.ends_with(".csv");
-        if !ours || !entry.file_type().is_ok_and(|t| t.is_file()) {
-            foreign.push(name);
-        }
-    }
-    foreign.sort();
-    Ok(foreign)
 }

@@ -286,7 +286,9 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     };
     let names = manifest::artifact_names(&version.to_string());
     remove_leftovers(&out)?;
-    let foreign = foreign_entries(&out, &names)?;
+    let foreign = format::foreign_entries(&out, |name| {
+        names.iter().any(|n| n == name) || name == manifest::SUMS
+    })?;
     if !foreign.is_empty() {
         return refuse(Refusal::OutputNotEmpty {
             dir: out,
@@ -455,26 +457,6 @@ fn remove_leftovers(out: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Entries of `out` other than this release's artifacts.
-fn foreign_entries(out: &Path, names: &[String]) -> Result<Vec<String>> {
-    let entries = match fs::read_dir(out) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io("reading", out, e)),
-    };
-    let mut foreign = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("reading", out, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = names.contains(&name) || name == manifest::SUMS;
-        if !ours || !entry.file_type().is_ok_and(|t| t.is_file()) {
-            foreign.push(name);
-        }
-    }
-    foreign.sort();
-    Ok(foreign)
 }
 
 /// The result of checking the committed tree.
