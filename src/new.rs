@@ -168,6 +168,15 @@ fn inferred() -> Vec<Inference> {
     }]
 }
 
+fn readings() -> Vec<Reading> {
+    vec![Reading {
+        as_written: name(),
+        issue: ReadingIssue::TranslationSlip,
+        likely: Some(name()),
+        means: Subject::Organization(OrganizationId("organization".into())),
+    }]
+}
+
 fn participants() -> Vec<Participant> {
     vec![Participant {
         person: PersonId("person".into()),
@@ -203,6 +212,7 @@ fn sample(collection: Collection, id: &str) -> Record {
                 wikidata: wikidata(),
                 website: Some(Url("https://example.org".into())),
             }),
+            readings: readings(),
             sources: citations(),
             inferred: inferred(),
             note: Some(text()),
@@ -254,6 +264,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             kind: PartnershipKind::JointResearch,
             parties: vec![Party::Organization(organization())],
             signed: date(),
+            signed_on_or_before: date(),
             announced: date(),
             start: date(),
             end: date(),
@@ -274,6 +285,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             expected_impacts: vec![name()],
             fields: vec![Field::Quantum],
             regions: vec![place()],
+            readings: readings(),
             sources: citations(),
             inferred: inferred(),
             note: Some(text()),

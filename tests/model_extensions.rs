@@ -1,6 +1,8 @@
 //! The record kinds and fields a consumer joins on: products, event series,
 //! a partnership with a place as a party, a claim's claimant, a person's
-//! family and given names, a source's publisher and distributor. The fixture
+//! family and given names, a source's publisher and distributor, a reading
+//! that links a source's slip to what it most likely means, and a signing
+//! known only as "on or before" a date. The fixture
 //! `model-extensions` overlays the golden dataset with one record of each; it
 //! checks clean, `refs` and `stats` see the new collections, and the SQLite
 //! export answers the questions they exist for.
@@ -15,6 +17,25 @@ fn dataset() -> tempfile::TempDir {
     copy_tree(&fixture("golden/data"), &dir.path().join("data"));
     copy_tree(&fixture("model-extensions/data"), &dir.path().join("data"));
     dir
+}
+
+/// The SQLite export of `dir`'s dataset, opened.
+fn sqlite(dir: &tempfile::TempDir) -> rusqlite::Connection {
+    let db = dir.path().join("out.sqlite");
+    let run = techpact(
+        dir.path(),
+        &[
+            "export",
+            "--data",
+            "data",
+            "--format",
+            "sqlite",
+            "--out",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    rusqlite::Connection::open(&db).unwrap()
 }
 
 #[test]
@@ -32,7 +53,7 @@ fn the_overlay_checks_clean() {
         ],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_eq!(run.json()["summary"]["records"], 15);
+    assert_eq!(run.json()["summary"]["records"], 16);
 }
 
 #[test]
@@ -65,21 +86,7 @@ fn stats_count_products_and_series() {
 #[test]
 fn sqlite_answers_who_partners_with_whom_including_places() {
     let dir = dataset();
-    let db = dir.path().join("out.sqlite");
-    let run = techpact(
-        dir.path(),
-        &[
-            "export",
-            "--data",
-            "data",
-            "--format",
-            "sqlite",
-            "--out",
-            db.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let connection = rusqlite::Connection::open(&db).unwrap();
+    let connection = sqlite(&dir);
     let rows: Vec<(String, String)> = connection
         .prepare(
             "SELECT p.partnership_id, coalesce(o.organization_id, o.place_id)
@@ -150,4 +157,76 @@ fn sqlite_answers_who_partners_with_whom_including_places() {
         )
         .unwrap();
     assert_eq!(series, "example-conference");
+}
+
+#[test]
+fn a_reading_links_a_slip_to_the_record_it_most_likely_means() {
+    let dir = dataset();
+    let refs = techpact(
+        dir.path(),
+        &["refs", "organizations/example-university", "--data", "data"],
+    );
+    assert_eq!(refs.code, 0, "{}", refs.stderr);
+    assert!(
+        refs.stdout
+            .contains("organizations/example-spinoff             /readings/0/means/organization"),
+        "{}",
+        refs.stdout
+    );
+    let connection = sqlite(&dir);
+    let reading: (String, String, String, String) = connection
+        .query_row(
+            "SELECT as_written, issue, likely, means_organization_id
+             FROM organizations_readings WHERE organization_id = 'example-spinoff'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        reading,
+        (
+            "EU".to_string(),
+            "translation-slip".to_string(),
+            "Example University".to_string(),
+            "example-university".to_string()
+        )
+    );
+    let signed: String = connection
+        .query_row(
+            "SELECT signed_on_or_before FROM partnerships
+             WHERE id = 'example-telecom-cityville-cooperation'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(signed, "2024-03-03");
+}
+
+#[test]
+fn a_reading_must_name_a_record_that_exists() {
+    let dir = dataset();
+    let path = dir.path().join("data/organizations/example-spinoff.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(
+            "\"organization\": \"example-university\"",
+            "\"organization\": \"no-such-university\"",
+        ),
+    )
+    .unwrap();
+    let run = techpact(dir.path(), &["check", "--data", "data", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let findings = run.json()["findings"].as_array().unwrap().clone();
+    let dangling: Vec<_> = findings
+        .iter()
+        .filter(|f| f["code"] == "ref/dangling")
+        .collect();
+    assert_eq!(dangling.len(), 1, "{findings:?}");
+    assert_eq!(
+        dangling[0]["file"],
+        "data/organizations/example-spinoff.json"
+    );
+    assert_eq!(dangling[0]["pointer"], "/readings/0/means/organization");
+    assert_eq!(dangling[0]["line"], 11);
 }

@@ -134,6 +134,7 @@ fn filling(collection: &str, pointer: &str) -> Value {
         "leads" => return Value::from(true),
         "category" => "figure",
         "comparator" => "about",
+        "issue" => "translation-slip",
         "role" => "author",
         "fields" => "quantum",
         "parent" | "founders" | "parties" | "organization" | "hosts" | "organizers" | "owners"
@@ -144,8 +145,20 @@ fn filling(collection: &str, pointer: &str) -> Value {
         "partnership" => "china-telecom-hkust-2025",
         "event" => "quantum-industry-conference-2023",
         "source" => "prnewswire-china-telecom-hkust-2025-04-09",
-        "founded" | "dissolved" | "signed" | "announced" | "start" | "end" | "established"
-        | "closed" | "published" | "as_of" | "date" | "launched" | "first_held" => "2024",
+        "founded"
+        | "dissolved"
+        | "signed"
+        | "announced"
+        | "start"
+        | "end"
+        | "established"
+        | "closed"
+        | "published"
+        | "as_of"
+        | "date"
+        | "launched"
+        | "first_held"
+        | "signed_on_or_before" => "2024",
         "supports" | "pointer" => "/name",
         "reason" => "Sample reason",
         "ror" => "00q4vv597",
@@ -157,7 +170,7 @@ fn filling(collection: &str, pointer: &str) -> Value {
         "sha256" => "ff6fa8218498f4849d031eca7afe160ef78798f7de9f89e7fe11c596e2a60dd9",
         "name" | "aliases" | "title" | "honorific" | "family_name" | "given_name" | "theme"
         | "unit" | "party" | "dateline" | "clusters" | "bodies" | "expected_impacts"
-        | "initiatives" | "items" => "Sample Name",
+        | "initiatives" | "items" | "as_written" | "likely" => "Sample Name",
         "statement" | "note" | "expansion" | "focus" | "aims" | "goals" | "benefits"
         | "activities" | "list" | "quote" => "Sample text.",
         other => panic!("no filling for `{other}` at {pointer}; add one to this test"),

@@ -158,7 +158,15 @@ fn ends_follow_starts_and_facts_do_not_postdate_their_sources() {
     let run = check("rules-date-order", &[]);
     assert_eq!(run.code, 1);
     let findings = run.findings();
-    assert_only(&findings, &["date/order"], 3);
+    assert_only(&findings, &["date/order"], 4);
+    assert_finding(
+        &findings,
+        "date/order",
+        "partnerships/signed-after-its-bound.json",
+        14,
+        26,
+        "/signed_on_or_before",
+    );
     assert_finding(
         &findings,
         "date/order",

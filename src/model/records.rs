@@ -45,6 +45,34 @@ pub enum OrganizationKind {
     Other,
 }
 
+/// What is wrong or unclear about words a source uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadingIssue {
+    /// A slip of translation, such as one university's abbreviation written for another's.
+    TranslationSlip,
+    /// Words broken or run together, such as by a stray full stop.
+    Garbled,
+    /// Words that may not name what they seem to, such as a heading that reads like a company's name.
+    Ambiguous,
+}
+
+/// Words of a source that are a slip or ambiguous: the record keeps them as
+/// the source has them, and the reading says what they most likely mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// The words as the source has them.
+    pub as_written: Name,
+    /// What is wrong or unclear about them.
+    pub issue: ReadingIssue,
+    /// The words they most likely stand for, where they can be given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likely: Option<Name>,
+    /// The record they most likely mean.
+    pub means: Subject,
+}
+
 /// A university, company, government body, institute or alliance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +113,9 @@ pub struct Organization {
     /// Identifiers in public registries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifiers: Option<OrganizationIdentifiers>,
+    /// Words of the sources about it that are a slip or ambiguous, and what they most likely mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
@@ -297,6 +328,11 @@ pub struct Partnership {
     /// When it was signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<PartialDate>,
+    /// The latest date it can have been signed, when the sources give no
+    /// signing date but say it was signed by then (a text dated that day that
+    /// says "signed recently").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_on_or_before: Option<PartialDate>,
     /// When it was announced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced: Option<PartialDate>,
@@ -336,6 +372,9 @@ pub struct Partnership {
     /// The regions it serves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<PlaceId>,
+    /// Words of the sources about it that are a slip or ambiguous, and what they most likely mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,

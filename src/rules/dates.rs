@@ -173,6 +173,10 @@ fn ordered_pairs(record: &Record) -> Vec<(Dated<'_>, Dated<'_>)> {
         Record::Partnership(p) => vec![
             (at("start", &p.start), at("end", &p.end)),
             (at("signed", &p.signed), at("end", &p.end)),
+            (
+                at("signed", &p.signed),
+                at("signed_on_or_before", &p.signed_on_or_before),
+            ),
         ],
         Record::Lab(l) => vec![
             (at("established", &l.established), at("closed", &l.closed)),
@@ -211,8 +215,8 @@ fn ordered_pairs(record: &Record) -> Vec<(Dated<'_>, Dated<'_>)> {
 }
 
 /// Wherever a record has both, its end is not before its start: founded and
-/// dissolved, start and end, signed and end, established (or announced) and
-/// closed, and a role's start, `as_of` and end.
+/// dissolved, start and end, signed and end, signed and the date it was
+/// signed on or before, established (or announced) and closed, and a role's start, `as_of` and end.
 pub fn ends_not_before_starts(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (_, file, record) in cx.records() {
         for ((_, first_name, first), (pointer, second_name, second)) in ordered_pairs(record) {
