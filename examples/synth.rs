@@ -248,6 +248,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 focus: vec![Text(format!("{} {} research", rng.word(), rng.word()))],
                 fields: vec![*rng.pick(FIELDS)],
                 identifiers: None,
+                readings: vec![],
                 sources: cite(
                     rng,
                     plan,
@@ -318,6 +319,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 kind: PartnershipKind::StrategicCooperation,
                 parties: vec![Party::Organization(a.clone()), Party::Organization(b)],
                 signed: Some(date(rng, 2010, 5)),
+                signed_on_or_before: None,
                 announced: None,
                 start: None,
                 end: None,
@@ -335,6 +337,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 expected_impacts: vec![],
                 fields: vec![*rng.pick(FIELDS)],
                 regions: vec![place_ref(rng, plan)],
+                readings: vec![],
                 sources: cite(
                     rng,
                     plan,
