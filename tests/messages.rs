@@ -120,7 +120,7 @@ fn an_unknown_field_name_suggests_the_closest() {
             21,
             3,
             "/feilds",
-            "unexpected property `feilds`; did you mean `fields`? The properties allowed here: aims, aliases, announced, clusters, end, expected_impacts, fields, framework, goals, id, inferred, kind, name, note, offers, parties, regions, signatories, signed, sources, start, withdrawn, witnesses"
+            "unexpected property `feilds`; did you mean `fields`? The properties allowed here: aims, aliases, announced, clusters, end, expected_impacts, fields, framework, goals, id, inferred, kind, name, note, offers, parties, readings, regions, signatories, signed, signed_on_or_before, sources, start, withdrawn, witnesses"
         )
     );
 }
