@@ -2,7 +2,7 @@
 //! code, never a panic, a hang or a silent pass, and the rest of the data is
 //! still checked.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -5,8 +5,8 @@
 //! created in a temporary folder, against an oracle that computes that set
 //! from the full dataset independently of the byte searches the mode uses.
 
-mod common;
-mod synth;
+use crate::common;
+use crate::synth;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

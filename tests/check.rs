@@ -4,7 +4,7 @@
 //! or a special file made by the test) and located by file, line, column and
 //! pointer.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! success; counts are singular for one; outside a repository the run says
 //! that `data/` was not found and names `--data`.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,8 +2,7 @@
 //! revisions, release folders and release archives, as text, JSON and
 //! Markdown; and the same engine behind a release's `changes.json`.
 
-mod common;
-mod release_support;
+use crate::release_support;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! Contributors' tools: VS Code maps every collection's records to its
 //! schema, and the pre-commit hooks run commands techpact accepts.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -1,7 +1,7 @@
 //! `check --evidence`: quotes are proven against the source texts, matched by
 //! SHA-256 whatever the file names.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -2,7 +2,7 @@
 //! for JSON Lines, the csv crate for CSV, rusqlite for SQLite), row counts
 //! against record counts, keys and foreign keys, determinism, and refusals.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;

@@ -1,7 +1,7 @@
 //! `techpact fmt`: canonical rewriting, `--check`, files left untouched, and
 //! idempotence over a fixture and over the real `data/`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -2,7 +2,7 @@
 //! and schema finding: every error is reported, located the same way, in all
 //! three output formats.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -4,8 +4,8 @@
 //! `withdraw` merges or retires a record; `resolve` follows successors; the
 //! next release carries `redirects.json`.
 
-mod common;
-mod release_support;
+use crate::common;
+use crate::release_support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! wrong, where, and the fix. Messages are asserted exactly, so a change of
 //! wording is seen in review.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! checks clean, `refs` and `stats` see the new collections, and the SQLite
 //! export answers the questions they exist for.
 
-mod common;
+use crate::common;
 
 use common::{copy_tree, fixture, techpact};
 

@@ -1,7 +1,7 @@
 //! `techpact new`: skeletons whose placeholders `check` flags one by one,
 //! which pass once filled in, and the refusals.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

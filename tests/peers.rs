@@ -6,7 +6,7 @@
 //! The tools are installed by `.ci/run`; a missing one fails this test with
 //! the command that installs it, so nothing is skipped silently.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

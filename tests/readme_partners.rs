@@ -3,7 +3,7 @@
 //! the rows README shows, and those rows include the cooperation with Anhui,
 //! a place acting as a party.
 
-mod common;
+use crate::common;
 
 use common::{root, techpact};
 

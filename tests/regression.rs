@@ -1,7 +1,7 @@
 //! Regression tests: each is named after what broke, and fails without its fix.
 
-mod common;
-mod release_support;
+use crate::common;
+use crate::release_support;
 
 use std::fs;
 use std::path::Path;

@@ -2,8 +2,8 @@
 //! a deterministic archive, annotated tags, the refusals and the schema
 //! compatibility gate. Every test works in a throwaway git repository.
 
-mod common;
-mod release_support;
+use crate::common;
+use crate::release_support;
 
 use std::io::Read;
 use std::path::Path;

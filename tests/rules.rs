@@ -1,7 +1,7 @@
 //! The whole-dataset rules, run through the real binary over one small
 //! fixture dataset per finding code, and `techpact explain`.
 
-mod common;
+use crate::common;
 
 use common::{Run, assert_finding, assert_finding_at, root, techpact};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The generated schemas: committed, valid draft 2020-12, marking references,
 //! and `schema --check` catches every kind of drift.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -6,7 +6,7 @@
 //! are still checked against each other and the seed prefixes, and the test
 //! says so on stderr.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -1,7 +1,7 @@
 //! `techpact show`: a record value by value with its evidence, through the
 //! real binary.
 
-mod common;
+use crate::common;
 
 use common::{root, techpact};
 

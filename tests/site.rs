@@ -4,8 +4,8 @@
 //! bytes, the feed lists each release's changes, and a dataset with errors
 //! or a foreign output folder gets no site.
 
-mod common;
-mod release_support;
+use crate::common;
+use crate::release_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `techpact stats`: counts over the valid fixture, counted by hand from its
 //! records, in JSON and for people; refusal on a dataset with errors.
 
-mod common;
+use crate::common;
 
 use common::{Run, assert_finding, fixture, root, techpact};
 use serde_json::json;

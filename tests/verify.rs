@@ -3,8 +3,8 @@
 //! outside the private temporary folder (every run's `TMPDIR` lies inside a
 //! sandbox whose files are compared before and after).
 
-mod common;
-mod release_support;
+use crate::common;
+use crate::release_support;
 
 use std::path::PathBuf;
 

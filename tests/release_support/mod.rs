@@ -1,7 +1,6 @@
 //! Helpers for the release, verify and diff tests: throwaway git
 //! repositories built from a fixture, runs of the binary with a private
-//! `HOME` and `TMPDIR`, and crafted tar entries. A test crate that uses it
-//! declares `mod common;` too.
+//! `HOME` and `TMPDIR`, and crafted tar entries. It builds on `common`.
 
 #![allow(dead_code)]
 
