@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use techpact::diag::{Code, Finding, Severity, Summary};
-use techpact::diff::{self, Snapshot};
+use techpact::diff;
 use techpact::error::{Error, Result};
+use techpact::release::read::{Limits, Snapshot};
 use techpact::report::{self, Style};
 use techpact::{check, lifecycle, release, schema, verify};
 
@@ -825,12 +826,7 @@ fn run_verify(common: &Common, args: &VerifyArgs) -> Result<Outcome> {
         Some(spec) => Some(Snapshot::of_release(spec, &current_dir()?)?),
         None => None,
     };
-    let report = verify::verify(
-        &args.path,
-        &display,
-        &verify::Limits::default(),
-        previous.as_ref(),
-    )?;
+    let report = verify::verify(&args.path, &display, &Limits::default(), previous.as_ref())?;
     let sources = report
         .texts
         .iter()

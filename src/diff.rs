@@ -2,174 +2,21 @@
 //! changed and removed in each collection, and for a changed record which
 //! fields changed (as JSON pointers with the old and new values).
 //!
-//! A state is a `Snapshot`: the records of a git revision, of a release
-//! archive, or of a release folder. `techpact diff` prints the comparison;
+//! A state is a `Snapshot` (read by `release::read`): the records of a git
+//! revision, of a release archive, or of a release folder. `techpact diff` prints the comparison;
 //! `techpact release` writes the same comparison against the previous tag as
 //! `CHANGES.md` and `changes.json`, so the two can never disagree.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
-use crate::git::releases as git;
-use crate::json;
 use crate::model::Collection;
+use crate::release::read::Snapshot;
 use crate::span::escape;
-use crate::verify;
-
-/// The records of one state of the dataset: collection folder name → id → record.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Snapshot {
-    /// How the state is named in output: a ref, a tag, a release.
-    pub label: String,
-    /// Records by collection folder name, then by id (the file name without `.json`).
-    pub collections: BTreeMap<String, BTreeMap<String, Value>>,
-}
-
-impl Snapshot {
-    /// A snapshot of the record files among `files`, given as paths from the
-    /// dataset root (`data/<collection>/<id>.json`) with their bytes. Other
-    /// paths are not records and are left out; a record that is not valid
-    /// JSON fails the snapshot, since its fields cannot be compared.
-    pub fn from_files<'a>(
-        label: impl Into<String>,
-        files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
-    ) -> Result<Snapshot> {
-        let label = label.into();
-        let mut collections: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
-        for (path, bytes) in files {
-            let Some((collection, id)) = record_path(path) else {
-                continue;
-            };
-            let text = std::str::from_utf8(bytes).map_err(|_| {
-                Error::Other(format!(
-                    "{path} in {label} is not UTF-8; it cannot be compared"
-                ))
-            })?;
-            let value = json::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
-                .map_err(|e| {
-                    Error::Other(format!(
-                        "{path} in {label} is not valid JSON (line {}: {}); it cannot be compared",
-                        e.line, e.message
-                    ))
-                })?
-                .value;
-            collections
-                .entry(collection.to_string())
-                .or_default()
-                .insert(id.to_string(), value);
-        }
-        Ok(Snapshot { label, collections })
-    }
-
-    /// The records of the tree at `rev` in `repo`.
-    pub fn at_revision(repo: &git2::Repository, rev: &str) -> Result<Snapshot> {
-        let files = git::tree_files(repo, rev, "data")?;
-        Snapshot::from_files(
-            rev,
-            files
-                .iter()
-                .filter(|f| f.kind == git::EntryKind::File)
-                .map(|f| (f.path.as_str(), f.bytes.as_slice())),
-        )
-    }
-
-    /// The records of a release archive, read in memory with the same entry
-    /// checks and size limits as `verify` (but without checking hashes).
-    pub fn of_archive(path: &Path, label: impl Into<String>) -> Result<Snapshot> {
-        let label = label.into();
-        let files = verify::read_archive_files(path, &verify::Limits::default(), |p| {
-            record_path(p).is_some()
-        })?;
-        Snapshot::from_files(label, files.iter().map(|(p, b)| (p.as_str(), b.as_slice())))
-    }
-
-    /// The records of the release folder or archive at `spec` (relative to
-    /// `cwd`); unlike `open`, never a git revision.
-    pub fn of_release(spec: &str, cwd: &Path) -> Result<Snapshot> {
-        let path = cwd.join(spec);
-        if path.is_file() {
-            Snapshot::of_archive(&path, spec)
-        } else if path.is_dir() {
-            Snapshot::of_archive(&release_archive_in(&path)?, spec)
-        } else {
-            Err(Error::Usage(format!(
-                "`{spec}` is not a release folder or archive"
-            )))
-        }
-    }
-
-    /// The side of a `diff` named by `spec`: an existing path is a release
-    /// archive or a release folder (holding one `techpact-data-*.tar.gz`);
-    /// anything else is a git revision of the repository holding `cwd`.
-    pub fn open(spec: &str, cwd: &Path) -> Result<Snapshot> {
-        if cwd.join(spec).exists() {
-            return Snapshot::of_release(spec, cwd);
-        }
-        let repo = git::discover(cwd).map_err(|e| {
-            Error::Usage(format!(
-                "`{spec}` is neither a release folder or archive nor a git revision ({e})"
-            ))
-        })?;
-        repo.revparse_single(spec).map_err(|_| {
-            Error::Usage(format!(
-                "`{spec}` is neither a release folder or archive nor a git revision of {}",
-                repo.workdir().unwrap_or(repo.path()).display()
-            ))
-        })?;
-        Snapshot::at_revision(&repo, spec)
-    }
-
-    /// How many records the snapshot holds.
-    pub fn len(&self) -> usize {
-        self.collections.values().map(BTreeMap::len).sum()
-    }
-
-    /// Whether the snapshot holds no records.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// The one `techpact-data-*.tar.gz` in a release folder.
-fn release_archive_in(dir: &Path) -> Result<std::path::PathBuf> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("reading", dir, e))?;
-    let mut archives: Vec<_> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .and_then(crate::release::manifest::version_of_archive_name)
-                .is_some()
-        })
-        .collect();
-    archives.sort();
-    match archives.len() {
-        1 => Ok(archives.remove(0)),
-        0 => Err(Error::Usage(format!(
-            "{} holds no techpact-data-*.tar.gz; name a release folder, a release archive or a git revision",
-            dir.display()
-        ))),
-        _ => Err(Error::Usage(format!(
-            "{} holds more than one techpact-data-*.tar.gz; name the archive itself",
-            dir.display()
-        ))),
-    }
-}
-
-/// `(collection, id)` when `path` is `data/<collection>/<id>.json`.
-pub fn record_path(path: &str) -> Option<(&str, &str)> {
-    let rest = path.strip_prefix("data/")?;
-    let (collection, file) = rest.split_once('/')?;
-    let id = file.strip_suffix(".json")?;
-    (!collection.is_empty() && !id.is_empty() && !file.contains('/')).then_some((collection, id))
-}
 
 /// One changed field of a record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -743,14 +590,6 @@ mod tests {
             changes.headline(),
             "v0.1.0 (first release): 1 added, 0 changed, 0 removed"
         );
-    }
-
-    #[test]
-    fn record_paths() {
-        assert_eq!(record_path("data/labs/x.json"), Some(("labs", "x")));
-        assert_eq!(record_path("data/labs/a/x.json"), None);
-        assert_eq!(record_path("schema/labs.schema.json"), None);
-        assert_eq!(record_path("data/labs/.json"), None);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use techpact::verify::{self, Limits};
+use techpact::release::read::Limits;
+use techpact::verify;
 use techpact_fuzz::assert_reportable;
 
 /// A private folder holding the archive and serving as `TMPDIR`, so that

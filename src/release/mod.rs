@@ -21,6 +21,7 @@ pub mod archive;
 pub mod compat;
 pub mod formats;
 pub mod manifest;
+pub mod read;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -33,7 +34,7 @@ use serde_json::Value;
 
 use crate::check;
 use crate::diag::{Finding, Summary};
-use crate::diff::{self, Snapshot};
+use crate::diff;
 use crate::error::{Error, Result};
 use crate::evidence::sha256_hex;
 use crate::format::{self, to_canonical_string};
@@ -43,6 +44,7 @@ use crate::model::Collection;
 use crate::refs::Ids;
 use crate::rules;
 use crate::schema;
+use read::Snapshot;
 
 pub use compat::BreakingChange;
 pub use manifest::Manifest;
@@ -510,7 +512,7 @@ fn removed_since(
     let repository = crate::git::Repository::discover(workdir)?;
     let published = check::published_in(&repository, previous_tag.to_string(), "data")?;
     let now = Ids::new(data.iter().filter_map(|f| {
-        let (collection, id) = diff::record_path(&f.path)?;
+        let (collection, id) = read::record_path(&f.path)?;
         Some((Collection::from_dir_name(collection)?, id))
     }));
     Ok(rules::published_ids_remain(&published, &now, "data"))
@@ -611,7 +613,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         .map(|c| (c.dir_name().to_string(), 0))
         .collect();
     for file in inputs.data {
-        if let Some((collection, _)) = diff::record_path(&file.path) {
+        if let Some((collection, _)) = read::record_path(&file.path) {
             *records.entry(collection.to_string()).or_default() += 1;
         }
     }
