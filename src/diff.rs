@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::model::Collection;
 use crate::release::read::Snapshot;
+use crate::report::visible;
 use crate::span::escape;
 
 /// One changed field of a record.
@@ -319,30 +320,32 @@ impl Changes {
 
     /// For people, as `techpact diff` prints it:
     /// `+ id` added, `~ id` changed (with its fields), `- id` removed.
+    /// Every name, key and value is taken from the data unchecked, so each
+    /// goes through `report::visible`.
     pub fn to_human(&self) -> String {
-        let mut out = format!("{}\n", self.headline());
+        let mut out = format!("{}\n", visible(&self.headline()));
         for c in &self.collections {
-            let _ = writeln!(out, "\n{}", c.collection);
+            let _ = writeln!(out, "\n{}", visible(&c.collection));
             for id in &c.added {
-                let _ = writeln!(out, "  + {id}");
+                let _ = writeln!(out, "  + {}", visible(id));
             }
             for record in &c.changed {
-                let _ = writeln!(out, "  ~ {}", record.id);
+                let _ = writeln!(out, "  ~ {}", visible(&record.id));
                 for f in &record.fields {
                     let _ = writeln!(
                         out,
                         "      {}: {} → {}",
-                        display_pointer(&f.pointer),
-                        show(f.old.as_ref()),
-                        show(f.new.as_ref())
+                        visible(display_pointer(&f.pointer)),
+                        visible(&show(f.old.as_ref())),
+                        visible(&show(f.new.as_ref()))
                     );
                 }
             }
             for w in &c.withdrawn {
-                let _ = writeln!(out, "  × {} {}", w.id, w.describe());
+                let _ = writeln!(out, "  × {} {}", visible(&w.id), visible(&w.describe()));
             }
             for id in &c.removed {
-                let _ = writeln!(out, "  - {id}");
+                let _ = writeln!(out, "  - {}", visible(id));
             }
         }
         out

@@ -16,7 +16,10 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::Clean) => ExitCode::SUCCESS,
         Ok(cli::Outcome::Findings) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("techpact: error: {e}");
+            eprintln!(
+                "techpact: error: {}",
+                techpact::report::visible(&e.to_string())
+            );
             ExitCode::from(2)
         }
     }

@@ -21,6 +21,7 @@ use std::path::Path;
 use crate::error::{self, Error};
 use crate::load::{self, Dataset, Listed, Listing, RecordFile};
 use crate::model::{Collection, REF_KEYWORD};
+use crate::report::visible;
 use crate::schema;
 use crate::span::escape;
 
@@ -691,13 +692,17 @@ impl RecordRefs {
         }
     }
 
-    /// The listing for people: both directions, one reference a line.
+    /// The listing for people: both directions, one reference a line. Ids,
+    /// pointers and file names come from files that may not pass the check,
+    /// so each goes through `report::visible`.
     pub fn to_human(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{}/{}  ({})",
-            self.record.collection, self.record.id, self.file
+            self.record.collection,
+            visible(&self.record.id),
+            visible(&self.file)
         );
         if !self.parsed {
             out.push_str("  (the file is not valid JSON; `techpact check` says why)\n");
@@ -719,7 +724,7 @@ impl RecordRefs {
         let width = self
             .references
             .iter()
-            .map(|r| r.pointer.len())
+            .map(|r| visible(&r.pointer).chars().count())
             .max()
             .unwrap_or(0);
         for r in &self.references {
@@ -727,15 +732,20 @@ impl RecordRefs {
             let _ = writeln!(
                 out,
                 "  {:<width$}  {}/{}{missing}",
-                r.pointer, r.collection, r.id
+                visible(&r.pointer),
+                r.collection,
+                visible(&r.id)
             );
         }
-        let mut grouped: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+        let mut grouped: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for r in &self.referenced_by {
             grouped
-                .entry((format!("{}/{}", r.collection, r.id), r.file.clone()))
+                .entry((
+                    format!("{}/{}", r.collection, visible(&r.id)),
+                    r.file.clone(),
+                ))
                 .or_default()
-                .push(&r.pointer);
+                .push(visible(&r.pointer).into_owned());
         }
         let _ = writeln!(
             out,
@@ -748,7 +758,7 @@ impl RecordRefs {
         }
         let width = grouped
             .keys()
-            .map(|(name, _)| name.len())
+            .map(|(name, _)| name.chars().count())
             .max()
             .unwrap_or(0);
         for ((name, _), pointers) in &grouped {

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::load::{self, Listed};
 use crate::model::Record;
 use crate::refs::{self, RecordName, RefFields};
+use crate::report::visible;
 use crate::rules::provenance::{self, Level, Row};
 use crate::validate::{self, Validators};
 
@@ -85,12 +86,17 @@ pub fn show(dir: &Path, display: &str, name: &RecordName) -> Result<Shown> {
 
 impl Shown {
     /// For people: the counts by level, then each value with its evidence.
+    /// Values, quotes and reasons may hold line breaks, tabs and other
+    /// control characters the schema lets through, so every piece of data
+    /// goes through `report::visible`.
     pub fn to_human(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{}/{}  ({})",
-            self.record.collection, self.record.id, self.file
+            self.record.collection,
+            visible(&self.record.id),
+            visible(&self.file)
         );
         let counts: Vec<String> = Level::ALL
             .iter()
@@ -108,11 +114,16 @@ impl Shown {
         let width = self
             .statements
             .iter()
-            .map(|s| s.pointer.chars().count())
+            .map(|s| visible(&s.pointer).chars().count())
             .max()
             .unwrap_or(0);
         for s in &self.statements {
-            let _ = writeln!(out, "{:<width$}  {}", s.pointer, s.value);
+            let _ = writeln!(
+                out,
+                "{:<width$}  {}",
+                visible(&s.pointer),
+                visible(&s.value.to_string())
+            );
             let evidence = match s.level {
                 Level::Quoted | Level::Cited => {
                     let source = s.source.as_deref().unwrap_or_default();
@@ -128,7 +139,13 @@ impl Shown {
                         .to_string()
                 }
             };
-            let _ = writeln!(out, "{:<width$}  {:<9} {evidence}", "", s.level.name());
+            let _ = writeln!(
+                out,
+                "{:<width$}  {:<9} {}",
+                "",
+                s.level.name(),
+                visible(&evidence)
+            );
         }
         out
     }

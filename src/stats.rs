@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::export::table;
 use crate::model::{Collection, FactValue, PartialDate, Record};
+use crate::report::visible;
 use crate::rules::provenance::{Catalog, Level};
 
 /// How many records cite one source.
@@ -251,7 +252,7 @@ impl Stats {
         let source_width = self
             .sources
             .iter()
-            .map(|s| s.source.len())
+            .map(|s| visible(&s.source).chars().count())
             .max()
             .unwrap_or(0);
         let _ = writeln!(out, "Records per collection");
@@ -261,7 +262,12 @@ impl Stats {
         let _ = writeln!(out, "  {:<width$}  {:>5}", "total", self.total);
         let _ = writeln!(out, "\nRecords citing each source");
         for s in &self.sources {
-            let _ = writeln!(out, "  {:<source_width$}  {:>5}", s.source, s.records);
+            let _ = writeln!(
+                out,
+                "  {:<source_width$}  {:>5}",
+                visible(&s.source),
+                s.records
+            );
         }
         let _ = writeln!(out, "\nRecords per year of their primary date");
         for y in &self.years {

@@ -379,3 +379,152 @@ fn a_csv_export_left_stale_tables_beside_new_ones() {
     assert!(run.stderr.contains("notes.txt"), "{}", run.stderr);
     assert_eq!(fs::read(out.join("notes.txt")).unwrap(), b"mine");
 }
+
+/// Asserts that `run` printed no control character but line breaks on
+/// either stream, and printed each of `escaped`, the escaped form of data.
+fn assert_escaped(run: &common::Run, escaped: &[&str]) {
+    for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "{stream} printed {raw:?}:\n{text}");
+    }
+    let both = format!("{}{}", run.stdout, run.stderr);
+    for shown in escaped {
+        assert!(both.contains(shown), "{shown} is not shown:\n{both}");
+    }
+}
+
+/// `diff` printed what it read from a release or a revision as it was: a
+/// key holding ESC and BEL, a name holding the one-byte CSI (U+009B) and
+/// DEL, a withdrawal reason holding ESC and a file name holding ESC reached
+/// the terminal. Neither side of a diff is checked first.
+#[test]
+fn diff_printed_control_characters_of_an_old_release() {
+    use release_support::{Crafted, craft_tar, gzip};
+    let sandbox = Sandbox::new();
+    let archive = |name: &str, records: &[(&str, serde_json::Value)]| {
+        let entries: Vec<Crafted> = records
+            .iter()
+            .map(|(path, value)| Crafted::file(path, value.to_string().as_bytes()))
+            .collect();
+        fs::write(sandbox.path().join(name), gzip(&craft_tar(&entries))).unwrap();
+    };
+    archive(
+        "old.tar.gz",
+        &[
+            (
+                "data/places/cityville.json",
+                serde_json::json!({"id": "cityville", "name": "City\u{9b}2Jville", "\u{1b}]0;owned\u{7}": 1}),
+            ),
+            (
+                "data/places/gone.json",
+                serde_json::json!({"id": "gone", "name": "Gone"}),
+            ),
+        ],
+    );
+    archive(
+        "new.tar.gz",
+        &[
+            (
+                "data/places/cityville.json",
+                serde_json::json!({"id": "cityville", "name": "Cityville\u{7f}"}),
+            ),
+            (
+                "data/places/gone.json",
+                serde_json::json!({"id": "gone", "name": "Gone", "withdrawn": {"date": "2025-01-01", "reason": "went\u{1b}[2J"}}),
+            ),
+        ],
+    );
+    let run = sandbox.techpact(sandbox.path(), &["diff", "old.tar.gz", "new.tar.gz"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_escaped(
+        &run,
+        &[
+            "\\u{1b}]0;owned\\u{7}",
+            "City\\u{9b}2Jville",
+            "Cityville\\u{7f}",
+            "went\\u{1b}[2J",
+        ],
+    );
+
+    let repo = sandbox.repo("repo");
+    fs::write(repo.join("data/sources/\u{1b}[31m.json"), "{}").unwrap();
+    sandbox.commit_all(&repo, "A file name holding ESC");
+    let run = sandbox.techpact(&repo, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["+ \\u{1b}[31m"]);
+}
+
+/// `refs` lists what a record references and what references it before
+/// anything is checked: a reference holding ESC and a referring file whose
+/// name holds ESC were printed raw.
+#[test]
+fn refs_printed_control_characters_of_ids_and_file_names() {
+    let dir = dataset_with(None);
+    let places = dir.path().join("data/places/cityville.json");
+    let mut place: serde_json::Value = serde_json::from_slice(&fs::read(&places).unwrap()).unwrap();
+    place["sources"][0]["source"] = "press\u{1b}[2J".into();
+    fs::write(&places, format!("{place:#}\n")).unwrap();
+    let organizations = dir.path().join("data/organizations");
+    let mut referrer: serde_json::Value =
+        serde_json::from_slice(&fs::read(organizations.join("example-university.json")).unwrap())
+            .unwrap();
+    referrer["id"] = "\u{1b}[31mu".into();
+    fs::write(
+        organizations.join("\u{1b}[31mu.json"),
+        format!("{referrer:#}\n"),
+    )
+    .unwrap();
+    let run = techpact(dir.path(), &["refs", "places/cityville"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_escaped(
+        &run,
+        &["sources/press\\u{1b}[2J", "organizations/\\u{1b}[31mu"],
+    );
+}
+
+/// `show` printed values, quotes and reasons as they were: the schema lets
+/// line breaks and tabs into texts and the one-byte controls U+0080 to
+/// U+009F into names, and a carriage return or a CSI rewrote what the
+/// terminal showed.
+#[test]
+fn show_printed_control_characters_the_schema_lets_through() {
+    let dir = dataset_with(None);
+    let path = dir.path().join("data/places/cityville.json");
+    let mut place: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    place["name"] = "City\u{9b}2Jville".into();
+    place["sources"][0]["quote"] = "held in\r\tCity\u{9b}2Jville".into();
+    place["inferred"][0]["reason"] = "a test value\u{85}".into();
+    fs::write(&path, format!("{place:#}\n")).unwrap();
+    let check = techpact(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "the record passes: {}", check.stdout);
+    let run = techpact(dir.path(), &["show", "places/cityville"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_escaped(
+        &run,
+        &[
+            "City\\u{9b}2Jville",
+            "held in\\u{d}\\u{9}City\\u{9b}2Jville",
+            "a test value\\u{85}",
+        ],
+    );
+}
+
+/// `stats` prints counts of a dataset that passes the check, whose ids are
+/// slugs; data reaches it only through the findings of a failing dataset
+/// and through the error line, which printed a folder name raw.
+#[test]
+fn stats_printed_control_characters_of_a_folder_name() {
+    let dir = dataset_with(None);
+    let data = dir.path().join("da\u{1b}[2Jta");
+    fs::rename(dir.path().join("data"), &data).unwrap();
+    fs::write(data.join("places/\u{1b}[31m.json"), "{").unwrap();
+    let run = techpact(dir.path(), &["--data", "da\u{1b}[2Jta", "stats"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["da\\u{1b}[2Jta/places/\\u{1b}[31m.json"]);
+    let run = techpact(dir.path(), &["--data", "gone\u{1b}[2J", "stats"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["gone\\u{1b}[2J"]);
+}
