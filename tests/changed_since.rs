@@ -602,7 +602,7 @@ fn the_binary_reports_changed_records_and_their_referencers() {
     std::fs::remove_file(data.join("places/place-2.json")).unwrap();
     let run = techpact(
         &fixture.root,
-        &["--format", "json", "check", "--changed-since", &base],
+        &["check", "--format", "json", "--changed-since", &base],
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let findings = run.findings();
@@ -633,7 +633,7 @@ fn the_binary_reports_changed_records_and_their_referencers() {
         run.stderr
     );
     // The full check sees the same and more files.
-    let all = techpact(&fixture.root, &["--format", "json", "check"]);
+    let all = techpact(&fixture.root, &["check", "--format", "json"]);
     assert_eq!(all.findings(), findings, "nothing else is wrong");
     assert!(all.json()["summary"]["files"].as_u64() > run.json()["summary"]["files"].as_u64());
 }
@@ -650,10 +650,10 @@ fn a_deleted_or_added_collection_folder_is_a_change() {
     std::fs::write(data.join("extra/x.json"), "{}").unwrap();
     let run = techpact(
         &fixture.root,
-        &["--format", "json", "check", "--changed-since", &base],
+        &["check", "--format", "json", "--changed-since", &base],
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let all = techpact(&fixture.root, &["--format", "json", "check"]);
+    let all = techpact(&fixture.root, &["check", "--format", "json"]);
     assert_eq!(
         run.findings(),
         all.findings(),
@@ -675,7 +675,7 @@ fn a_toolkit_change_falls_back_to_a_full_check_and_says_so() {
     std::fs::write(fixture.root.join("Cargo.toml"), "[package]\n").unwrap();
     let run = techpact(
         &fixture.root,
-        &["--format", "json", "check", "--changed-since", &base],
+        &["check", "--format", "json", "--changed-since", &base],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -705,7 +705,7 @@ fn an_unknown_revision_or_a_folder_outside_git_fails_the_run() {
     synth::write(&outside.path().join("data"), &synth::dataset(20, 1));
     let run = techpact(
         outside.path(),
-        &["--data", "data", "check", "--changed-since", "HEAD"],
+        &["check", "--data", "data", "--changed-since", "HEAD"],
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no git repository"), "{}", run.stderr);
@@ -728,11 +728,11 @@ fn a_data_directory_below_the_work_tree_root_is_mapped() {
     let run = techpact(
         &root,
         &[
+            "check",
             "--data",
             "corpus/data",
             "--format",
             "json",
-            "check",
             "--changed-since",
             &base,
         ],

@@ -47,7 +47,7 @@ fn colour_follows_the_conventions_in_findings_and_in_clap_errors() {
     assert!(!with_env(&forced, &never_check).stdout.contains(ESCAPE));
     let never_bad = ["check", "--no-such-option", "--color=never"];
     assert!(!with_env(&forced, &never_bad).stderr.contains(ESCAPE));
-    let always_bad = ["--color", "always", "check", "--no-such-option"];
+    let always_bad = ["check", "--color", "always", "--no-such-option"];
     assert!(with_env(&no_color, &always_bad).stderr.contains(ESCAPE));
     let always_check = ["check", "--data", "data", "--color", "always"];
     assert!(with_env(&no_color, &always_check).stdout.contains(ESCAPE));

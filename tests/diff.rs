@@ -75,9 +75,9 @@ fn between_two_revisions_as_json_text_and_markdown() {
             "new": "Hong Kong University of Science and Technology"
         }])
     );
-    // The global `--format json` picks JSON too.
-    let global = sandbox.techpact(&repo, &["--format", "json", "diff", "v0.1.0", "HEAD"]);
-    assert_eq!(global.stdout, run.stdout);
+    // `--format` may come before the sides too.
+    let before = sandbox.techpact(&repo, &["diff", "--format", "json", "v0.1.0", "HEAD"]);
+    assert_eq!(before.stdout, run.stdout);
 
     let text = sandbox.techpact(&repo, &["diff", "v0.1.0", "HEAD"]);
     assert_eq!(text.code, 0);

@@ -28,14 +28,14 @@ fn fixture_records() -> BTreeMap<String, BTreeMap<String, Value>> {
     out
 }
 
-/// `techpact --data DATA export --format TO --out OUT`, run in `cwd`.
+/// `techpact export --data DATA --format TO --out OUT`, run in `cwd`.
 fn run_export(cwd: &Path, data: &Path, to: &str, out: &Path) -> common::Run {
     techpact(
         cwd,
         &[
+            "export",
             "--data",
             data.to_str().unwrap(),
-            "export",
             "--format",
             to,
             "--out",

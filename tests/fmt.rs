@@ -43,7 +43,7 @@ fn check_lists_each_noncanonical_file_at_its_first_difference() {
     let before = snapshot(tmp.path());
     let run = techpact(
         tmp.path(),
-        &["--data", "data", "--format", "json", "fmt", "--check"],
+        &["fmt", "--data", "data", "--format", "json", "--check"],
     );
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let findings = run.findings();
@@ -121,7 +121,7 @@ fn fmt_rewrites_canonically_and_leaves_what_it_cannot_format() {
     let tmp = scratch();
     let data = tmp.path().join("data");
     let before = snapshot(&data);
-    let run = techpact(tmp.path(), &["--data", "data", "fmt"]);
+    let run = techpact(tmp.path(), &["fmt", "--data", "data"]);
     assert_eq!(
         run.code, 1,
         "files left untouched fail the run:\n{}{}",
@@ -206,14 +206,14 @@ fn fmt_rewrites_canonically_and_leaves_what_it_cannot_format() {
 #[test]
 fn fmt_twice_changes_nothing_the_second_time_on_the_fixture() {
     let tmp = scratch();
-    techpact(tmp.path(), &["--data", "data", "fmt"]);
+    techpact(tmp.path(), &["fmt", "--data", "data"]);
     let once = snapshot(tmp.path());
-    let run = techpact(tmp.path(), &["--data", "data", "fmt"]);
+    let run = techpact(tmp.path(), &["fmt", "--data", "data"]);
     assert!(!run.stdout.contains("formatted"), "{}", run.stdout);
     assert_eq!(snapshot(tmp.path()), once);
     let check = techpact(
         tmp.path(),
-        &["--data", "data", "--format", "json", "fmt", "--check"],
+        &["fmt", "--data", "data", "--format", "json", "--check"],
     );
     let noncanonical: Vec<_> = check
         .findings()
@@ -227,20 +227,20 @@ fn fmt_twice_changes_nothing_the_second_time_on_the_fixture() {
 fn fmt_twice_changes_nothing_the_second_time_on_the_real_data() {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&root().join("data"), &tmp.path().join("data"));
-    let first = techpact(tmp.path(), &["--data", "data", "fmt"]);
+    let first = techpact(tmp.path(), &["fmt", "--data", "data"]);
     assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
     let once = snapshot(tmp.path());
-    let second = techpact(tmp.path(), &["--data", "data", "fmt"]);
+    let second = techpact(tmp.path(), &["fmt", "--data", "data"]);
     assert_eq!(second.code, 0, "{}{}", second.stdout, second.stderr);
     assert!(!second.stdout.contains("formatted"), "{}", second.stdout);
     assert_eq!(snapshot(tmp.path()), once);
-    let check = techpact(tmp.path(), &["--data", "data", "fmt", "--check"]);
+    let check = techpact(tmp.path(), &["fmt", "--data", "data", "--check"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
 
 #[test]
 fn the_real_data_is_canonical() {
-    let run = techpact(&root(), &["--format", "json", "fmt", "--check"]);
+    let run = techpact(&root(), &["fmt", "--format", "json", "--check"]);
     assert_eq!(
         run.code, 0,
         "run `techpact fmt`:\n{}{}",
@@ -255,9 +255,9 @@ fn fmt_formats_only_the_paths_given() {
     let run = techpact(
         tmp.path(),
         &[
+            "fmt",
             "--data",
             "data",
-            "fmt",
             "data/organizations/hkust.json",
             "data/sources",
         ],
@@ -283,7 +283,7 @@ fn fmt_refuses_paths_outside_the_data() {
     let tmp = scratch();
     let missing = techpact(
         tmp.path(),
-        &["--data", "data", "fmt", "data/labs/nothing.json"],
+        &["fmt", "--data", "data", "data/labs/nothing.json"],
     );
     assert_eq!(missing.code, 2);
     assert!(
@@ -294,7 +294,7 @@ fn fmt_refuses_paths_outside_the_data() {
         missing.stderr
     );
     fs::create_dir(tmp.path().join("elsewhere")).unwrap();
-    let outside = techpact(tmp.path(), &["--data", "data", "fmt", "elsewhere"]);
+    let outside = techpact(tmp.path(), &["fmt", "--data", "data", "elsewhere"]);
     assert_eq!(outside.code, 2);
     assert!(
         outside.stderr.contains("holds no record"),
@@ -309,7 +309,7 @@ fn fmt_on_an_empty_data_directory_is_an_error() {
     fs::create_dir(tmp.path().join("data")).unwrap();
     let run = techpact(
         tmp.path(),
-        &["--data", "data", "--format", "json", "fmt", "--check"],
+        &["fmt", "--data", "data", "--format", "json", "--check"],
     );
     assert_eq!(run.code, 1);
     assert_eq!(run.findings()[0]["code"], "layout/empty");

@@ -46,8 +46,8 @@ fn released(sandbox: &Sandbox) -> std::path::PathBuf {
 }
 
 fn json(sandbox: &Sandbox, repo: &Path, args: &[&str]) -> (i32, Value, String) {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--format", "json"]);
     let run = sandbox.techpact(repo, &all);
     let value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", run.stdout, run.stderr));
@@ -124,7 +124,7 @@ fn with_no_tag_or_no_repository_the_check_says_so_once() {
     );
     let plain = sandbox.path().join("plain");
     common::copy_tree(&repo.join("data"), &plain.join("data"));
-    let run = sandbox.techpact(&plain, &["--data", "data", "check"]);
+    let run = sandbox.techpact(&plain, &["check", "--data", "data"]);
     assert_eq!(
         run.stderr
             .matches("no git repository holds the data")

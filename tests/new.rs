@@ -79,7 +79,7 @@ fn check_flags_every_placeholder_of_a_fresh_skeleton() {
                 run.stdout
             );
         }
-        let check = techpact(tmp.path(), &["--format", "json", "check"]);
+        let check = techpact(tmp.path(), &["check", "--format", "json"]);
         assert_eq!(check.code, 1);
         let findings: Vec<Value> = check
             .findings()
@@ -203,7 +203,7 @@ fn a_skeleton_filled_in_everywhere_is_valid_and_canonical() {
         }
         fs::write(&path, &text).unwrap();
     }
-    let check = techpact(tmp.path(), &["--format", "json", "check"]);
+    let check = techpact(tmp.path(), &["check", "--format", "json"]);
     let errors: Vec<Value> = check
         .findings()
         .into_iter()
@@ -213,7 +213,7 @@ fn a_skeleton_filled_in_everywhere_is_valid_and_canonical() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     // The skeleton holds every field in canonical order: filled in, it is canonical.
-    let fmt = techpact(tmp.path(), &["--format", "json", "fmt", "--check"]);
+    let fmt = techpact(tmp.path(), &["fmt", "--format", "json", "--check"]);
     assert_eq!(fmt.code, 0, "{}", fmt.stdout);
 }
 
@@ -244,7 +244,7 @@ fn filling_the_required_fields_and_deleting_the_rest_passes_check() {
         &["fmt", "data/labs/hkust-quantum-sensing-lab.json"],
     );
     assert_eq!(fmt.code, 0, "{}", fmt.stdout);
-    let check = techpact(tmp.path(), &["--format", "json", "check"]);
+    let check = techpact(tmp.path(), &["check", "--format", "json"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
     assert_eq!(check.findings().len(), 0, "{}", check.stdout);
 }
@@ -255,7 +255,7 @@ fn new_creates_a_missing_collection_folder() {
     fs::create_dir_all(tmp.path().join("data/sources")).unwrap();
     let run = techpact(
         tmp.path(),
-        &["--data", "data", "new", "events", "quantum-conference-2024"],
+        &["new", "--data", "data", "events", "quantum-conference-2024"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -299,7 +299,7 @@ fn new_refuses_an_existing_id_a_bad_slug_and_an_unknown_collection() {
     );
     refused(
         tmp.path(),
-        &["--data", "nowhere", "new", "labs", "x"],
+        &["new", "--data", "nowhere", "labs", "x"],
         "the data directory `nowhere` does not exist",
     );
     assert!(!tmp.path().join("data/labs/x.json").exists());

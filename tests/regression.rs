@@ -24,7 +24,7 @@ fn a_double_json_suffix_passed_as_a_duplicate_id() {
         places.join("cityville.json.json"),
     )
     .unwrap();
-    let run = techpact(dir.path(), &["--format", "json", "check"]);
+    let run = techpact(dir.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let findings = run.findings();
     assert!(
@@ -141,7 +141,7 @@ fn release_tagged_broken_data_hidden_by_assume_unchanged() {
     fs::write(repo.join(SOURCE), &good).unwrap();
     for flag in ["--assume-unchanged", "--skip-worktree"] {
         sandbox.git(&repo, &["update-index", flag, SOURCE]);
-        let run = sandbox.techpact(&repo, &["--format", "json", "release", "0.1.0", "--tag"]);
+        let run = sandbox.techpact(&repo, &["release", "--format", "json", "0.1.0", "--tag"]);
         assert_eq!(run.code, 1, "{flag}: {}{}", run.stdout, run.stderr);
         assert!(
             run.stdout.contains("schema/violation"),
@@ -209,8 +209,8 @@ fn fmt_said_ok_over_an_unreadable_folder() {
     let root = fs::metadata("/proc/self").unwrap().uid() == 0;
     all(&dir.path().join("data/places"), 0o000).unwrap();
     for args in [&["fmt", "--check"][..], &["fmt"], &["check"]] {
-        let mut all_args = vec!["--format", "json", "--data", "data"];
-        all_args.extend_from_slice(args);
+        let mut all_args = args.to_vec();
+        all_args.extend_from_slice(&["--format", "json", "--data", "data"]);
         let mut command = if root {
             let mut c = std::process::Command::new("setpriv");
             c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
@@ -252,7 +252,7 @@ fn a_blank_quote_and_control_characters_passed_the_schema() {
             .position(|l| l.ends_with(&needle) || l.ends_with(&format!("{needle},")))
             .unwrap()
     };
-    let run = techpact(dir.path(), &["--format", "json", "check"]);
+    let run = techpact(dir.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     let findings = run.findings();
     for pointer in [
@@ -289,7 +289,7 @@ fn control_characters_from_the_data_reached_the_terminal() {
     fs::write(&path, format!("{record:#}\n")).unwrap();
     fs::write(dir.path().join("data/places/\u{1b}[31m.json"), "{").unwrap();
     for format in ["human", "github", "json"] {
-        let run = techpact(dir.path(), &["--format", format, "check"]);
+        let run = techpact(dir.path(), &["check", "--format", format]);
         assert_eq!(run.code, 1, "{format}: {}", run.stdout);
         assert!(run.stdout.contains("owned"), "{format}: {}", run.stdout);
         let raw: Vec<char> = run
@@ -310,8 +310,8 @@ fn temporary_files_of_an_interrupted_run_were_left_unexplained() {
     let leftover = dir.path().join("data/places/.techpact-Xa81bQ.tmp");
     fs::write(&leftover, "{\"id\": \"half").unwrap();
     for args in [&["check"][..], &["fmt", "--check"], &["fmt"]] {
-        let mut all = vec!["--format", "json"];
-        all.extend_from_slice(args);
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--format", "json"]);
         let run = techpact(dir.path(), &all);
         assert_eq!(run.code, 1, "{args:?}: {}", run.stdout);
         let findings = run.findings();

@@ -6,10 +6,10 @@ use crate::common;
 use common::{Run, assert_finding, assert_finding_at, root, techpact};
 use serde_json::Value;
 
-/// `techpact --data tests/fixtures/<fixture>/data --format json check <extra>`.
+/// `techpact check --data tests/fixtures/<fixture>/data --format json <extra>`.
 fn check(fixture: &str, extra: &[&str]) -> Run {
     let data = format!("tests/fixtures/{fixture}/data");
-    let mut args = vec!["--data", data.as_str(), "--format", "json", "check"];
+    let mut args = vec!["check", "--data", data.as_str(), "--format", "json"];
     args.extend_from_slice(extra);
     techpact(&root(), &args)
 }
@@ -359,7 +359,7 @@ fn look_alike_records_are_reported_on_the_second_naming_the_first() {
 #[test]
 fn human_output_quotes_the_offending_value() {
     let data = "tests/fixtures/rules-ref-dangling/data";
-    let run = techpact(&root(), &["--data", data, "--color", "never", "check"]);
+    let run = techpact(&root(), &["check", "--data", data, "--color", "never"]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains(
         "[ref/dangling] no record in `organizations` has id `hkst`; did you mean `hkust`?"
@@ -407,7 +407,7 @@ fn refs_lists_both_directions_with_pointers() {
     let data = "tests/fixtures/rules-valid/data";
     let run = techpact(
         &root(),
-        &["--data", data, "refs", "organizations/china-telecom"],
+        &["refs", "--data", data, "organizations/china-telecom"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let expected = "\
@@ -433,11 +433,11 @@ fn refs_in_json_marks_missing_targets() {
     let run = techpact(
         &root(),
         &[
+            "refs",
             "--data",
             data,
             "--format",
             "json",
-            "refs",
             "labs/ai-innovation-lab",
         ],
     );
@@ -468,11 +468,11 @@ fn refs_in_json_marks_missing_targets() {
     let sources = techpact(
         &root(),
         &[
+            "refs",
             "--data",
             data,
             "--format",
             "json",
-            "refs",
             "sources/pr-2025-04-09",
         ],
     );
@@ -492,7 +492,7 @@ fn refs_in_json_marks_missing_targets() {
 #[test]
 fn refs_of_an_unknown_record_fails_the_run() {
     let data = "tests/fixtures/rules-valid/data";
-    let run = techpact(&root(), &["--data", data, "refs", "organizations/hkst"]);
+    let run = techpact(&root(), &["refs", "--data", data, "organizations/hkst"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("no record `organizations/hkst`"),
@@ -505,11 +505,11 @@ fn refs_of_an_unknown_record_fails_the_run() {
         run.stderr
     );
     assert_eq!(
-        techpact(&root(), &["--data", data, "refs", "orgs/hkust"]).code,
+        techpact(&root(), &["refs", "--data", data, "orgs/hkust"]).code,
         2
     );
     assert_eq!(
-        techpact(&root(), &["--data", data, "refs", "hkust"]).code,
+        techpact(&root(), &["refs", "--data", data, "hkust"]).code,
         2
     );
 }
@@ -519,7 +519,7 @@ fn refs_says_none_when_nothing_references_a_record() {
     let data = "tests/fixtures/rules-valid/data";
     let run = techpact(
         &root(),
-        &["--data", data, "refs", "facts/china-telecom-quantum-users"],
+        &["refs", "--data", data, "facts/china-telecom-quantum-users"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -703,7 +703,7 @@ fn a_tombstone_needs_only_its_id_name_withdrawal_and_sources() {
     let end = text.find("  \"sources\"").unwrap();
     std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
     let data = dir.path().to_str().unwrap();
-    let run = techpact(&root(), &["--data", data, "--format", "json", "check"]);
+    let run = techpact(&root(), &["check", "--data", data, "--format", "json"]);
     let findings = run.findings();
     let violations = of_code(&findings, "schema/violation");
     assert_eq!(violations.len(), 1, "{findings:?}");

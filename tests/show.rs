@@ -6,7 +6,7 @@ use crate::common;
 use common::{root, techpact};
 
 fn show(args: &[&str]) -> common::Run {
-    let mut all = vec!["--data", "tests/fixtures/rules-provenance/data", "show"];
+    let mut all = vec!["show", "--data", "tests/fixtures/rules-provenance/data"];
     all.extend_from_slice(args);
     techpact(&root(), &all)
 }

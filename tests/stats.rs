@@ -12,11 +12,11 @@ fn stats_json(name: &str) -> Run {
     techpact(
         &root(),
         &[
+            "stats",
             "--data",
             data.to_str().unwrap(),
             "--format",
             "json",
-            "stats",
         ],
     )
 }
@@ -68,7 +68,7 @@ fn stats_counts_records_sources_years_and_references() {
 #[test]
 fn stats_for_people_shows_each_section() {
     let data = fixture("tooling-valid").join("data");
-    let run = techpact(&root(), &["--data", data.to_str().unwrap(), "stats"]);
+    let run = techpact(&root(), &["stats", "--data", data.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for line in [
         "Records per collection",
@@ -106,7 +106,7 @@ fn stats_refuses_a_dataset_with_errors() {
 
 #[test]
 fn stats_runs_on_the_real_data() {
-    let run = techpact(&root(), &["--format", "json", "stats"]);
+    let run = techpact(&root(), &["stats", "--format", "json"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let stats = run.json();
     let files = std::fs::read_dir(root().join("data"))
@@ -137,7 +137,7 @@ fn stats_counts_values_by_level_of_evidence() {
     assert_eq!(evidence["facts"]["levels"]["quoted"], 5);
     assert_eq!(evidence["people"]["values"], 0);
     let data = fixture("stats-evidence").join("data");
-    let human = techpact(&root(), &["--data", data.to_str().unwrap(), "stats"]);
+    let human = techpact(&root(), &["stats", "--data", data.to_str().unwrap()]);
     assert!(
         human.stdout.contains(
             "  organizations         6          2          1          1          0          2     66.6%\n"

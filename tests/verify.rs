@@ -57,7 +57,7 @@ impl Released {
         let before = self.sandbox.files();
         let run = self
             .sandbox
-            .techpact(self.sandbox.path(), &["--format", "json", "verify", arg]);
+            .techpact(self.sandbox.path(), &["verify", "--format", "json", arg]);
         let after = self.sandbox.files();
         let changed: Vec<_> = after
             .keys()
@@ -77,7 +77,7 @@ impl Released {
     fn verify_with_previous(&self, arg: &str, previous: &str) -> Run {
         self.sandbox.techpact(
             self.sandbox.path(),
-            &["--format", "json", "verify", arg, "--previous", previous],
+            &["verify", "--format", "json", arg, "--previous", previous],
         )
     }
 
@@ -579,7 +579,7 @@ fn github_annotations_carry_the_code() {
     std::fs::write(r.dist.join("notes.txt"), "hello").unwrap();
     let run = r
         .sandbox
-        .techpact(r.sandbox.path(), &["--format", "github", "verify", "dist"]);
+        .techpact(r.sandbox.path(), &["verify", "--format", "github", "dist"]);
     assert_eq!(run.code, 1);
     assert!(
         run.stdout
