@@ -10,6 +10,7 @@ mod synth;
 mod bad_input;
 mod changed_since;
 mod check;
+mod cli_examples;
 mod cli_help;
 mod conventions;
 mod diff;

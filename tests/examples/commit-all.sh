@@ -1,0 +1,3 @@
+# Commit every change of the work tree.
+git add -A
+git commit -q -m "Edits"

@@ -1,0 +1,3 @@
+# A remote `origin` to push to.
+git init -q --bare ../origin.git
+git remote add origin ../origin.git
