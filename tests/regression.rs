@@ -521,10 +521,10 @@ fn stats_printed_control_characters_of_a_folder_name() {
     let data = dir.path().join("da\u{1b}[2Jta");
     fs::rename(dir.path().join("data"), &data).unwrap();
     fs::write(data.join("places/\u{1b}[31m.json"), "{").unwrap();
-    let run = techpact(dir.path(), &["--data", "da\u{1b}[2Jta", "stats"]);
+    let run = techpact(dir.path(), &["stats", "--data", "da\u{1b}[2Jta"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert_escaped(&run, &["da\\u{1b}[2Jta/places/\\u{1b}[31m.json"]);
-    let run = techpact(dir.path(), &["--data", "gone\u{1b}[2J", "stats"]);
+    let run = techpact(dir.path(), &["stats", "--data", "gone\u{1b}[2J"]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert_escaped(&run, &["gone\\u{1b}[2J"]);
 }
