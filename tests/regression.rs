@@ -528,3 +528,30 @@ fn stats_printed_control_characters_of_a_folder_name() {
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert_escaped(&run, &["gone\\u{1b}[2J"]);
 }
+
+/// `rename` looked for a reference by its spelling: a referring file that
+/// wrote the id with an escape (`"city\u0076ille"`, the same JSON string)
+/// was left naming the old id, and the rename was refused with a dangling
+/// reference the user never wrote.
+#[test]
+fn rename_missed_a_reference_spelled_with_an_escape() {
+    let dir = dataset_with(None);
+    let referrer = dir
+        .path()
+        .join("data/organizations/example-university.json");
+    let text = fs::read_to_string(&referrer).unwrap();
+    let spelled = text.replace(
+        r#""location": "cityville""#,
+        r#""location": "city\u0076ille""#,
+    );
+    assert_ne!(spelled, text);
+    fs::write(&referrer, &spelled).unwrap();
+    let run = techpact(dir.path(), &["rename", "places/cityville", "townville"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        fs::read_to_string(&referrer).unwrap(),
+        text.replace(r#""location": "cityville""#, r#""location": "townville""#)
+    );
+    let run = techpact(dir.path(), &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}

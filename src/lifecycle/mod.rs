@@ -8,6 +8,7 @@
 //! would be is checked, and only then are the files renamed into place.
 
 pub mod redirects;
+pub mod rewrite;
 pub mod tools;
 pub mod transaction;
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::rewrite;
 use super::transaction::{self, Edit};
 use crate::check;
 use crate::diag::Finding;
@@ -16,7 +17,6 @@ use crate::load::{self, Listing};
 use crate::model::{Collection, End, Record, Status, follow, is_slug};
 use crate::refs::{Ids, RecordName, RefFields};
 use crate::rules::Published;
-use crate::span::SpanIndex;
 
 /// What a `rename` or `withdraw` did, or would have done.
 #[derive(Debug, Serialize)]
@@ -66,7 +66,7 @@ pub fn rename(
     let new_path = relative(name.collection, new_id);
     let old_text = read(dir, &old_path)?;
     let fields = RefFields::for_run()?;
-    let moved = rewrite(&old_text, name.collection, &fields, name, new_id, true)?;
+    let moved = rewrite::references(&old_text, name.collection, &fields, name, new_id, true)?;
     let mut edits = referrers(&listing, &fields, name, new_id)?;
     let references = edits.len();
     edits.push(Edit {
@@ -234,7 +234,8 @@ fn referrers(
     name: &RecordName,
     to: &str,
 ) -> Result<Vec<Edit>> {
-    let needle = format!("\"{}\"", name.id);
+    let needle = serde_json::to_string(&name.id)
+        .unwrap_or_else(|e| unreachable!("a string always serializes: {e}"));
     let referring = fields.referring_to(name.collection);
     let mut edits = Vec::new();
     for l in &listing.records {
@@ -245,10 +246,11 @@ fn referrers(
         }
         let text =
             fs::read_to_string(&l.location).map_err(|e| Error::io("reading", &l.location, e))?;
-        if !text.contains(&needle) {
+        // A file that spells the id with escapes may still reference it.
+        if !text.contains(&needle) && !text.contains('\\') {
             continue;
         }
-        let (new, count) = rewrite(&text, l.collection, fields, name, to, false)?;
+        let (new, count) = rewrite::references(&text, l.collection, fields, name, to, false)?;
         if count > 0 {
             edits.push(Edit {
                 path: relative(l.collection, &l.stem),
@@ -258,75 +260,6 @@ fn referrers(
         }
     }
     Ok(edits)
-}
-
-/// `text`, a record of `collection`, with every reference to `name` (and
-/// with `own_id` its `id`) naming `to`: only those strings change, so the
-/// rest of the file stays byte for byte. Refuses when a list would name `to`
-/// twice.
-fn rewrite(
-    text: &str,
-    collection: Collection,
-    fields: &RefFields,
-    name: &RecordName,
-    to: &str,
-    own_id: bool,
-) -> Result<(String, usize)> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        Error::Usage(format!(
-            "a record that references `{}` is not valid JSON ({e}); fix it first",
-            name.id
-        ))
-    })?;
-    let mut pointers: Vec<String> = fields
-        .extract(collection, &value)
-        .into_iter()
-        .filter(|r| r.target == name.collection && *r.id == name.id)
-        .map(|r| r.pointer.into_string())
-        .collect();
-    if own_id {
-        pointers.push("/id".into());
-    }
-    for pointer in &pointers {
-        let (parent, _) = pointer.rsplit_once('/').unwrap_or(("", ""));
-        if let Some(Value::Array(items)) = value.pointer(parent)
-            && items.iter().any(|v| v == to)
-        {
-            return Err(Error::Usage(format!(
-                "`{}` at {parent} would list `{to}` twice; remove `{}` from that list by hand first",
-                value.get("id").and_then(Value::as_str).unwrap_or_default(),
-                name.id
-            )));
-        }
-    }
-    let spans = SpanIndex::new(text);
-    let old = format!("\"{}\"", name.id);
-    let new = format!("\"{to}\"");
-    let mut offsets: Vec<usize> = pointers
-        .iter()
-        .map(|p| offset(text, spans.value(p)))
-        .filter(|&o| text[o..].starts_with(&old))
-        .collect();
-    offsets.sort_unstable();
-    let mut out = text.to_string();
-    for &o in offsets.iter().rev() {
-        out.replace_range(o..o + old.len(), &new);
-    }
-    Ok((out, offsets.len()))
-}
-
-/// The byte offset of a 1-based line and character column in `text`.
-fn offset(text: &str, (line, column): (u32, u32)) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum();
-    let within = text[start..]
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(0, |(i, _)| i);
-    start + within
 }
 
 /// The tombstone a rename leaves at the old id: its id, its name, the
@@ -540,12 +473,5 @@ mod tests {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(951_782_400), "2000-02-29");
         assert_eq!(civil_date(1_796_083_200), "2026-12-01");
-    }
-
-    #[test]
-    fn offsets_count_characters() {
-        let text = "{\n  \"a\": \"é\",\n  \"b\": \"x\"\n}\n";
-        assert_eq!(&text[offset(text, (3, 8))..], "\"x\"\n}\n");
-        assert_eq!(&text[offset(text, (2, 8))..][..4], "\"é\"");
     }
 }
