@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -52,7 +53,7 @@ impl PathPattern {
     /// Every value of `root` this pattern reaches, with its JSON pointer.
     pub fn expand<'v>(&self, root: &'v Value) -> Vec<(String, &'v Value)> {
         let mut out = Vec::new();
-        expand_steps(&self.steps, root, String::new(), &mut out);
+        expand_steps(&self.steps, root, &mut String::new(), &mut out);
         out
     }
 
@@ -75,38 +76,60 @@ impl PathPattern {
     }
 }
 
+/// The values `steps` reach from `node`, whose pointer is `pointer`. One
+/// buffer holds the pointer as the walk goes down; only a value reached gets
+/// its own copy.
 fn expand_steps<'v>(
     steps: &[Step],
     node: &'v Value,
-    pointer: String,
+    pointer: &mut String,
     out: &mut Vec<(String, &'v Value)>,
 ) {
     let Some((step, rest)) = steps.split_first() else {
-        out.push((pointer, node));
+        out.push((pointer.clone(), node));
         return;
+    };
+    let len = pointer.len();
+    let mut down = |pointer: &mut String, child: &'v Value| {
+        expand_steps(rest, child, pointer, out);
+        pointer.truncate(len);
     };
     match (step, node) {
         (Step::Key(key), Value::Object(map)) => {
             if let Some(child) = map.get(key) {
-                expand_steps(rest, child, format!("{pointer}/{}", escape(key)), out);
+                push_token(pointer, key);
+                down(pointer, child);
             }
         }
         (Step::Items, Value::Array(items)) => {
             for (i, child) in items.iter().enumerate() {
-                expand_steps(rest, child, format!("{pointer}/{i}"), out);
+                let _ = write!(pointer, "/{i}");
+                down(pointer, child);
             }
         }
         (Step::Index(i), Value::Array(items)) => {
             if let Some(child) = items.get(*i) {
-                expand_steps(rest, child, format!("{pointer}/{i}"), out);
+                let _ = write!(pointer, "/{i}");
+                down(pointer, child);
             }
         }
         (Step::AnyKey, Value::Object(map)) => {
             for (key, child) in map {
-                expand_steps(rest, child, format!("{pointer}/{}", escape(key)), out);
+                push_token(pointer, key);
+                down(pointer, child);
             }
         }
         _ => {}
+    }
+}
+
+/// Appends `/` and the escaped `token` to `pointer`.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape(token));
+    } else {
+        pointer.push_str(token);
     }
 }
 
@@ -345,7 +368,7 @@ pub struct Reference {
 /// known without reading a single record.
 #[derive(Debug, Clone, Default)]
 pub struct Ids<'a> {
-    by_collection: HashMap<Collection, HashSet<&'a str>>,
+    by_collection: HashMap<Collection, FxHashSet<&'a str>>,
 }
 
 impl<'a> Ids<'a> {
@@ -400,7 +423,7 @@ pub struct Graph<'a> {
     /// `refs[i]` holds the references of `dataset.files[i]`; empty when the
     /// file could not be parsed.
     pub refs: Vec<Vec<Reference>>,
-    index: HashMap<Collection, HashMap<&'a str, usize>>,
+    index: HashMap<Collection, FxHashMap<&'a str, usize>>,
 }
 
 impl<'a> Graph<'a> {
@@ -419,7 +442,7 @@ impl<'a> Graph<'a> {
     /// The graph of `dataset` from the references of each file, `refs[i]`
     /// being those of `dataset.files[i]`.
     pub fn new(dataset: &'a Dataset, refs: Vec<Vec<Reference>>) -> Graph<'a> {
-        let mut index: HashMap<Collection, HashMap<&str, usize>> = HashMap::new();
+        let mut index: HashMap<Collection, FxHashMap<&str, usize>> = HashMap::new();
         for (i, f) in dataset.files.iter().enumerate() {
             index
                 .entry(f.collection)

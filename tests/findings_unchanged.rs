@@ -71,10 +71,16 @@ fn cases() -> Vec<Case> {
     }
     for code in subfolders(&fixture("codes")) {
         let overlay = format!("codes/{code}/data");
-        cases.push(Case::of(&format!("codes-{code}"), &["golden/data", &overlay]));
+        cases.push(Case::of(
+            &format!("codes-{code}"),
+            &["golden/data", &overlay],
+        ));
         cases.push(
-            Case::of(&format!("codes-{code}-evidence"), &["golden/data", &overlay])
-                .with_evidence("golden/evidence"),
+            Case::of(
+                &format!("codes-{code}-evidence"),
+                &["golden/data", &overlay],
+            )
+            .with_evidence("golden/evidence"),
         );
     }
     cases.push(Case {

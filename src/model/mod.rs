@@ -161,10 +161,15 @@ impl Record {
         collection: Collection,
         value: &serde_json::Value,
     ) -> Result<Record, TypeError> {
+        // Tracking the path costs as much as the typing itself; it is
+        // needed only to say where a value that does not fit is, so it
+        // runs again only then.
         fn typed<'a, T: serde::Deserialize<'a>>(v: &'a serde_json::Value) -> Result<T, TypeError> {
-            serde_path_to_error::deserialize(v).map_err(|e| TypeError {
-                pointer: pointer_of(e.path()),
-                message: e.into_inner().to_string(),
+            T::deserialize(v).or_else(|_| {
+                serde_path_to_error::deserialize(v).map_err(|e| TypeError {
+                    pointer: pointer_of(e.path()),
+                    message: e.into_inner().to_string(),
+                })
             })
         }
         Ok(match collection {

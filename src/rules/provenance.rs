@@ -15,6 +15,7 @@
 
 mod matching;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -202,7 +203,9 @@ fn evidence<'a, 'v>(
     let citations = record.citations();
     let inferred = record.inferred();
     // Quotes are folded once, lazily: most values are covered by a pointer.
-    let mut quotes: Option<(Vec<Quote>, Vec<String>, Vec<Referenced>)> = None;
+    let mut quotes: Option<(Vec<Quote>, Vec<String>)> = None;
+    // The names of the referenced records, only once a quote holds a value.
+    let named: OnceCell<Vec<Referenced>> = OnceCell::new();
     let own = matches!(record, Record::Source(_));
     values
         .into_iter()
@@ -231,14 +234,9 @@ fn evidence<'a, 'v>(
                 Some((_, _, i)) => (Level::Inferred, None, Some(i)),
                 None if own => (Level::Own, None, None),
                 None => {
-                    let (quotes, own, named) = quotes.get_or_insert_with(|| {
-                        (
-                            Quote::all(record),
-                            own_names(record),
-                            referenced(refs, &lookup),
-                        )
-                    });
-                    match quoted(quotes, own, named, &pointer, value, refs, &lookup) {
+                    let (quotes, own) =
+                        quotes.get_or_insert_with(|| (Quote::all(record), own_names(record)));
+                    match quoted(quotes, own, &named, &pointer, value, refs, &lookup) {
                         Some(c) => (Level::Quoted, Some(c), None),
                         None => (Level::Uncovered, None, None),
                     }
@@ -325,7 +323,7 @@ fn own_names(record: &Record) -> Vec<String> {
 fn quoted<'a>(
     quotes: &[Quote],
     own: &[String],
-    referenced: &[Referenced],
+    named: &OnceCell<Vec<Referenced>>,
     pointer: &str,
     value: &Value,
     refs: &[Reference],
@@ -333,19 +331,40 @@ fn quoted<'a>(
 ) -> Option<usize> {
     let own_name = pointer == "/name" || pointer.starts_with("/aliases/");
     let reference = refs.iter().find(|r| *r.pointer == *pointer);
-    let names = reference
-        .and_then(|r| lookup(r.target, &r.id))
-        .map(Record::names)
-        .unwrap_or_default();
-    // The names of the other records the record references: a value inside
-    // one of them ("HKUST" in "HKUST Guodun") is that record's name.
-    let others: Vec<&String> = referenced
-        .iter()
-        .filter(|(target, _)| {
-            reference.is_none_or(|v| (v.target, &*v.id) != (target.0, &*target.1))
-        })
-        .flat_map(|(_, names)| names)
-        .collect();
+    let texts: Vec<matching::Text> = match value {
+        _ if reference.is_some() => reference
+            .and_then(|r| lookup(r.target, &r.id))
+            .map(Record::names)
+            .unwrap_or_default()
+            .into_iter()
+            .map(matching::Text::new)
+            .collect(),
+        Value::String(s) if !matching::is_date(s) => vec![matching::Text::new(s)],
+        _ => Vec::new(),
+    };
+    // The ranges of `text` inside the names of the other records the record
+    // references: a value inside one of them ("HKUST" in "HKUST Guodun") is
+    // that record's name. Found only for a text the quote holds somewhere,
+    // since a text stated nowhere is stated nowhere outside them either.
+    let inside = |text: &str| -> Vec<std::ops::Range<usize>> {
+        if !matches!(value, Value::String(_)) {
+            return Vec::new();
+        }
+        named
+            .get_or_init(|| referenced(refs, lookup))
+            .iter()
+            .filter(|(target, _)| {
+                reference.is_none_or(|v| (v.target, &*v.id) != (target.0, &*target.1))
+            })
+            .flat_map(|(_, names)| names)
+            .flat_map(|n| matching::ranges(text, n))
+            .collect()
+    };
+    let states = |text: &str| {
+        texts
+            .iter()
+            .any(|t| t.anywhere_in(text) && t.stated_outside(text, &inside(text)))
+    };
     quotes
         .iter()
         .find(|q| {
@@ -354,20 +373,11 @@ fn quoted<'a>(
             } else {
                 q.unnamed(own)
             };
-            let inside: Vec<std::ops::Range<usize>> = match value {
-                Value::String(_) => others
-                    .iter()
-                    .flat_map(|n| matching::ranges(text, n))
-                    .collect(),
-                _ => Vec::new(),
-            };
             match value {
-                _ if reference.is_some() => names
-                    .iter()
-                    .any(|n| matching::states_text_outside(text, n, &inside)),
+                _ if reference.is_some() => states(text),
                 Value::Number(n) => matching::states_number(text, n),
                 Value::String(s) if matching::is_date(s) => matching::states_date(text, s),
-                Value::String(s) => matching::states_text_outside(text, s, &inside),
+                Value::String(_) => states(text),
                 _ => false,
             }
         })
@@ -431,6 +441,45 @@ pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
     out.extend(found);
 }
 
+/// Whether the JSON pointer `pointer` names a value inside `value`, as
+/// `Value::pointer` says, without its copy of every token.
+fn names_a_value(value: &Value, pointer: &str) -> bool {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return pointer.is_empty();
+    };
+    let mut node = value;
+    for token in rest.split('/') {
+        let unescaped;
+        let token = if token.contains('~') {
+            unescaped = token.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            token
+        };
+        let next = match node {
+            Value::Object(map) => map.get(token),
+            Value::Array(items) => array_index(token).and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// An array index token as RFC 6901 writes it: digits, without a leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || !token.bytes().all(|b| b.is_ascii_digit())
+        || (token.len() > 1 && token.starts_with('0'))
+    {
+        return None;
+    }
+    token.parse().ok()
+}
+
 /// Every `supports` and `inferred` pointer names a value of the record that
 /// needs evidence.
 pub fn pointers_name_values(
@@ -439,34 +488,85 @@ pub fn pointers_name_values(
     record: &Record,
     out: &mut Vec<Finding>,
 ) {
-    let pointers =
-        record
-            .citations()
-            .iter()
-            .enumerate()
-            .flat_map(|(c, citation)| {
-                citation
-                    .supports
-                    .iter()
-                    .enumerate()
-                    .map(move |(s, p)| (format!("/sources/{c}/supports/{s}"), p.as_str()))
-            })
-            .chain(record.inferred().iter().enumerate().map(|(i, inference)| {
-                (format!("/inferred/{i}/pointer"), inference.pointer.as_str())
-            }));
+    // Where each pointer sits, written out only for a pointer reported.
+    enum At {
+        Supports(usize, usize),
+        Inferred(usize),
+    }
+    let pointers = record
+        .citations()
+        .iter()
+        .enumerate()
+        .flat_map(|(c, citation)| {
+            citation
+                .supports
+                .iter()
+                .enumerate()
+                .map(move |(s, p)| (At::Supports(c, s), p.as_str()))
+        })
+        .chain(
+            record
+                .inferred()
+                .iter()
+                .enumerate()
+                .map(|(i, inference)| (At::Inferred(i), inference.pointer.as_str())),
+        );
     for (at, pointer) in pointers {
         let top = pointer.split('/').nth(1).unwrap_or_default();
         let message = if EXEMPT.contains(&top) {
             format!(
                 "`{pointer}` needs no evidence: `id`, `note`, the citations and the inferences are not values a source states"
             )
-        } else if value.pointer(pointer).is_none() {
+        } else if !names_a_value(value, pointer) {
             format!(
                 "`{pointer}` names no value of this record; point at a field that is there, such as `/name`"
             )
         } else {
             continue;
         };
+        let at = match at {
+            At::Supports(c, s) => format!("/sources/{c}/supports/{s}"),
+            At::Inferred(i) => format!("/inferred/{i}/pointer"),
+        };
         out.push(file.finding(Code::ProvenanceBadPointer, &at, message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_a_value_as_value_pointer_does() {
+        let value = serde_json::json!({
+            "a": {"b/c": [1, {"d~e": 2}], "": 3},
+            "list": [10, 20],
+        });
+        for pointer in [
+            "",
+            "/",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/0",
+            "/a/b~1c/1/d~0e",
+            "/a/b~1c/2",
+            "/a/",
+            "/list/1",
+            "/list/01",
+            "/list/+1",
+            "/list/-1",
+            "/list/",
+            "a",
+            "/nope",
+            "/a/b/c",
+            "/a/b~1c/1/d~e",
+            "/list/1/x",
+        ] {
+            assert_eq!(
+                names_a_value(&value, pointer),
+                value.pointer(pointer).is_some(),
+                "{pointer:?}"
+            );
+        }
     }
 }

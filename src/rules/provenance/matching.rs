@@ -31,6 +31,7 @@ pub fn fold(text: &str) -> String {
             '‘' | '’' | '‚' | '‛' | '′' | '`' => out.push('\''),
             '“' | '”' | '„' | '‟' | '″' | '«' | '»' => out.push('"'),
             '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => out.push('-'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             c => out.extend(c.to_lowercase()),
         }
     }
@@ -134,16 +135,45 @@ pub fn blank(text: &str, name: &str) -> String {
 /// inside one of the longer byte ranges `inside` (the ranges of other
 /// names). A slug such as `research-institute` (an enumeration's value) also
 /// matches with spaces.
-pub fn states_text_outside(quote: &str, value: &str, inside: &[Range<usize>]) -> bool {
-    let value = fold(value);
-    if occurs_as_word_outside(quote, &value, inside) {
-        return true;
+#[cfg(test)]
+fn states_text_outside(quote: &str, value: &str, inside: &[Range<usize>]) -> bool {
+    Text::new(value).stated_outside(quote, inside)
+}
+
+/// A text value as quotes are searched for it, folded once for all of them.
+pub struct Text {
+    folded: String,
+    /// A slug's form with spaces.
+    spaced: Option<String>,
+}
+
+impl Text {
+    /// `value`, folded, with its spaced form when it is a slug.
+    pub fn new(value: &str) -> Text {
+        let folded = fold(value);
+        let slug = folded.contains('-')
+            && folded
+                .chars()
+                .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit());
+        let spaced = slug.then(|| folded.replace('-', " "));
+        Text { folded, spaced }
     }
-    let slug = value.contains('-')
-        && value
-            .chars()
-            .all(|c| c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit());
-    slug && occurs_as_word_outside(quote, &value.replace('-', " "), inside)
+
+    /// Whether the folded `quote` holds the text at all, as a word or not:
+    /// a cheap test that `stated_outside` can only pass after.
+    pub fn anywhere_in(&self, quote: &str) -> bool {
+        !self.folded.is_empty() && quote.contains(&self.folded)
+            || self.spaced.as_deref().is_some_and(|s| quote.contains(s))
+    }
+
+    /// `states_text_outside` for this text.
+    pub fn stated_outside(&self, quote: &str, inside: &[Range<usize>]) -> bool {
+        occurs_as_word_outside(quote, &self.folded, inside)
+            || self
+                .spaced
+                .as_deref()
+                .is_some_and(|s| occurs_as_word_outside(quote, s, inside))
+    }
 }
 
 const CARDINALS: [&str; 21] = [
