@@ -19,6 +19,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::Context;
 use super::identifiers::Kind;
 use crate::diag::{Code, Finding};
+use crate::load::RecordFile;
 use crate::model::{Collection, Record};
 use crate::refs::json_strings;
 
@@ -42,14 +43,18 @@ struct Keyed {
 /// dropped, so that "China-Telecom", "China Telecom", "H.K.U.S.T.",
 /// "ＨＫＵＳＴ" and "HKUST" meet.
 pub fn normalize(name: &str) -> String {
-    folded(name).collect()
-}
-
-/// The characters of `name` that `normalize` keeps, one at a time.
-fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
+    // ASCII is its own compatibility form: most names skip NFKC's buffering.
+    if name.is_ascii() {
+        return name
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     name.nfkc()
         .flat_map(char::to_lowercase)
         .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 /// The names of a record with their pointers, and what qualifies them. A
@@ -172,51 +177,73 @@ fn keys(record: &Record) -> Vec<Keyed> {
 
 /// No two records of a collection share a normalized name or an external identifier.
 pub fn records_are_distinct(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    use rayon::prelude::*;
     let mut first = FirstHolders::default();
-    for (i, file, record) in cx.records() {
-        let collection = file.collection;
-        // The keys themselves are built only when a fingerprint is held already.
-        let mut keyed: Option<Vec<Keyed>> = None;
-        // Matches of this record, grouped by the earlier record they match.
-        let mut matches: Vec<(usize, String, Vec<String>)> = Vec::new();
-        for (n, print) in fingerprints(collection, record).into_iter().enumerate() {
-            let j = first.claim(print, i);
-            if j == i {
-                continue;
-            }
-            let Some(key) = keyed.get_or_insert_with(|| keys(record)).get(n) else {
-                continue;
-            };
-            let j = if holds(cx, j, collection, &key.key) {
-                j
-            } else {
-                first.claim_whole(collection, &key.key, i)
-            };
-            if j == i {
-                continue;
-            }
-            match matches.iter_mut().find(|(k, _, _)| *k == j) {
-                Some((_, _, shown)) => {
-                    if !shown.contains(&key.shown) {
-                        shown.push(key.shown.clone());
-                    }
+    let records: Vec<(usize, &RecordFile, &Record)> = cx.records().collect();
+    // The fingerprints are made in parallel, a slice of records at a time so
+    // that only a slice's are held; who holds a key first is decided in order.
+    for slice in records.chunks(1 << 14) {
+        let prints: Vec<Vec<u64>> = slice
+            .par_iter()
+            .map(|(_, file, record)| fingerprints(file.collection, record))
+            .collect();
+        for (&(i, file, record), prints) in slice.iter().zip(prints) {
+            distinct_from_earlier(cx, &mut first, (i, file, record), prints, out);
+        }
+    }
+}
+
+/// The findings of the record `i` against the records before it, whose keys
+/// `first` holds; `prints` are its fingerprints.
+fn distinct_from_earlier(
+    cx: &Context<'_>,
+    first: &mut FirstHolders,
+    (i, file, record): (usize, &RecordFile, &Record),
+    prints: Vec<u64>,
+    out: &mut Vec<Finding>,
+) {
+    let collection = file.collection;
+    // The keys themselves are built only when a fingerprint is held already.
+    let mut keyed: Option<Vec<Keyed>> = None;
+    // Matches of this record, grouped by the earlier record they match.
+    let mut matches: Vec<(usize, String, Vec<String>)> = Vec::new();
+    for (n, print) in prints.into_iter().enumerate() {
+        let j = first.claim(print, i);
+        if j == i {
+            continue;
+        }
+        let Some(key) = keyed.get_or_insert_with(|| keys(record)).get(n) else {
+            continue;
+        };
+        let j = if holds(cx, j, collection, &key.key) {
+            j
+        } else {
+            first.claim_whole(collection, &key.key, i)
+        };
+        if j == i {
+            continue;
+        }
+        match matches.iter_mut().find(|(k, _, _)| *k == j) {
+            Some((_, _, shown)) => {
+                if !shown.contains(&key.shown) {
+                    shown.push(key.shown.clone());
                 }
-                None => matches.push((j, key.pointer.clone(), vec![key.shown.clone()])),
             }
+            None => matches.push((j, key.pointer.clone(), vec![key.shown.clone()])),
         }
-        for (j, pointer, shown) in matches {
-            let other = &cx.dataset.files[j];
-            out.push(file.finding(
-                Code::DuplicateSuspect,
-                &pointer,
-                format!(
-                    "this record looks like `{}/{}`: same {}; merge them, or make them distinguishable",
-                    other.collection,
-                    other.stem,
-                    shown.join(", same ")
-                ),
-            ));
-        }
+    }
+    for (j, pointer, shown) in matches {
+        let other = &cx.dataset.files[j];
+        out.push(file.finding(
+            Code::DuplicateSuspect,
+            &pointer,
+            format!(
+                "this record looks like `{}/{}`: same {}; merge them, or make them distinguishable",
+                other.collection,
+                other.stem,
+                shown.join(", same ")
+            ),
+        ));
     }
 }
 
@@ -283,14 +310,10 @@ fn fingerprints(collection: Collection, record: &Record) -> Vec<u64> {
     let (names, qualifier) = names(record);
     let mut out = Vec::new();
     for (_, name) in names {
-        let mut print = Print::new(collection, 0);
-        let mut empty = true;
-        let mut buffer = [0; 4];
-        for c in folded(name) {
-            print.feed(c.encode_utf8(&mut buffer).as_bytes());
-            empty = false;
-        }
-        if !empty {
+        let normal = normalize(name);
+        if !normal.is_empty() {
+            let mut print = Print::new(collection, 0);
+            print.feed(normal.as_bytes());
             print.feed(b"\0");
             print.feed(qualifier.as_bytes());
             out.push(print.finish());
