@@ -7,10 +7,10 @@
 //! what the check compares ids with.
 //!
 //! A deliberate change to what `check` finds updates the documents with
-//! `TECHPACT_BLESS=1 cargo test --test findings_unchanged`; review the diff.
+//! `TECHPACT_BLESS=1 cargo test --test integration findings_unchanged::`; review the diff.
 
-mod common;
-mod synth;
+use crate::common;
+use crate::synth;
 
 use std::path::{Path, PathBuf};
 

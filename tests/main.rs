@@ -17,6 +17,7 @@ mod diff;
 mod editors;
 mod evidence;
 mod export;
+mod findings_unchanged;
 mod fmt;
 mod formats;
 mod lifecycle;
