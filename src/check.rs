@@ -6,10 +6,14 @@
 //!
 //! Pull-request mode (`--changed-since REV`) reports on a subset: the paths
 //! that changed since `REV` (with their folders up to the data directory),
-//! and every record that references a changed or deleted record. Its result
-//! is the full check's findings on exactly those files. To get there without
-//! reading the whole dataset, it lists every file (ids are file names), finds
-//! the records that may reference a changed id by a byte search, and loads
+//! and every record that references an added or deleted record, or a changed
+//! record whose face changed: what the rules read of a record when they
+//! check the records referencing it (its names, withdrawal, hierarchy; all
+//! of a source), compared with its bytes at `REV` from the object store. Its
+//! result is the full check's findings on exactly those files. To get there
+//! without reading the whole dataset, it lists every file (ids are file
+//! names), finds the records that may reference such an id by a byte search
+//! (none when only faces stayed), and loads
 //! besides the reported records only what the rules read about them: the
 //! records they reference, their hierarchies up to the root, and the records
 //! of their collection that may share a name or identifier with them. When
@@ -26,7 +30,7 @@ use crate::error::Result;
 use crate::evidence;
 use crate::git;
 use crate::load::{self, Dataset, Listed, Listing, RecordFile};
-use crate::model::{Collection, Record};
+use crate::model::{Collection, Record, WithdrawalView};
 use crate::refs::{self, Graph, Ids, RefFields};
 use crate::rules::{self, Published};
 use crate::validate::{self, Typed, Validators};
@@ -60,7 +64,8 @@ pub enum Scope {
         since: String,
         /// Changed paths under the data directory, deleted ones included.
         changed: usize,
-        /// Records reported on because they reference a changed or deleted record.
+        /// Records reported on because they reference a record that was
+        /// added, deleted, or changed its face.
         referencing: usize,
         /// Record files read, those reported on included.
         read: usize,
@@ -147,7 +152,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     // git scans the work tree on one thread while the data is listed on another.
     let (changes, prepared) =
         rayon::join(|| changes_since(dir, since), || Prepared::new(dir, display));
-    let (data, changes) = changes?;
+    let (repository, data, changes) = changes?;
     let in_data = |path: &str| git::under(path, &data);
     // Ignored files count in the data, which a full check reads from disk, but
     // not in the toolkit, which git would not build from.
@@ -158,20 +163,29 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         };
         return full(dir, display, options, scope);
     }
-    let changed: Vec<String> = changes
-        .into_iter()
-        .filter(|c| in_data(&c.path))
-        .map(|c| {
-            let inside = c.path.strip_prefix(data.as_str()).unwrap_or(&c.path);
-            inside.trim_start_matches('/').to_string()
-        })
-        .collect();
-    partial(&prepared?, options, since, &changed)
+    let changes: Vec<git::Change> = changes.into_iter().filter(|c| in_data(&c.path)).collect();
+    // The committed bytes of each changed file that is there before and after,
+    // from the object store: what changed in a record decides whether the
+    // records referencing it must be read.
+    let mut committed: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut changed: Vec<String> = Vec::new();
+    for c in changes {
+        let inside = c.path.strip_prefix(data.as_str()).unwrap_or(&c.path);
+        let inside = inside.trim_start_matches('/').to_string();
+        if c.status == git::Status::Modified
+            && let Some(bytes) = repository.file_at(since, &c.path)?
+        {
+            committed.insert(inside.clone(), bytes);
+        }
+        changed.push(inside);
+    }
+    drop(repository);
+    partial(&prepared?, options, since, &changed, &committed)
 }
 
 /// The data directory relative to its work tree, and the changes since
 /// `since` under it and under the toolkit's paths.
-fn changes_since(dir: &Path, since: &str) -> Result<(String, Vec<git::Change>)> {
+fn changes_since(dir: &Path, since: &str) -> Result<(git::Repository, String, Vec<git::Change>)> {
     let repository = git::Repository::discover(dir)?;
     let data = repository.relative(dir)?;
     // A toolkit path inside the data directory is data.
@@ -181,7 +195,7 @@ fn changes_since(dir: &Path, since: &str) -> Result<(String, Vec<git::Change>)> 
         .collect();
     prefixes.push(&data);
     let changes = repository.changes_since(since, &prefixes)?;
-    Ok((data, changes))
+    Ok((repository, data, changes))
 }
 
 /// What a partial check needs before it knows what changed.
@@ -440,12 +454,15 @@ fn read_small(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// The check of the files that changed (`changed`, relative to the data
-/// directory) and of the records that reference them.
+/// directory) and of the records that reference a changed record whose
+/// face changed; `committed` holds the bytes at `since` of the changed files
+/// there before and after.
 fn partial(
     prepared: &Prepared,
     options: &Options,
     since: &str,
     changed: &[String],
+    committed: &HashMap<String, Vec<u8>>,
 ) -> Result<Outcome> {
     let Prepared {
         listing,
@@ -497,6 +514,33 @@ fn partial(
         }
     }
 
+    let mut loaded = Loaded {
+        listing,
+        fields,
+        validators,
+        files: HashMap::new(),
+    };
+    let changed_files: Vec<usize> = report
+        .iter()
+        .filter_map(|p| by_path.get(p.as_str()).copied())
+        .collect();
+    loaded.load(changed_files.iter().copied());
+    // A record that is there before and after with the same face changes
+    // no finding of the records that reference it: they are not read.
+    changed_ids.retain(|(collection, id)| {
+        let Some(&i) = index.get(&(*collection, id.as_str())) else {
+            return true;
+        };
+        let Some(bytes) = committed.get(&format!("{}/{id}.json", collection.dir_name())) else {
+            return true;
+        };
+        let (file, _, record) = check_bytes(listing.records[i].clone(), bytes.clone(), validators);
+        let refs = fields.extract_file(&file);
+        let now = &loaded.files[&i];
+        face(*collection, record.as_ref(), &refs)
+            != face(*collection, now.record.as_ref(), &now.refs)
+    });
+
     // Records that reference a changed or deleted id: a byte search, then a parse to confirm.
     let mut texts = Texts::new(listing);
     let referring: HashSet<Collection> = changed_ids
@@ -512,17 +556,7 @@ fn partial(
             |bytes| needles.may_reference(bytes),
         )
     };
-    let mut loaded = Loaded {
-        listing,
-        fields,
-        validators,
-        files: HashMap::new(),
-    };
-    let changed_files: Vec<usize> = report
-        .iter()
-        .filter_map(|p| by_path.get(p.as_str()).copied())
-        .collect();
-    loaded.load(candidates.iter().copied().chain(changed_files));
+    loaded.load(candidates.iter().copied());
     let wanted: HashSet<(Collection, &str)> = changed_ids
         .iter()
         .map(|(c, id)| (*c, id.as_str()))
@@ -705,4 +739,45 @@ fn support(
         ));
     }
     needed
+}
+
+/// What the rules read about a record when they check the records that
+/// reference it: whether it passed its schema, its names (evidence for a
+/// reference), its withdrawal (`ref/withdrawn`) and its references into its
+/// own collection (hierarchies); of a source (dates, evidence) or a
+/// tombstone, everything. Whether it exists is not part of it: an added or
+/// deleted record is a change of its own.
+#[derive(PartialEq)]
+enum Face<'r> {
+    /// It broke its schema: referencing records see its id only.
+    Untyped,
+    /// All of it.
+    Whole(&'r Record),
+    /// The parts other records read.
+    Parts {
+        names: Vec<&'r str>,
+        withdrawn: Option<WithdrawalView<'r>>,
+        hierarchy: Vec<(&'r str, &'r str)>,
+    },
+}
+
+/// The face of `record`, of `collection`, whose references are `refs`.
+fn face<'r>(
+    collection: Collection,
+    record: Option<&'r Record>,
+    refs: &'r [refs::Reference],
+) -> Face<'r> {
+    match record {
+        None => Face::Untyped,
+        Some(record @ (Record::Source(_) | Record::Withdrawn(_))) => Face::Whole(record),
+        Some(record) => Face::Parts {
+            names: record.names(),
+            withdrawn: record.withdrawn(),
+            hierarchy: refs
+                .iter()
+                .filter(|r| r.target == collection)
+                .map(|r| (&*r.pointer, &*r.id))
+                .collect(),
+        },
+    }
 }

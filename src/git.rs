@@ -166,6 +166,23 @@ impl Repository {
         Ok(out)
     }
 
+    /// The bytes of the file `path` (relative to the work tree) in the tree
+    /// of `revision`, read from the object store; `None` when no file is there.
+    pub fn file_at(&self, revision: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.tree(revision)?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        if entry.kind() != Some(git2::ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self
+            .inner
+            .find_blob(entry.id())
+            .map_err(|e| git_error(&format!("cannot read `{path}` at `{revision}`"), &e))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
     fn tree(&self, revision: &str) -> Result<git2::Tree<'_>> {
         self.inner
             .revparse_single(revision)

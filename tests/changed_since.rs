@@ -1,9 +1,12 @@
 //! Pull-request mode (`check --changed-since REV`) must give exactly the
 //! findings of a full check on the files it reports on: the changed paths
-//! (with their folders) and every record referencing a changed or deleted
-//! record. Checked on hundreds of seeded random mutations of a repository
-//! created in a temporary folder, against an oracle that computes that set
-//! from the full dataset independently of the byte searches the mode uses.
+//! (with their folders) and every record referencing a changed record whose
+//! face (what referencing records read of it) changed, an added or deleted
+//! record always. Checked on hundreds of seeded random mutations of a
+//! repository created in a temporary folder, against oracles that compute
+//! from the full dataset, independently of the byte searches the mode uses,
+//! which files it must report on and which it may, and that every record it
+//! leaves out has no finding a changed record could cause.
 
 use crate::common;
 use crate::synth;
@@ -128,14 +131,21 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// The files pull-request mode must report on, computed from the whole
-/// dataset: changed paths and their folders, and the records referencing a
-/// changed record.
+/// What pull-request mode reports on, computed from the whole dataset: the
+/// changed paths and their folders, always; the records referencing a
+/// changed record, which it may report on; and of those, the ones
+/// referencing an added or deleted record, which it must.
+struct Oracle {
+    changed: BTreeSet<String>,
+    may: BTreeSet<String>,
+    must: BTreeSet<String>,
+}
+
 fn oracle(
     before: &BTreeMap<String, Vec<u8>>,
     after: &BTreeMap<String, Vec<u8>>,
     data: &Path,
-) -> BTreeSet<String> {
+) -> Oracle {
     let changed: BTreeSet<&String> = before
         .keys()
         .chain(after.keys())
@@ -143,6 +153,7 @@ fn oracle(
         .collect();
     let mut report = BTreeSet::new();
     let mut ids = BTreeSet::new();
+    let mut appeared_or_gone = BTreeSet::new();
     for path in &changed {
         let mut at = format!("data/{path}");
         report.insert(at.clone());
@@ -158,22 +169,48 @@ fn oracle(
             )
         {
             ids.insert((c, stem.to_string()));
+            if before.contains_key(*path) != after.contains_key(*path) {
+                appeared_or_gone.insert((c, stem.to_string()));
+            }
         }
     }
+    let changed_paths = report.clone();
+    let mut must = BTreeSet::new();
     let dataset = load::load(data, "data").unwrap();
     let fields = RefFields::new().unwrap();
     for file in &dataset.files {
         let Some(value) = &file.value else { continue };
-        if fields
-            .extract(file.collection, value)
+        let refs = fields.extract(file.collection, value);
+        if refs
             .iter()
             .any(|r| ids.contains(&(r.target, r.id.to_string())))
         {
             report.insert(file.path.clone());
         }
+        if refs
+            .iter()
+            .any(|r| appeared_or_gone.contains(&(r.target, r.id.to_string())))
+        {
+            must.insert(file.path.clone());
+        }
     }
-    report
+    Oracle {
+        changed: changed_paths,
+        may: report,
+        must,
+    }
 }
+
+/// The codes of findings a record gets from what it references: a record
+/// left out of a pull-request check while referencing a changed record must
+/// have none of them (the dataset starts clean).
+const BORNE_BY_REFERENCES: &[&str] = &[
+    "ref/dangling",
+    "ref/withdrawn",
+    "source/missing",
+    "date/order",
+    "provenance/uncovered",
+];
 
 /// The records of the work tree: (collection, id) → path under `data/`.
 fn records(data: &Path) -> Vec<(String, String)> {
@@ -213,7 +250,7 @@ fn mutate(fixture: &Fixture, rng: &mut Rng) -> String {
     };
     let same: Vec<&(String, String)> = all.iter().filter(|(c, _)| *c == collection).collect();
     let other = &rng.pick(&same).1.clone();
-    match rng.below(19) {
+    match rng.below(23) {
         0 => {
             // A name that another record of the collection has: a duplicate.
             let other_value = read_json(&data.join(&collection).join(format!("{other}.json")));
@@ -370,6 +407,44 @@ fn mutate(fixture: &Fixture, rng: &mut Rng) -> String {
                 format!("added a note to {collection}/{id}")
             }
         }
+        18 => {
+            // A withdrawal, with a successor now and then.
+            let mut withdrawal = json!({"date": "2026-01", "reason": "merged"});
+            if rng.chance(20) {
+                // No reason: the schema requires one.
+                withdrawal = json!({"date": "2026-01"});
+            } else if rng.chance(50) {
+                withdrawal["successor"] = json!(other);
+            }
+            if value.is_object() {
+                value["withdrawn"] = withdrawal;
+            }
+            write_json(&path, &value);
+            format!("withdrew {collection}/{id}")
+        }
+        19 => {
+            // What records referencing it read: a new name.
+            if value.get("name").is_some() {
+                value["name"] = json!(format!("Another name {}", rng.next()));
+            } else if value.get("title").is_some() {
+                value["title"] = json!(format!("Another title {}", rng.next()));
+            }
+            write_json(&path, &value);
+            format!("renamed the display name of {collection}/{id}")
+        }
+        20 | 21 => {
+            // What no referencing record reads: they are left out.
+            let target = rng.pick(&all).clone();
+            let target_path = data.join(&target.0).join(format!("{}.json", target.1));
+            let Some(mut target_value) = read_json(&target_path) else {
+                return format!("found {}/{} unparsable", target.0, target.1);
+            };
+            if target_value.is_object() {
+                target_value["note"] = json!(format!("reviewed {}", rng.next()));
+            }
+            write_json(&target_path, &target_value);
+            format!("added a note to {}/{}", target.0, target.1)
+        }
         17 => {
             // A fact dated after the sources it cites, which are not changed.
             let facts: Vec<&(String, String)> = all.iter().filter(|(c, _)| c == "facts").collect();
@@ -509,6 +584,7 @@ fn pull_request_mode_equals_a_full_check_filtered_to_its_files() {
     let before = snapshot(&fixture.data());
     let mut rng = Rng::new(2024);
     let (mut fallbacks, mut partial, mut reported_findings) = (0, 0, 0);
+    let mut rounds_leaving_out = 0;
     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
     for round in 0..200 {
         fixture.reset();
@@ -529,7 +605,41 @@ fn pull_request_mode_equals_a_full_check_filtered_to_its_files() {
             Scope::Full => panic!("{context}: --changed-since ran as a plain full check"),
         }
         let after = snapshot(&fixture.data());
-        let report = oracle(&before, &after, &fixture.data());
+        let Oracle {
+            changed: paths,
+            may,
+            must,
+        } = oracle(&before, &after, &fixture.data());
+        let reported = changed.reported.clone().unwrap_or_default();
+        assert!(
+            must.is_subset(&reported),
+            "{context}\nmissed {:?}",
+            must.difference(&reported).collect::<Vec<_>>()
+        );
+        assert!(
+            reported.is_subset(&may),
+            "{context}\nreported needlessly on {:?}",
+            reported.difference(&may).collect::<Vec<_>>()
+        );
+        let left_out: BTreeSet<&String> = may
+            .difference(&reported)
+            .filter(|p| !paths.contains(*p))
+            .collect();
+        if !left_out.is_empty() {
+            rounds_leaving_out += 1;
+        }
+        let borne: Vec<Finding> = full
+            .findings
+            .iter()
+            .filter(|f| left_out.contains(&f.file) && BORNE_BY_REFERENCES.contains(&f.code.name()))
+            .cloned()
+            .collect();
+        assert!(
+            borne.is_empty(),
+            "{context}\nleft out records whose findings the change caused:\n{}",
+            show(&borne)
+        );
+        let report: BTreeSet<&String> = paths.iter().chain(&reported).collect();
         let expected: Vec<Finding> = full
             .findings
             .iter()
@@ -549,11 +659,17 @@ fn pull_request_mode_equals_a_full_check_filtered_to_its_files() {
         }
     }
     eprintln!(
-        "{partial} partial checks, {fallbacks} fallbacks, {reported_findings} findings compared: {by_code:?}"
+        "{partial} partial checks ({rounds_leaving_out} leaving out referencing records), {fallbacks} fallbacks, {reported_findings} findings compared: {by_code:?}"
+    );
+    // Changes no referencing record reads must leave those records out.
+    assert!(
+        rounds_leaving_out >= 20,
+        "only {rounds_leaving_out} rounds left a referencing record out"
     );
     for code in [
         "ref/dangling",
         "ref/cycle",
+        "ref/withdrawn",
         "date/invalid",
         "date/order",
         "source/missing",
