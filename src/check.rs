@@ -217,7 +217,45 @@ impl Prepared {
 
 /// The full check.
 fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Outcome> {
-    let mut listing = load::list(dir, display)?;
+    let listing = load::list(dir, display)?;
+    let published = published(dir)?;
+    full_of(
+        listing,
+        &|_, l| load::read_one(l),
+        published,
+        options,
+        scope,
+    )
+}
+
+/// The full check of the record files of `listing` given in memory: file
+/// `i` holds `bytes(i)`. Ids are compared with no release. A text that a
+/// finding needs after its file's own stages is not kept, so a finding made
+/// across records may show no line; a caller that shows findings checks
+/// the files on disk when there is one.
+pub fn run_in_memory(
+    listing: Listing,
+    bytes: &(dyn Fn(usize) -> Vec<u8> + Sync),
+    options: &Options,
+) -> Result<Outcome> {
+    full_of(
+        listing,
+        &|i, l| load::from_bytes(l, bytes(i)),
+        Published::NoRepository,
+        options,
+        Scope::Full,
+    )
+}
+
+/// The full check of `listing`, each file loaded by `load` from its index
+/// and listing entry.
+fn full_of(
+    mut listing: Listing,
+    load: &(dyn Fn(usize, Listed) -> (RecordFile, Vec<Finding>) + Sync),
+    published: Published,
+    options: &Options,
+    scope: Scope,
+) -> Result<Outcome> {
     let validators = Validators::new()?;
     let fields = RefFields::for_run()?;
     let listed = std::mem::take(&mut listing.records);
@@ -225,10 +263,10 @@ fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Ou
         &listing,
         listed
             .into_par_iter()
-            .map(|l| FileCheck::run(l, &validators, &fields)),
+            .enumerate()
+            .map(|(i, l)| FileCheck::of(load(i, l), &validators, &fields)),
     );
     let ids = Ids::of_dataset(&dataset);
-    let published = published(dir)?;
     let (mut findings, quotes) = judge(
         &dataset,
         &typed,
@@ -267,7 +305,15 @@ struct FileCheck {
 
 impl FileCheck {
     fn run(listed: Listed, validators: &Validators, fields: &RefFields) -> FileCheck {
-        let (mut file, mut findings) = load::read_one(listed);
+        FileCheck::of(load::read_one(listed), validators, fields)
+    }
+
+    /// The check of a file already read, with the findings of reading it.
+    fn of(
+        (mut file, mut findings): (RecordFile, Vec<Finding>),
+        validators: &Validators,
+        fields: &RefFields,
+    ) -> FileCheck {
         let record = file_stages(&file, validators, &mut findings);
         let refs = fields.extract_file(&file);
         file.release_value();

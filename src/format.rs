@@ -22,6 +22,17 @@ pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
+/// Writes `value` into `out` exactly as `to_canonical_string` gives it,
+/// without holding the text.
+pub fn write_canonical<T: Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .and_then(|()| out.write_all(b"\n").map_err(serde_json::Error::io))
+        .map_err(|e| crate::error::Error::Other(format!("writing JSON: {e}")))
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_via_temporary(path, bytes, true)

@@ -666,3 +666,35 @@ fn a_release_ships_the_site_csv_sqlite_and_json_lines() {
     let verify = sandbox.techpact(&repo, &["verify", "dist"]);
     assert_eq!(verify.code, 0, "{}", verify.stdout);
 }
+
+#[test]
+fn one_thread_or_two_give_the_same_bytes() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "2"] {
+        let out = sandbox.path().join(format!("out-{}", outputs.len()));
+        let mut command =
+            common::command(&repo, &["release", "0.1.0", "--out", out.to_str().unwrap()]);
+        command
+            .env("HOME", sandbox.path().join("home"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("TMPDIR", sandbox.tmp())
+            .env("RAYON_NUM_THREADS", threads);
+        let run = common::run(command);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        outputs.push(folder_bytes(&out));
+    }
+    assert_eq!(
+        outputs[0].keys().map(String::as_str).collect::<Vec<_>>(),
+        ARTIFACTS
+    );
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[1], outputs[2]);
+    // Every archive is one gzip member holding the whole tar.
+    for (name, bytes) in &outputs[0] {
+        if name.ends_with(".tar.gz") {
+            assert!(!archive_files(bytes).is_empty(), "{name}");
+        }
+    }
+}

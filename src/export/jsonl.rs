@@ -5,6 +5,7 @@
 //! every record, in the same order, as `{"statement": {...}}` (the
 //! `statements` table).
 
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -27,30 +28,36 @@ struct Header<'a> {
 
 /// The JSON Lines text of `records`, after the header line of `stamp`.
 pub fn render(records: &[Option<Record>], stamp: &Stamp) -> Result<String> {
+    let mut out = Vec::new();
+    write_to(records, stamp, &mut out)?;
+    String::from_utf8(out).map_err(|e| Error::Other(format!("JSON Lines are not UTF-8: {e}")))
+}
+
+/// Writes the JSON Lines text of `records` into `out` line by line; see `render`.
+pub fn write_to(records: &[Option<Record>], stamp: &Stamp, out: &mut dyn Write) -> Result<()> {
     let mut sorted: Vec<&Record> = records.iter().flatten().collect();
     sorted.sort_by(|a, b| (a.collection(), a.id()).cmp(&(b.collection(), b.id())));
-    let mut out = serde_json::to_string(&Header { techpact: stamp })
+    let writing = |e: std::io::Error| Error::Other(format!("writing JSON Lines: {e}"));
+    serde_json::to_writer(&mut *out, &Header { techpact: stamp })
         .map_err(|e| Error::Other(format!("the export stamp does not serialize: {e}")))?;
-    out.push('\n');
+    out.write_all(b"\n").map_err(writing)?;
     for record in &sorted {
         let line = Line {
             collection: record.collection(),
             record,
         };
-        let text = serde_json::to_string(&line).map_err(|e| {
+        serde_json::to_writer(&mut *out, &line).map_err(|e| {
             Error::Other(format!("record `{}` does not serialize: {e}", record.id()))
         })?;
-        out.push_str(&text);
-        out.push('\n');
+        out.write_all(b"\n").map_err(writing)?;
     }
     let ordered: Vec<(usize, &Record)> = sorted.into_iter().enumerate().collect();
     for (_, row) in super::statements::rows(&ordered)? {
-        let text = serde_json::to_string(&super::statements::Line { statement: &row })
+        serde_json::to_writer(&mut *out, &super::statements::Line { statement: &row })
             .map_err(|e| Error::Other(format!("a statement does not serialize: {e}")))?;
-        out.push_str(&text);
-        out.push('\n');
+        out.write_all(b"\n").map_err(writing)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Writes the JSON Lines export of `records` to `out`, atomically.

@@ -6,11 +6,20 @@
 //! folder before content, every entry is a ustar header with the commit time
 //! as mtime, uid and gid 0, empty owner names and fixed modes (0755 folders,
 //! 0644 files), and the gzip header carries neither a time nor a file name.
+//!
+//! The tar stream is compressed as it is written, in blocks of a fixed size
+//! compressed in parallel (as `pigz` does): each block is an independent
+//! deflate stream ended by a sync flush, the blocks are written in order and
+//! closed by one final empty block, in one gzip member whose checksum
+//! combines the blocks'. Every gzip reader reads it as one member, and the
+//! bytes depend only on the input and the block size, never on how many
+//! threads compressed it or in which order they finished.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use flate2::{Compression, GzBuilder};
+use flate2::{Compress, Compression, Crc, FlushCompress};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
@@ -22,7 +31,42 @@ pub const FILE_MODE: u32 = 0o644;
 /// The gzip-compressed tar archive of `files` (paths with `/` separators,
 /// relative, without `.` or `..`), every entry dated `mtime`.
 pub fn build(files: &[(String, Vec<u8>)], mtime: u64) -> Result<Vec<u8>> {
-    let mut entries: Vec<(Vec<&str>, Option<&[u8]>)> = Vec::new();
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    write(&borrowed, mtime, Vec::new())
+}
+
+/// Writes the gzip-compressed tar archive of `files` into `out` as it is
+/// built, and returns `out`; see `build`.
+pub fn write<W: Write>(files: &[(&str, &[u8])], mtime: u64, out: W) -> Result<W> {
+    let entries = sorted_entries(files)?;
+    let gzip = BlockGz::new(out, BLOCK).map_err(compressing)?;
+    let mut tar = tar::Builder::new(gzip);
+    for (parts, content) in &entries {
+        let path = parts.join("/");
+        let header = header(&path, content.map(<[u8]>::len), mtime)?;
+        tar.append(&header, content.unwrap_or_default())
+            .map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))?;
+    }
+    let gzip = tar
+        .into_inner()
+        .map_err(|e| Error::Other(format!("finishing the archive: {e}")))?;
+    gzip.finish().map_err(compressing)
+}
+
+fn compressing(e: std::io::Error) -> Error {
+    Error::Other(format!("compressing the archive: {e}"))
+}
+
+/// One archive entry: its path components, and its bytes (`None` for a folder).
+type Entry<'a> = (Vec<&'a str>, Option<&'a [u8]>);
+
+/// The entries of `files` with every folder above them, sorted folder
+/// before content; an error for a path that is not plain or that repeats.
+fn sorted_entries<'a>(files: &[(&'a str, &'a [u8])]) -> Result<Vec<Entry<'a>>> {
+    let mut entries: Vec<Entry<'a>> = Vec::new();
     let mut folders = BTreeSet::new();
     for (path, bytes) in files {
         let parts: Vec<&str> = path.split('/').collect();
@@ -37,7 +81,7 @@ pub fn build(files: &[(String, Vec<u8>)], mtime: u64) -> Result<Vec<u8>> {
         for depth in 1..parts.len() {
             folders.insert(parts[..depth].to_vec());
         }
-        entries.push((parts, Some(bytes.as_slice())));
+        entries.push((parts, Some(*bytes)));
     }
     entries.extend(folders.into_iter().map(|f| (f, None)));
     // Comparing component lists puts a folder right before its contents.
@@ -48,24 +92,131 @@ pub fn build(files: &[(String, Vec<u8>)], mtime: u64) -> Result<Vec<u8>> {
             pair[0].0.join("/")
         )));
     }
+    Ok(entries)
+}
 
-    let gzip = GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), Compression::default());
-    let mut tar = tar::Builder::new(gzip);
-    for (parts, content) in &entries {
-        let path = parts.join("/");
-        let header = header(&path, content.map(<[u8]>::len), mtime)?;
-        tar.append(&header, content.unwrap_or_default())
-            .map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))?;
+/// The size of the blocks compressed independently: large enough that the
+/// compression lost at block boundaries is negligible, small enough that a
+/// few of them keep every core busy.
+pub const BLOCK: usize = 1 << 20;
+
+/// How many blocks are gathered before they are compressed together; the
+/// memory a compression holds is about twice this many blocks.
+const BATCH: usize = 8;
+
+/// The gzip header: no file name, no time, no extra flags, unknown system
+/// (what `flate2::GzBuilder` writes with `mtime(0)` at the default level).
+const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+
+/// A final, empty deflate block with fixed codes: the end of the stream.
+const FINAL_BLOCK: [u8; 2] = [0x03, 0x00];
+
+/// A gzip writer that compresses fixed-size blocks of its input in parallel
+/// and writes them in order into `out`; `finish` closes the stream.
+pub struct BlockGz<W: Write> {
+    out: W,
+    block: usize,
+    pending: Vec<u8>,
+    batch: Vec<Vec<u8>>,
+    crc: Crc,
+    total: u64,
+}
+
+impl<W: Write> BlockGz<W> {
+    /// A writer into `out` compressing blocks of `block` bytes; the gzip
+    /// header is written at once.
+    pub fn new(mut out: W, block: usize) -> std::io::Result<BlockGz<W>> {
+        out.write_all(&GZIP_HEADER)?;
+        Ok(BlockGz {
+            out,
+            block: block.max(1),
+            pending: Vec::new(),
+            batch: Vec::new(),
+            crc: Crc::new(),
+            total: 0,
+        })
     }
-    let mut gzip = tar
-        .into_inner()
-        .map_err(|e| Error::Other(format!("finishing the archive: {e}")))?;
-    gzip.flush()
-        .map_err(|e| Error::Other(format!("compressing the archive: {e}")))?;
-    gzip.finish()
-        .map_err(|e| Error::Other(format!("compressing the archive: {e}")))
+
+    /// Compresses the gathered blocks in parallel and writes them in order.
+    fn drain(&mut self) -> std::io::Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        let compressed: Vec<(std::io::Result<Vec<u8>>, Crc)> = batch
+            .par_iter()
+            .map(|block| {
+                let mut crc = Crc::new();
+                crc.update(block);
+                (deflate_block(block), crc)
+            })
+            .collect();
+        for (bytes, crc) in compressed {
+            self.out.write_all(&bytes?)?;
+            self.crc.combine(&crc);
+        }
+        Ok(())
+    }
+
+    /// Compresses what is left, ends the stream with the checksum and the
+    /// length, and returns `out`.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if !self.pending.is_empty() {
+            let last = std::mem::take(&mut self.pending);
+            self.batch.push(last);
+        }
+        self.drain()?;
+        self.out.write_all(&FINAL_BLOCK)?;
+        self.out.write_all(&self.crc.sum().to_le_bytes())?;
+        // ISIZE is the length modulo 2^32.
+        self.out.write_all(&(self.total as u32).to_le_bytes())?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+impl<W: Write> Write for BlockGz<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.pending.capacity() == 0 {
+            self.pending.reserve_exact(self.block);
+        }
+        let take = buf.len().min(self.block - self.pending.len());
+        self.pending.extend_from_slice(&buf[..take]);
+        self.total += take as u64;
+        if self.pending.len() == self.block {
+            let full = std::mem::take(&mut self.pending);
+            self.batch.push(full);
+            if self.batch.len() == BATCH {
+                self.drain()?;
+            }
+        }
+        Ok(take)
+    }
+
+    /// Blocks are cut by size only, so a flush writes nothing early.
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `block` as a raw deflate stream ended by a sync flush, not final: such
+/// streams concatenate into one.
+fn deflate_block(block: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut compress = Compress::new(Compression::default(), false);
+    let mut out = Vec::with_capacity(block.len() / 2 + 1024);
+    loop {
+        let read = usize::try_from(compress.total_in()).unwrap_or(usize::MAX);
+        compress
+            .compress_vec(
+                &block[read.min(block.len())..],
+                &mut out,
+                FlushCompress::Sync,
+            )
+            .map_err(std::io::Error::other)?;
+        let done = usize::try_from(compress.total_in()).unwrap_or(usize::MAX) == block.len();
+        // The flush is complete once it leaves room in the output.
+        if done && out.len() < out.capacity() {
+            return Ok(out);
+        }
+        out.reserve(out.capacity().max(64 * 1024));
+    }
 }
 
 /// The ustar header of one entry: a file of `size` bytes, or a folder when `size` is `None`.
@@ -179,6 +330,106 @@ mod tests {
         let path = format!("data/talent-programs/{id}.json");
         let archive = build(&[(path.clone(), b"x".to_vec())], 0).unwrap();
         assert_eq!(listing(&archive).last().unwrap().0, path);
+    }
+
+    /// Bytes that compress somewhat, like records do, but not to nothing.
+    fn sample(len: usize) -> Vec<u8> {
+        let mut state = 7u32;
+        (0..len)
+            .map(|i| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                if i % 3 == 0 {
+                    (state >> 24) as u8
+                } else {
+                    b"{\"id\": "[i % 7]
+                }
+            })
+            .collect()
+    }
+
+    fn block_gz(input: &[u8], block: usize, chunk: usize) -> Vec<u8> {
+        let mut gz = BlockGz::new(Vec::new(), block).unwrap();
+        for piece in input.chunks(chunk.max(1)) {
+            gz.write_all(piece).unwrap();
+        }
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn blocks_make_one_gzip_member_holding_exactly_the_input() {
+        for (len, block) in [
+            (0, 16),
+            (1, 16),
+            (16, 16),
+            (17, 16),
+            (100_000, 4096),
+            (50_000, 1 << 20),
+        ] {
+            let input = sample(len);
+            let gz = block_gz(&input, block, 1000);
+            // A reader of the first member only sees everything: one member.
+            let mut back = Vec::new();
+            flate2::read::GzDecoder::new(gz.as_slice())
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, input, "{len} bytes in blocks of {block}");
+            assert_eq!(&gz[..10], &GZIP_HEADER);
+            assert_eq!(&gz[gz.len() - 4..], &(len as u32).to_le_bytes());
+        }
+    }
+
+    #[test]
+    fn blocks_are_cut_by_size_whatever_the_writes_and_threads() {
+        let input = sample(300_000);
+        let reference = block_gz(&input, 8192, 300_000);
+        for chunk in [1, 511, 8192, 70_000] {
+            assert_eq!(
+                block_gz(&input, 8192, chunk),
+                reference,
+                "writes of {chunk}"
+            );
+        }
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            assert_eq!(
+                pool.install(|| block_gz(&input, 8192, 4096)),
+                reference,
+                "{threads} threads"
+            );
+        }
+        // And it still compresses.
+        assert!(reference.len() < input.len() * 3 / 4);
+    }
+
+    #[test]
+    fn an_archive_of_many_blocks_holds_the_tar_of_its_entries() {
+        let files: Vec<(String, Vec<u8>)> = (0..40)
+            .map(|i| (format!("data/labs/l{i:02}.json"), sample(100_000 + i)))
+            .collect();
+        let archive = build(&files, 5).unwrap();
+        let listed = listing(&archive);
+        assert_eq!(listed.len(), 42);
+        assert_eq!(listed[2].0, "data/labs/l00.json");
+        assert_eq!(listed[41].4, 100_039);
+        // The tar inside is what the tar crate writes for the same entries.
+        let mut tar = Vec::new();
+        flate2::read::GzDecoder::new(archive.as_slice())
+            .read_to_end(&mut tar)
+            .unwrap();
+        let mut plain = tar::Builder::new(Vec::new());
+        let borrowed: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        for (parts, content) in sorted_entries(&borrowed).unwrap() {
+            let path = parts.join("/");
+            let h = header(&path, content.map(<[u8]>::len), 5).unwrap();
+            plain.append(&h, content.unwrap_or_default()).unwrap();
+        }
+        assert_eq!(tar, plain.into_inner().unwrap());
     }
 
     #[test]

@@ -1,29 +1,68 @@
 //! The consumer formats a release ships beside the archive, so that nobody
 //! needs to build the toolkit to read it: JSON Lines, the CSV tables with
 //! their `datapackage.json` (as a `.tar.gz`), SQLite, and the browsable site
-//! (as a `.tar.gz`). Each is built in memory from the checked records, with
-//! the same code as `techpact export` and `techpact site`, and gives the same
-//! bytes for the same commit.
+//! (as a `.tar.gz`). Each is built from the checked records with the same
+//! code as `techpact export` and `techpact site`, written as it is built,
+//! and gives the same bytes for the same commit.
 
+use std::io::Write;
+use std::path::Path;
 use std::sync::Mutex;
 
 use super::archive;
 use super::manifest::{csv_name, jsonl_name, site_name, sqlite_name};
+use super::output::{self, Pending};
 use crate::error::{Error, Result};
 use crate::export::{Stamp, csv, jsonl, table};
 use crate::model::Record;
 use crate::site;
 
-/// The four consumer artifacts of `records`, by file name, in the order
-/// `SHA256SUMS` lists them. Archive entries are dated `mtime`.
+/// The four consumer artifacts of `records`, written into temporary files
+/// in `out`, in the order `SHA256SUMS` lists them. Archive entries are
+/// dated `mtime`. They are independent, so they are built at once.
 pub fn build(
     records: &[Option<Record>],
     stamp: &Stamp,
     mtime: u64,
     context: &site::Context,
-) -> Result<Vec<(String, Vec<u8>)>> {
+    out: &Path,
+) -> Result<Vec<Pending>> {
     let version = stamp.version.as_deref().unwrap_or_default();
     let tables = table::tables(records)?;
+    let ((jsonl, csv), (sqlite, site)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    output::write(out, &jsonl_name(version), |w| {
+                        jsonl::write_to(records, stamp, w)
+                    })
+                },
+                || csv_archive(&tables, stamp, version, mtime, out),
+            )
+        },
+        || {
+            rayon::join(
+                || sqlite_file(&tables, stamp, version, out),
+                || {
+                    output::write(out, &site_name(version), |w| {
+                        site_archive(records, version, mtime, context, w)
+                    })
+                },
+            )
+        },
+    );
+    Ok(vec![jsonl?, csv?, sqlite?, site?])
+}
+
+/// The CSV tables and their `datapackage.json` in a `.tar.gz`, under the
+/// folder `techpact-data-<version>-csv/`.
+fn csv_archive(
+    tables: &table::Tables,
+    stamp: &Stamp,
+    version: &str,
+    mtime: u64,
+    out: &Path,
+) -> Result<Pending> {
     let folder = format!("{}-{version}-csv", super::manifest::NAME);
     let mut csv_files = Vec::new();
     for t in &tables.tables {
@@ -34,29 +73,26 @@ pub fn build(
     }
     csv_files.push((
         format!("{folder}/{}", csv::DESCRIPTOR),
-        crate::format::to_canonical_string(&csv::descriptor(&tables, stamp)).into_bytes(),
+        crate::format::to_canonical_string(&csv::descriptor(tables, stamp)).into_bytes(),
     ));
-    Ok(vec![
-        (
-            jsonl_name(version),
-            jsonl::render(records, stamp)?.into_bytes(),
-        ),
-        (csv_name(version), archive::build(&csv_files, mtime)?),
-        (sqlite_name(version), sqlite_bytes(&tables, stamp)?),
-        (
-            site_name(version),
-            site_archive(records, version, mtime, context)?,
-        ),
-    ])
+    let borrowed: Vec<(&str, &[u8])> = csv_files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    output::write(out, &csv_name(version), |w| {
+        archive::write(&borrowed, mtime, w).map(drop)
+    })
 }
 
-/// The site in a `.tar.gz`, under the folder `techpact-site-<version>/`.
+/// The site in a `.tar.gz` written into `out`, under the folder
+/// `techpact-site-<version>/`.
 fn site_archive(
     records: &[Option<Record>],
     version: &str,
     mtime: u64,
     context: &site::Context,
-) -> Result<Vec<u8>> {
+    out: &mut dyn Write,
+) -> Result<()> {
     let index = site::index::Index::new(records)?;
     let folder = format!("techpact-site-{version}");
     let files = Mutex::new(Vec::new());
@@ -70,21 +106,35 @@ fn site_archive(
     let files = files
         .into_inner()
         .map_err(|_| Error::Other("building the site: a worker failed".into()))?;
-    archive::build(&files, mtime)
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    archive::write(&borrowed, mtime, out).map(drop)
 }
 
-/// The SQLite database, written to a private temporary file and read back.
+/// The SQLite database, written to a private temporary file and copied
+/// into `out`.
 #[cfg(feature = "sqlite")]
-fn sqlite_bytes(tables: &table::Tables, stamp: &Stamp) -> Result<Vec<u8>> {
-    let dir = tempfile::TempDir::new()
-        .map_err(|e| Error::io("creating a temporary folder in", std::env::temp_dir(), e))?;
+fn sqlite_file(
+    tables: &table::Tables,
+    stamp: &Stamp,
+    version: &str,
+    out: &Path,
+) -> Result<Pending> {
+    let dir = crate::format::private_temp_dir()?;
     let path = dir.path().join("release.sqlite");
     crate::export::sqlite::write(tables, stamp, &path)?;
-    std::fs::read(&path).map_err(|e| Error::io("reading", &path, e))
+    let mut file = std::fs::File::open(&path).map_err(|e| Error::io("reading", &path, e))?;
+    output::write(out, &sqlite_name(version), |w| {
+        std::io::copy(&mut file, w)
+            .map(drop)
+            .map_err(|e| Error::io("copying", &path, e))
+    })
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn sqlite_bytes(_: &table::Tables, _: &Stamp) -> Result<Vec<u8>> {
+fn sqlite_file(_: &table::Tables, _: &Stamp, _: &str, _: &Path) -> Result<Pending> {
     Err(Error::Usage(
         "a release ships a SQLite database, and this build of techpact has none; build it with the default `sqlite` feature".into(),
     ))

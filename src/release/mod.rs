@@ -21,6 +21,7 @@ pub mod archive;
 pub mod compat;
 pub mod formats;
 pub mod manifest;
+mod output;
 pub mod read;
 
 use std::collections::{BTreeMap, HashMap};
@@ -354,29 +355,32 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
             changes: changes.clone(),
         },
     );
-    let built = build(&Inputs {
-        version: &version_text,
-        commit: &head,
-        previous: previous.as_ref().map(|(_, t)| t.as_str()),
-        data: &data,
-        schemas: &schemas,
-        snapshot: &new_snapshot,
-        changes: &changes,
-        records: &checked.records,
-        site: &site,
-    })?;
-
     fs::create_dir_all(&out).map_err(|e| Error::io("creating", &out, e))?;
+    let built = build(
+        &Inputs {
+            version: &version_text,
+            commit: &head,
+            previous: previous.as_ref().map(|(_, t)| t.as_str()),
+            data: &data,
+            schemas: &schemas,
+            snapshot: &new_snapshot,
+            changes: &changes,
+            records: &checked.records,
+            site: &site,
+        },
+        &out,
+    )?;
+
+    // Every artifact is complete before the first is put in place.
     let mut artifacts = Vec::new();
-    for (name, bytes) in &built.files {
-        let path = out.join(name);
-        format::write_atomic(&path, bytes)?;
+    for pending in built.files {
+        let path = out.join(&pending.artifact.name);
+        pending
+            .file
+            .persist(&path)
+            .map_err(|e| Error::io("renaming a temporary file onto", &path, e.error))?;
         publishable(&path)?;
-        artifacts.push(Artifact {
-            name: name.clone(),
-            bytes: bytes.len(),
-            sha256: sha256_hex(bytes),
-        });
+        artifacts.push(pending.artifact);
     }
 
     let tag = if request.tag {
@@ -471,30 +475,128 @@ struct Checked {
 }
 
 /// Runs the full check and the schema staleness check on the committed
-/// `data/` and `schema/`, written out to a private temporary folder.
+/// `data/` and `schema/`. The records are checked in memory; when that finds
+/// anything, or the tree holds more than record files, everything is written
+/// out to a private temporary folder and checked there, so that the findings
+/// show with their lines as `techpact check` shows them.
 fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Checked> {
+    if let Some(checked) = check_in_memory(data, schemas)?
+        && checked.findings.is_empty()
+    {
+        return Ok(checked);
+    }
+    check_written(data, schemas)
+}
+
+/// The check of `data` in memory and of `schemas` in a temporary folder;
+/// `None` when `data` holds anything but record files of known collections.
+fn check_in_memory(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Option<Checked>> {
+    let Some(listing) = listing_of(data) else {
+        return Ok(None);
+    };
+    if schemas.iter().any(|f| f.kind != git::EntryKind::File) {
+        return Ok(None);
+    }
+    let tmp = format::private_temp_dir()?;
+    let schema_dir = tmp.path().join("schema");
+    write_files(tmp.path(), schemas)?;
+    fs::create_dir_all(&schema_dir).map_err(|e| Error::io("creating", &schema_dir, e))?;
+    // The listing is in the tree's order, which is `data`'s.
+    let index: HashMap<&str, usize> = data
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let order: Vec<usize> = listing
+        .records
+        .iter()
+        .map(|l| index[l.path.as_str()])
+        .collect();
+    let bytes = |i: usize| data[order[i]].bytes.clone();
+    let outcome = check::run_in_memory(listing, &bytes, &check::Options::default())?;
+    Ok(Some(checked_of(outcome, &schema_dir, |_| None)))
+}
+
+/// The listing of the record files `data`, as `load::list` would walk them
+/// written out; `None` when `data` holds anything else, or nothing.
+fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
+    let root = Path::new("data");
+    let mut records = Vec::new();
+    let mut folders: HashMap<Collection, std::sync::Arc<Path>> = HashMap::new();
+    for file in data {
+        let rest = file.path.strip_prefix("data/")?;
+        let (folder, name) = rest.split_once('/')?;
+        let stem = name.strip_suffix(".json")?;
+        let collection = Collection::from_dir_name(folder)?;
+        let plain = file.kind == git::EntryKind::File
+            && !stem.is_empty()
+            && !name.contains('/')
+            && !name.contains('\u{fffd}')
+            && !format::is_leftover(name);
+        if !plain {
+            return None;
+        }
+        let shared = folders
+            .entry(collection)
+            .or_insert_with(|| std::sync::Arc::from(root.join(folder)));
+        records.push((
+            folder.as_bytes(),
+            name.as_bytes(),
+            crate::load::Listed {
+                collection,
+                path: file.path.clone(),
+                stem: stem.to_string(),
+                location: shared.join(name),
+                folder: std::sync::Arc::clone(shared),
+            },
+        ));
+    }
+    if records.is_empty() {
+        return None;
+    }
+    // A walk sorts folder names, then file names, by their bytes.
+    records.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let entries = records.len();
+    Some(crate::load::Listing {
+        dir: root.to_path_buf(),
+        display: "data".to_string(),
+        records: records.into_iter().map(|(_, _, l)| l).collect(),
+        findings: Vec::new(),
+        entries,
+    })
+}
+
+/// Writes the regular files of `files` under `root`, by their paths.
+fn write_files(root: &Path, files: &[git::TreeFile]) -> Result<()> {
+    for file in files.iter().filter(|f| f.kind == git::EntryKind::File) {
+        let target = root.join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+        }
+        fs::write(&target, &file.bytes).map_err(|e| Error::io("writing", &target, e))?;
+    }
+    Ok(())
+}
+
+/// The check of `data/` and `schema/` written out to a private temporary folder.
+fn check_written(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Checked> {
     let tmp = format::private_temp_dir()?;
     let mut findings = Vec::new();
     for dir in ["data", "schema"] {
         let path = tmp.path().join(dir);
         fs::create_dir_all(&path).map_err(|e| Error::io("creating", &path, e))?;
     }
+    write_files(tmp.path(), data)?;
+    write_files(tmp.path(), schemas)?;
     for file in data.iter().chain(schemas) {
-        match file.kind {
-            git::EntryKind::File => {
-                let target = tmp.path().join(&file.path);
-                if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-                }
-                fs::write(&target, &file.bytes).map_err(|e| Error::io("writing", &target, e))?;
-            }
-            git::EntryKind::Symlink | git::EntryKind::Other => findings.push(Finding::new(
+        if file.kind != git::EntryKind::File {
+            findings.push(Finding::new(
                 crate::diag::Code::LayoutUnexpectedEntry,
                 &file.path,
                 (0, 0),
                 "",
                 "a symbolic link or submodule is committed here; commit the file itself",
-            )),
+            ));
         }
     }
     let mut checked = check_dir(tmp.path())?;
@@ -532,8 +634,20 @@ impl Checked {
 /// `root/schema`.
 fn check_dir(root: &Path) -> Result<Checked> {
     let outcome = check::run(&root.join("data"), "data", &check::Options::default())?;
+    Ok(checked_of(outcome, &root.join("schema"), |f| {
+        Some(f.text().to_string())
+    }))
+}
+
+/// The check's `outcome` with the staleness check of the schemas in
+/// `schema_dir`, and the texts of the files a finding quotes (by `text`).
+fn checked_of(
+    outcome: check::Outcome,
+    schema_dir: &Path,
+    text: impl Fn(&crate::load::RecordFile) -> Option<String>,
+) -> Checked {
     let mut findings = outcome.findings.clone();
-    findings.extend(schema::check_all(&root.join("schema"), "schema"));
+    findings.extend(schema::check_all(schema_dir, "schema"));
     crate::diag::normalize(&mut findings);
     // Only the files a finding quotes are needed to show it.
     let quoted: std::collections::HashSet<&str> =
@@ -543,10 +657,10 @@ fn check_dir(root: &Path) -> Result<Checked> {
         .files
         .iter()
         .filter(|f| quoted.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), f.text().to_string()))
+        .filter_map(|f| Some((f.path.clone(), text(f)?)))
         .collect();
     for collection in Collection::ALL {
-        let path = root.join("schema").join(collection.schema_file_name());
+        let path = schema_dir.join(collection.schema_file_name());
         if let Ok(text) = fs::read_to_string(&path) {
             texts.insert(format!("schema/{}", collection.schema_file_name()), text);
         }
@@ -557,12 +671,12 @@ fn check_dir(root: &Path) -> Result<Checked> {
             record_files: outcome.dataset.files.len(),
         },
     );
-    Ok(Checked {
+    Checked {
         findings,
         summary,
         texts,
         records: outcome.typed.records,
-    })
+    }
 }
 
 /// The schemas committed at `rev`, by collection folder name.
@@ -600,14 +714,16 @@ struct Inputs<'a> {
     site: &'a crate::site::Context,
 }
 
-/// The artifacts in memory, in the order they are written.
+/// The artifacts, each complete in a temporary file beside its name, in
+/// the order they are put in place.
 struct Built {
     manifest: Manifest,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<output::Pending>,
 }
 
-/// Builds every artifact from committed bytes only.
-fn build(inputs: &Inputs<'_>) -> Result<Built> {
+/// Builds every artifact from committed bytes only, into temporary files
+/// in `out`.
+fn build(inputs: &Inputs<'_>, out: &Path) -> Result<Built> {
     let mut records: BTreeMap<String, usize> = Collection::ALL
         .iter()
         .map(|c| (c.dir_name().to_string(), 0))
@@ -644,10 +760,7 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         generator: format!("techpact {}", env!("CARGO_PKG_VERSION")),
         license: crate::export::DATA_LICENSE,
     };
-    let formats = formats::build(inputs.records, &stamp, mtime, inputs.site)?;
-    let redirects =
-        lifecycle::redirects::of_records(inputs.version, &inputs.snapshot.collections).to_json();
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         manifest_format: manifest::MANIFEST_FORMAT,
         name: manifest::NAME.to_string(),
         version: inputs.version.to_string(),
@@ -658,66 +771,64 @@ fn build(inputs: &Inputs<'_>) -> Result<Built> {
         records,
         schemas,
         files,
-        artifacts: formats
-            .iter()
-            .map(|(name, bytes)| (name.clone(), sha256_hex(bytes)))
-            .collect(),
+        artifacts: BTreeMap::new(),
         licenses: manifest::Licenses::current(),
-        redirects: Some(sha256_hex(redirects.as_bytes())),
+        redirects: None,
     };
+    // The document needs nothing the formats make, so both are written at once.
+    let (formats, document) = rayon::join(
+        || formats::build(inputs.records, &stamp, mtime, inputs.site, out),
+        || {
+            output::write(out, &manifest::document_name(inputs.version), |w| {
+                document(inputs, &manifest, w)
+            })
+        },
+    );
+    let (formats, document) = (formats?, document?);
+    let redirects =
+        lifecycle::redirects::of_records(inputs.version, &inputs.snapshot.collections).to_json();
+    manifest.artifacts = formats
+        .iter()
+        .map(|p| (p.artifact.name.clone(), p.artifact.sha256.clone()))
+        .collect();
+    manifest.redirects = Some(sha256_hex(redirects.as_bytes()));
     let manifest_text = to_canonical_string(&manifest);
 
-    let mut entries: Vec<(String, Vec<u8>)> = inputs
+    let mut entries: Vec<(&str, &[u8])> = inputs
         .data
         .iter()
         .chain(inputs.schemas)
-        .map(|f| (f.path.clone(), f.bytes.clone()))
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
         .collect();
-    entries.push((
-        manifest::MANIFEST.to_string(),
-        manifest_text.clone().into_bytes(),
-    ));
-    // Compressing the archive and writing the document are independent.
-    let (archive, document) = rayon::join(
-        || archive::build(&entries, mtime),
-        || document(inputs, &manifest),
-    );
-    let archive = archive?;
+    entries.push((manifest::MANIFEST, manifest_text.as_bytes()));
+    let archive = output::write(out, &manifest::archive_name(inputs.version), |w| {
+        archive::write(&entries, mtime, w).map(drop)
+    })?;
     let title = format!("{} {}", manifest::NAME, inputs.version);
-    let mut out = vec![
-        (manifest::archive_name(inputs.version), archive),
-        (
-            manifest::document_name(inputs.version),
-            document?.into_bytes(),
-        ),
-        (manifest::MANIFEST.to_string(), manifest_text.into_bytes()),
-        (
-            manifest::CHANGES_MD.to_string(),
-            inputs.changes.to_markdown(&title).into_bytes(),
-        ),
-        (
-            manifest::CHANGES_JSON.to_string(),
-            inputs.changes.to_json().into_bytes(),
-        ),
-        (manifest::REDIRECTS.to_string(), redirects.into_bytes()),
+    let small = [
+        (manifest::MANIFEST, manifest_text.clone()),
+        (manifest::CHANGES_MD, inputs.changes.to_markdown(&title)),
+        (manifest::CHANGES_JSON, inputs.changes.to_json()),
+        (manifest::REDIRECTS, redirects),
     ];
-    out.extend(formats);
-    let hashes: Vec<(String, String)> = out
-        .iter()
-        .map(|(n, b)| (n.clone(), sha256_hex(b)))
-        .collect();
-    let sums = manifest::sums_text(hashes.iter().map(|(n, h)| (n.as_str(), h.as_str())));
-    out.push((manifest::SUMS.to_string(), sums.into_bytes()));
-    Ok(Built {
-        manifest,
-        files: out,
-    })
+    let mut files = vec![archive, document];
+    for (name, text) in small {
+        files.push(output::write_bytes(out, name, text.as_bytes())?);
+    }
+    files.extend(formats);
+    let sums = manifest::sums_text(
+        files
+            .iter()
+            .map(|p| (p.artifact.name.as_str(), p.artifact.sha256.as_str())),
+    );
+    files.push(output::write_bytes(out, manifest::SUMS, sums.as_bytes())?);
+    Ok(Built { manifest, files })
 }
 
 /// `techpact-data-<v>.json`: the whole dataset in one document, records by
 /// collection (every collection listed) in id order, then `statements`: every
 /// value of every record with its evidence, in the same order.
-fn document(inputs: &Inputs<'_>, manifest: &Manifest) -> Result<String> {
+fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Write) -> Result<()> {
     #[derive(Serialize)]
     struct Document<'a> {
         name: &'a str,
@@ -752,14 +863,17 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest) -> Result<String> {
         .into_iter()
         .map(|(_, row)| row)
         .collect();
-    Ok(to_canonical_string(&Document {
-        name: &manifest.name,
-        version: &manifest.version,
-        commit: &manifest.commit,
-        commit_time: &manifest.commit_time,
-        collections,
-        statements,
-    }))
+    format::write_canonical(
+        out,
+        &Document {
+            name: &manifest.name,
+            version: &manifest.version,
+            commit: &manifest.commit,
+            commit_time: &manifest.commit_time,
+            collections,
+            statements,
+        },
+    )
 }
 
 /// The tag message: the version, the archive's SHA-256 and the record counts.
@@ -860,6 +974,82 @@ mod tests {
         assert_eq!(next_breaking(&v("1.4.2")), v("2.0.0"));
         assert_eq!(next_breaking(&v("0.3.1")), v("0.4.0"));
         assert_eq!(next_breaking(&v("0.0.3")), v("0.0.4"));
+    }
+
+    /// The files under `dir`, as `git::tree_files` gives a committed tree.
+    fn tree(dir: &Path, prefix: &str) -> Vec<git::TreeFile> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let shown = format!("{prefix}/{name}");
+            if path.is_dir() {
+                out.extend(tree(&path, &shown));
+            } else {
+                out.push(git::TreeFile {
+                    path: shown,
+                    kind: git::EntryKind::File,
+                    bytes: fs::read(&path).unwrap(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    #[test]
+    fn the_check_in_memory_finds_what_the_check_of_written_files_finds() {
+        for name in [
+            "rules-valid",
+            "release-valid",
+            "rules-ref-dangling",
+            "rules-date-order",
+        ] {
+            let data = tree(&fixture(name).join("data"), "data");
+            // No schema files: the staleness check finds them missing in both.
+            let memory = check_in_memory(&data, &[])
+                .unwrap()
+                .expect("plain record files");
+            let written = check_written(&data, &[]).unwrap();
+            assert!(!written.findings.is_empty(), "{name}");
+            let codes = |c: &Checked| -> Vec<(String, String, String)> {
+                c.findings
+                    .iter()
+                    .map(|f| (format!("{:?}", f.code), f.file.clone(), f.pointer.clone()))
+                    .collect()
+            };
+            assert_eq!(codes(&memory), codes(&written), "{name}");
+            assert_eq!(memory.summary.records, written.summary.records, "{name}");
+            assert_eq!(memory.summary.files, written.summary.files, "{name}");
+            assert_eq!(memory.records, written.records, "{name}");
+        }
+    }
+
+    #[test]
+    fn only_plain_record_files_are_checked_in_memory() {
+        let file = |path: &str, kind| git::TreeFile {
+            path: path.to_string(),
+            kind,
+            bytes: b"{}".to_vec(),
+        };
+        assert!(listing_of(&[file("data/labs/a.json", git::EntryKind::File)]).is_some());
+        for odd in [
+            file("data/labs/a.json", git::EntryKind::Symlink),
+            file("data/labs/x/a.json", git::EntryKind::File),
+            file("data/labs/a.txt", git::EntryKind::File),
+            file("data/nope/a.json", git::EntryKind::File),
+            file("data/a.json", git::EntryKind::File),
+        ] {
+            let path = odd.path.clone();
+            assert!(listing_of(&[odd]).is_none(), "{path}");
+        }
+        assert!(listing_of(&[]).is_none());
     }
 
     #[test]

@@ -1,0 +1,87 @@
+//! How a release writes its artifacts: each into a temporary file beside
+//! its name, hashed as it is written, put in place only once every
+//! artifact is complete.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::Artifact;
+use crate::error::{Error, Result};
+use crate::format;
+
+/// An artifact written to a temporary file, not yet in place.
+pub struct Pending {
+    /// Its name, size and SHA-256.
+    pub artifact: Artifact,
+    /// The temporary file beside its name.
+    pub file: tempfile::NamedTempFile,
+}
+
+/// Writes the artifact `name` in the folder `out` with `fill`, hashing it
+/// on the way.
+pub fn write(
+    out: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<Pending> {
+    let path = out.join(name);
+    let mut file = format::temporary_beside(&path)?;
+    // Hashing takes the buffered writes in large pieces.
+    let (hasher, bytes) = {
+        let mut buffered = BufWriter::with_capacity(
+            1 << 16,
+            Hashing {
+                inner: file.as_file_mut(),
+                hasher: Sha256::new(),
+                bytes: 0,
+            },
+        );
+        fill(&mut buffered)?;
+        let hashing = buffered
+            .into_inner()
+            .map_err(|e| Error::io("writing", &path, e.into_error()))?;
+        (hashing.hasher, hashing.bytes)
+    };
+    Ok(Pending {
+        artifact: Artifact {
+            name: name.to_string(),
+            bytes,
+            sha256: hex(&hasher.finalize()),
+        },
+        file,
+    })
+}
+
+/// Writes the artifact `name` holding `bytes` in the folder `out`.
+pub fn write_bytes(out: &Path, name: &str, bytes: &[u8]) -> Result<Pending> {
+    write(out, name, |w| {
+        w.write_all(bytes)
+            .map_err(|e| Error::io("writing", out.join(name), e))
+    })
+}
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    bytes: usize,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
