@@ -41,14 +41,63 @@ pub fn build(files: &[(String, Vec<u8>)], mtime: u64) -> Result<Vec<u8>> {
 /// Writes the gzip-compressed tar archive of `files` into `out` as it is
 /// built, and returns `out`; see `build`.
 pub fn write<W: Write>(files: &[(&str, &[u8])], mtime: u64, out: W) -> Result<W> {
+    let bodies: Vec<(&str, Body<'_>)> = files.iter().map(|(p, b)| (*p, Body::Plain(b))).collect();
+    write_bodies(&bodies, mtime, out)
+}
+
+/// What an archive entry holds: its bytes, or its bytes deflated (a raw
+/// deflate stream) with their length, inflated as they go into the archive.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// The bytes themselves.
+    Plain(&'a [u8]),
+    /// The bytes deflated, and how many bytes they inflate to.
+    Deflated {
+        /// The inflated length.
+        len: usize,
+        /// The raw deflate stream.
+        bytes: &'a [u8],
+    },
+}
+
+impl Body<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Body::Plain(bytes) => bytes.len(),
+            Body::Deflated { len, .. } => *len,
+        }
+    }
+}
+
+/// `write` for entries whose bodies may be deflated.
+pub fn write_bodies<W: Write>(files: &[(&str, Body<'_>)], mtime: u64, out: W) -> Result<W> {
     let entries = sorted_entries(files)?;
     let gzip = BlockGz::new(out, BLOCK).map_err(compressing)?;
     let mut tar = tar::Builder::new(gzip);
     for (parts, content) in &entries {
         let path = parts.join("/");
-        let header = header(&path, content.map(<[u8]>::len), mtime)?;
-        tar.append(&header, content.unwrap_or_default())
-            .map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))?;
+        let header = header(&path, content.map(|b| b.len()), mtime)?;
+        let appended = match content {
+            None => tar.append(&header, &[][..]),
+            Some(Body::Plain(bytes)) => tar.append(&header, *bytes),
+            Some(Body::Deflated { len, bytes }) => {
+                let mut inflated = flate2::read::DeflateDecoder::new(*bytes);
+                let mut body = CountingReader {
+                    inner: &mut inflated,
+                    left: *len as u64,
+                };
+                tar.append(&header, &mut body).and_then(|()| {
+                    if body.left == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::other(
+                            "its bytes inflate to less than its length",
+                        ))
+                    }
+                })
+            }
+        };
+        appended.map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))?;
     }
     let gzip = tar
         .into_inner()
@@ -56,16 +105,33 @@ pub fn write<W: Write>(files: &[(&str, &[u8])], mtime: u64, out: W) -> Result<W>
     gzip.finish().map_err(compressing)
 }
 
+/// A reader of at most `left` bytes of `inner`, counting down.
+struct CountingReader<R: std::io::Read> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let max = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 fn compressing(e: std::io::Error) -> Error {
     Error::Other(format!("compressing the archive: {e}"))
 }
 
 /// One archive entry: its path components, and its bytes (`None` for a folder).
-type Entry<'a> = (Vec<&'a str>, Option<&'a [u8]>);
+type Entry<'a> = (Vec<&'a str>, Option<Body<'a>>);
 
 /// The entries of `files` with every folder above them, sorted folder
 /// before content; an error for a path that is not plain or that repeats.
-fn sorted_entries<'a>(files: &[(&'a str, &'a [u8])]) -> Result<Vec<Entry<'a>>> {
+fn sorted_entries<'a>(files: &[(&'a str, Body<'a>)]) -> Result<Vec<Entry<'a>>> {
     let mut entries: Vec<Entry<'a>> = Vec::new();
     let mut folders = BTreeSet::new();
     for (path, bytes) in files {
@@ -424,12 +490,56 @@ mod tests {
             .iter()
             .map(|(p, b)| (p.as_str(), b.as_slice()))
             .collect();
-        for (parts, content) in sorted_entries(&borrowed).unwrap() {
+        let bodies: Vec<(&str, Body<'_>)> =
+            borrowed.iter().map(|(p, b)| (*p, Body::Plain(b))).collect();
+        for (parts, content) in sorted_entries(&bodies).unwrap() {
             let path = parts.join("/");
-            let h = header(&path, content.map(<[u8]>::len), 5).unwrap();
-            plain.append(&h, content.unwrap_or_default()).unwrap();
+            let bytes = match content {
+                Some(Body::Plain(b)) => b,
+                None => &[][..],
+                Some(Body::Deflated { .. }) => unreachable!(),
+            };
+            let h = header(&path, content.map(|b| b.len()), 5).unwrap();
+            plain.append(&h, bytes).unwrap();
         }
+        // Deflated bodies give the same archive as plain ones.
+        let deflated: Vec<(String, usize, Vec<u8>)> = files
+            .iter()
+            .map(|(p, b)| {
+                let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
+                e.write_all(b).unwrap();
+                (p.clone(), b.len(), e.finish().unwrap())
+            })
+            .collect();
+        let bodies: Vec<(&str, Body<'_>)> = deflated
+            .iter()
+            .map(|(p, len, bytes)| (p.as_str(), Body::Deflated { len: *len, bytes }))
+            .collect();
+        assert_eq!(write_bodies(&bodies, 5, Vec::new()).unwrap(), archive);
         assert_eq!(tar, plain.into_inner().unwrap());
+    }
+
+    #[test]
+    fn a_deflated_body_shorter_than_its_length_is_refused() {
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(b"short").unwrap();
+        let bytes = e.finish().unwrap();
+        let bodies = [(
+            "a",
+            Body::Deflated {
+                len: 6,
+                bytes: &bytes,
+            },
+        )];
+        assert!(write_bodies(&bodies, 0, Vec::new()).is_err());
+        let bodies = [(
+            "a",
+            Body::Deflated {
+                len: 5,
+                bytes: &bytes,
+            },
+        )];
+        assert!(write_bodies(&bodies, 0, Vec::new()).is_ok());
     }
 
     #[test]

@@ -95,22 +95,37 @@ fn site_archive(
 ) -> Result<()> {
     let index = site::index::Index::new(records)?;
     let folder = format!("techpact-site-{version}");
+    // The pages come in any order and the archive lists them sorted, so all
+    // are kept until the last: deflated, they take a fraction of the memory.
     let files = Mutex::new(Vec::new());
     site::build(&index, context, &|path: &str, bytes: &[u8]| {
+        let deflated =
+            deflate_fast(bytes).map_err(|e| Error::Other(format!("building the site: {e}")))?;
         files
             .lock()
             .map_err(|_| Error::Other("building the site: a worker failed".into()))?
-            .push((format!("{folder}/{path}"), bytes.to_vec()));
+            .push((format!("{folder}/{path}"), bytes.len(), deflated));
         Ok(())
     })?;
     let files = files
         .into_inner()
         .map_err(|_| Error::Other("building the site: a worker failed".into()))?;
-    let borrowed: Vec<(&str, &[u8])> = files
+    let bodies: Vec<(&str, archive::Body<'_>)> = files
         .iter()
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .map(|(p, len, bytes)| (p.as_str(), archive::Body::Deflated { len: *len, bytes }))
         .collect();
-    archive::write(&borrowed, mtime, out).map(drop)
+    archive::write_bodies(&bodies, mtime, out).map(drop)
+}
+
+/// `bytes` as a raw deflate stream, compressed fast: kept only until it is
+/// inflated into the archive.
+fn deflate_fast(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(bytes.len() / 4 + 64),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(bytes)?;
+    encoder.finish()
 }
 
 /// The SQLite database, written to a private temporary file and copied

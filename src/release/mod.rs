@@ -842,23 +842,18 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Wri
         .iter()
         .map(|c| (c.dir_name(), Vec::new()))
         .collect();
-    let mut typed = Vec::new();
     for (name, records) in &inputs.snapshot.collections {
         collections
             .entry(name.as_str())
             .or_default()
             .extend(records.values());
-        let Some(collection) = Collection::from_dir_name(name) else {
-            continue;
-        };
-        for value in records.values() {
-            let record = crate::model::Record::from_value(collection, value).map_err(|e| {
-                Error::Other(format!("a checked record of `{name}` does not type: {e}"))
-            })?;
-            typed.push(record);
-        }
     }
-    let order: Vec<(usize, &crate::model::Record)> = typed.iter().enumerate().collect();
+    // The checked records, in the order of the collections above.
+    let mut typed: Vec<&crate::model::Record> = inputs.records.iter().flatten().collect();
+    typed.sort_by(|a, b| {
+        (a.collection().dir_name(), a.id()).cmp(&(b.collection().dir_name(), b.id()))
+    });
+    let order: Vec<(usize, &crate::model::Record)> = typed.into_iter().enumerate().collect();
     let statements = crate::export::statements::rows(&order)?
         .into_iter()
         .map(|(_, row)| row)
