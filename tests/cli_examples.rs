@@ -19,6 +19,11 @@
 //! not be blank. Blocks that quote the
 //! source texts are not run where `../shared/seeds` is absent, and the test
 //! says so.
+//!
+//! `SNAPSHOTS=overwrite cargo test --test integration cli_examples::` writes
+//! each differing output into its document in place of the old one, where
+//! the old one has no `…` or `[..]` (those are edited by hand); review the
+//! diff.
 
 use crate::common;
 
@@ -32,6 +37,8 @@ use common::{copy_tree, root};
 struct Block {
     /// Where it starts, as `FILE:LINE`.
     at: String,
+    /// How far its fence is indented.
+    indent: usize,
     /// The words of the `<!-- example: ... -->` comment before it.
     directives: Vec<String>,
     /// Each command with the output it shows.
@@ -43,12 +50,18 @@ struct Block {
 struct Step {
     command: String,
     expected: String,
+    /// The document's lines (0-based, end excluded) that show the output.
+    lines: std::ops::Range<usize>,
 }
 
 /// The console blocks of the document at `path`.
 fn blocks(path: &Path) -> Vec<Block> {
+    blocks_of(path, &std::fs::read_to_string(path).unwrap())
+}
+
+/// The console blocks of `text`, the document at `path`.
+fn blocks_of(path: &Path, text: &str) -> Vec<Block> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let text = std::fs::read_to_string(path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -67,15 +80,21 @@ fn blocks(path: &Path) -> Vec<Block> {
             .unwrap_or_default();
         let at = format!("{name}:{}", i + 1);
         i += 1;
+        let first = i;
         let mut body = Vec::new();
         while i < lines.len() && lines[i].trim_start() != "```" {
             body.push(lines[i].get(indent..).unwrap_or("").to_string());
             i += 1;
         }
+        let mut steps = steps(&body);
+        for step in &mut steps {
+            step.lines = first + step.lines.start..first + step.lines.end;
+        }
         out.push(Block {
             at,
+            indent,
             directives,
-            steps: steps(&body),
+            steps,
         });
     }
     out
@@ -103,24 +122,29 @@ fn split_words(text: &str) -> Vec<String> {
     words
 }
 
-/// The commands of a block's lines and the output under each. A command
-/// with an open double quote goes on until the quote closes.
+/// The commands of a block's lines and the output under each, with the
+/// lines of `body` that show it. A command with an open double quote goes on
+/// until the quote closes.
 fn steps(body: &[String]) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
-    let mut lines = body.iter();
-    while let Some(line) = lines.next() {
+    let mut lines = body.iter().enumerate();
+    while let Some((n, line)) = lines.next() {
         if let Some(command) = line.strip_prefix("$ ") {
             let mut command = command.to_string();
+            let mut end = n + 1;
             while command.matches('"').count() % 2 == 1 {
-                let Some(more) = lines.next() else { break };
+                let Some((m, more)) = lines.next() else { break };
                 command.push('\n');
                 command.push_str(more);
+                end = m + 1;
             }
             steps.push(Step {
                 command,
                 expected: String::new(),
+                lines: end..end,
             });
         } else if let Some(step) = steps.last_mut() {
+            step.lines.end = n + 1;
             assert!(
                 !(step.expected.ends_with("...\n") && line.trim().is_empty()),
                 "a blank line after `…` matches the first blank line of the output"
@@ -233,12 +257,25 @@ impl Sandbox {
     }
 }
 
+/// An output to write into a document in place of the lines it shows.
+struct Rewrite {
+    lines: std::ops::Range<usize>,
+    indent: usize,
+    output: String,
+}
+
 /// Runs every block of `document`; returns the mismatches, one message each.
+/// With `SNAPSHOTS=overwrite`, an output shown without elisions is written
+/// into the document instead of being a mismatch.
 fn run_document(document: &str) -> Vec<String> {
+    let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
+    let path = root().join(document);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut rewrites = Vec::new();
     let mut failures = Vec::new();
     let mut sandbox: Option<Sandbox> = None;
     let mut cwd = PathBuf::new();
-    for block in blocks(&root().join(document)) {
+    for block in blocks_of(&path, &text) {
         let has = |word: &str| block.directives.iter().any(|d| d == word);
         let value = |key: &str| {
             block
@@ -304,7 +341,14 @@ fn run_document(document: &str) -> Vec<String> {
                     snapbox::Data::text(mask_hex(&output)),
                     snapbox::Data::text(mask_hex(&step.expected)),
                 );
-            if result.is_err() {
+            let elided = step.expected.contains("...") || step.expected.contains("[..]");
+            if result.is_err() && overwrite && !elided {
+                rewrites.push(Rewrite {
+                    lines: step.lines.clone(),
+                    indent: block.indent,
+                    output: output.clone(),
+                });
+            } else if result.is_err() {
                 failures.push(format!(
                     "{}: `$ {}` printed:\n{output}\nwhere the document shows:\n{}",
                     block.at, step.command, step.expected
@@ -312,7 +356,31 @@ fn run_document(document: &str) -> Vec<String> {
             }
         }
     }
+    if !rewrites.is_empty() {
+        std::fs::write(&path, rewritten(&text, &rewrites)).unwrap();
+    }
     failures
+}
+
+/// `text` with each rewrite's lines replaced by its output, indented as its block.
+fn rewritten(text: &str, rewrites: &[Rewrite]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for r in rewrites.iter().rev() {
+        let pad = " ".repeat(r.indent);
+        let new = r.output.lines().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{l}")
+            }
+        });
+        lines.splice(r.lines.clone(), new);
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
 }
 
 /// Asserts that every example of `document` prints what it shows.
@@ -364,7 +432,9 @@ fn blocks_steps_and_elisions_are_read_as_written() {
     assert_eq!(steps.len(), 2);
     assert_eq!(steps[0].command, "a \"x\ny\"");
     assert_eq!(steps[0].expected, "out\n...\n");
+    assert_eq!(steps[0].lines, 2..4);
     assert_eq!(steps[1].expected, "");
+    assert_eq!(steps[1].lines, 5..5);
     assert_eq!(
         mask_hex("commit 644c2ee88e09 (cafe) deadbeefcafe"),
         "commit <hex> (cafe) deadbeefcafe"
@@ -372,5 +442,34 @@ fn blocks_steps_and_elisions_are_read_as_written() {
     assert_eq!(
         split_words(r#" setup=x skip="a b" "#),
         ["setup=x", "skip=a b"]
+    );
+}
+
+#[test]
+fn an_overwrite_replaces_exactly_the_shown_output() {
+    let text = "Intro\n\n  ```console\n  $ one\n  old\n  stale\n  $ two\n  ```\nEnd\n";
+    let path = Path::new("DOC.md");
+    let blocks = blocks_of(path, text);
+    assert_eq!(blocks[0].indent, 2);
+    let steps = &blocks[0].steps;
+    assert_eq!(
+        (steps[0].lines.clone(), steps[1].lines.clone()),
+        (4..6, 7..7)
+    );
+    let rewrites = [
+        Rewrite {
+            lines: steps[0].lines.clone(),
+            indent: 2,
+            output: "new\n\nlines\n".into(),
+        },
+        Rewrite {
+            lines: steps[1].lines.clone(),
+            indent: 2,
+            output: "printed\n".into(),
+        },
+    ];
+    assert_eq!(
+        rewritten(text, &rewrites),
+        "Intro\n\n  ```console\n  $ one\n  new\n\n  lines\n  $ two\n  printed\n  ```\nEnd\n"
     );
 }
