@@ -54,11 +54,6 @@ struct Step {
     lines: std::ops::Range<usize>,
 }
 
-/// The console blocks of the document at `path`.
-fn blocks(path: &Path) -> Vec<Block> {
-    blocks_of(path, &std::fs::read_to_string(path).unwrap())
-}
-
 /// The console blocks of `text`, the document at `path`.
 fn blocks_of(path: &Path, text: &str) -> Vec<Block> {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
