@@ -457,29 +457,64 @@ fn the_site_builds_from_a_copy_outside_any_repository() {
 }
 
 #[test]
-fn each_value_shows_the_quote_citation_or_inference_behind_it() {
+fn each_value_shows_exactly_the_evidence_the_provenance_rule_finds() {
     let data = dataset_with(None);
-    let dir = data.path().join("data/organizations");
-    let path = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .min()
-        .unwrap();
-    let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let path = data.path().join("data/organizations/example-telecom.json");
     let mut record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // The quote holds the kind and the field, but the rule lets an explicit
+    // claim win over a quote: `supports` decides the kind (a citation wins
+    // the tie with the inference), the inference decides the field.
+    record["sources"][0]["quote"] = serde_json::json!(
+        "Example Telecom, a company in telecommunications, and Example University today signed"
+    );
     record["sources"][0]["supports"] = serde_json::json!(["/kind"]);
-    record["inferred"] =
-        serde_json::json!([{"pointer": "/kind", "reason": "the source calls it a university"}]);
     std::fs::write(&path, serde_json::to_string_pretty(&record).unwrap()).unwrap();
     let out = data.path().join("site");
     build(data.path(), &data.path().join("data"), &out);
-    let page = std::fs::read_to_string(out.join(format!("organizations/{id}.html"))).unwrap();
-    assert!(
-        page.contains(
-            "stated by <a href=\"#cite-1\">[1]</a>; inferred: the source calls it a university"
-        ),
-        "{page}"
+    let page = std::fs::read_to_string(out.join("organizations/example-telecom.html")).unwrap();
+    let shown = |value: &str| {
+        let start = page
+            .find(&format!("<dd>{value} "))
+            .unwrap_or_else(|| panic!("no value {value} in {page}"));
+        let end = start + page[start..].find("</dd>").unwrap();
+        page[start..end].to_string()
+    };
+    let inferred = "<span class=\"evidence\">inferred: a test value; no source states it</span>";
+    assert_eq!(
+        shown("company"),
+        "<dd>company <span class=\"evidence\">stated by <a href=\"#cite-1\">[1]</a></span>"
     );
+    assert_eq!(
+        shown("telecommunications"),
+        format!("<dd>telecommunications {inferred}")
+    );
+    // The same levels `show` reads from the rule.
+    let run = techpact(
+        data.path(),
+        &["show", "organizations/example-telecom", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown_json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let levels: BTreeMap<String, String> = shown_json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["pointer"].as_str().unwrap().to_string(),
+                s["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(levels["/kind"], "cited");
+    assert_eq!(levels["/fields/0"], "inferred");
+    assert_eq!(page.matches("quoted in").count(), 0, "{page}");
     assert!(page.contains("<li id=\"cite-1\">"));
+    // A source's values are its own description of itself.
+    let source = std::fs::read_to_string(out.join("sources/example-press-release.html")).unwrap();
+    assert!(
+        source.contains("<span class=\"evidence\">as the source describes itself</span>"),
+        "{source}"
+    );
 }

@@ -4,10 +4,12 @@
 //! citation's parts) become groups of labelled values one level deep; deeper
 //! members are folded into that level with a joined label.
 //!
-//! Each value carries its evidence: the citations whose quote contains its
-//! text, the citations whose `supports` cover it, and the editor's
-//! `inferred` entries with their reasons, joined with what the provenance
-//! rule finds, so a page never shows less evidence than `check` accepts.
+//! Each value carries its evidence exactly as the provenance rule finds it
+//! (the statements `check`, `show` and the exports read): the citations
+//! whose quote states it or whose `supports` cover it, the editor's
+//! `inferred` entries with their reasons, or a source's own description.
+//! The site matches nothing itself, so a page shows no more and no less
+//! evidence than `check` accepts.
 
 use super::index::{Entry, Index, Node, date_in_words, field_label};
 use crate::rules::provenance::Level;
@@ -64,6 +66,8 @@ pub enum Mark {
     Cited(Vec<usize>),
     /// An editor derived it, for this reason.
     Inferred(String),
+    /// A source's own description of itself.
+    Own,
 }
 
 /// A top-level field with its values and their evidence.
@@ -119,7 +123,7 @@ impl Cx<'_> {
     fn values(&self, pointer: &str, v: &Node) -> Vec<Backed> {
         let backed = |at: String, item: &Node| Backed {
             shown: self.value(&at, item),
-            evidence: self.evidence(&at, item),
+            evidence: self.evidence(&at),
         };
         match v {
             Node::Array(items) => items
@@ -131,65 +135,47 @@ impl Cx<'_> {
         }
     }
 
-    /// The evidence of the value at `pointer`: quotes holding any of its
-    /// texts, `supports` and `inferred` pointers at, above or inside it.
-    fn evidence(&self, pointer: &str, v: &Node) -> Vec<Mark> {
-        let related = |p: &str| covers(p, pointer) || covers(pointer, p);
-        let mut texts = Vec::new();
-        super::index::walk_strings(v, &mut String::new(), &mut |_, s| texts.push(normalize(s)));
-        let (mut quoted, mut cited) = (Vec::new(), Vec::new());
-        if let Some(Node::Array(citations)) = self.entry.node.get("sources") {
-            for (n, c) in citations.iter().enumerate() {
-                if let Some(q) = c.get("quote").and_then(Node::as_str) {
-                    let q = normalize(q);
-                    if texts
-                        .iter()
-                        .any(|t| !t.is_empty() && q.contains(t.as_str()))
-                    {
-                        quoted.push(n + 1);
-                    }
-                }
-                if let Some(Node::Array(ps)) = c.get("supports")
-                    && ps.iter().filter_map(Node::as_str).any(related)
-                {
-                    cited.push(n + 1);
-                }
-            }
-        }
-        // What the provenance rule found, so a page never shows less than
-        // `check` and `show` do (a kind matched by its words, say).
-        let mut reasons = Vec::new();
-        let inside = format!("{pointer}/");
-        for s in &self.entry.statements {
-            if s.pointer != pointer && !s.pointer.starts_with(&inside) {
-                continue;
-            }
+    /// The evidence of the value at `pointer`: what the provenance rule
+    /// found for it and for every value inside it, and nothing else.
+    fn evidence(&self, pointer: &str) -> Vec<Mark> {
+        let (mut quoted, mut cited, mut inferred) = (Vec::new(), Vec::new(), Vec::new());
+        let mut own = false;
+        for s in self
+            .entry
+            .statements
+            .iter()
+            .filter(|s| covers(pointer, &s.pointer))
+        {
             match (s.level, s.citation, s.inference) {
-                (Level::Quoted, Some(c), _) if !quoted.contains(&(c + 1)) => quoted.push(c + 1),
-                (Level::Cited, Some(c), _) if !cited.contains(&(c + 1)) => cited.push(c + 1),
-                (Level::Inferred, _, Some(i)) => reasons.push(i),
+                (Level::Quoted, Some(c), _) => quoted.push(c + 1),
+                (Level::Cited, Some(c), _) => cited.push(c + 1),
+                (Level::Inferred, _, Some(i)) => inferred.push(i),
+                (Level::Own, ..) => own = true,
                 _ => {}
             }
         }
-        quoted.sort_unstable();
-        cited.sort_unstable();
         let mut marks = Vec::new();
-        if !quoted.is_empty() {
-            marks.push(Mark::Quoted(quoted));
-        }
-        if !cited.is_empty() {
-            marks.push(Mark::Cited(cited));
-        }
-        if let Some(Node::Array(inferred)) = self.entry.node.get("inferred") {
-            for (n, i) in inferred.iter().enumerate() {
-                if let (Some(p), Some(reason)) = (
-                    i.get("pointer").and_then(Node::as_str),
-                    i.get("reason").and_then(Node::as_str),
-                ) && (related(p) || reasons.contains(&n))
-                {
-                    marks.push(Mark::Inferred(reason.to_string()));
-                }
+        for (list, mark) in [
+            (quoted, Mark::Quoted as fn(Vec<usize>) -> Mark),
+            (cited, Mark::Cited),
+        ] {
+            let mut list = list;
+            list.sort_unstable();
+            list.dedup();
+            if !list.is_empty() {
+                marks.push(mark(list));
             }
+        }
+        inferred.sort_unstable();
+        inferred.dedup();
+        if let Some(Node::Array(entries)) = self.entry.node.get("inferred") {
+            marks.extend(inferred.into_iter().filter_map(|i| {
+                let reason = entries.get(i)?.get("reason")?.as_str()?;
+                Some(Mark::Inferred(reason.to_string()))
+            }));
+        }
+        if own {
+            marks.push(Mark::Own);
         }
         marks
     }
@@ -287,11 +273,6 @@ fn covers(outer: &str, inner: &str) -> bool {
         || inner
             .strip_prefix(outer)
             .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// Text with runs of whitespace as one space, for finding it in a quote.
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A JSON pointer token for `key`.
