@@ -95,24 +95,46 @@ impl Network {
         self.neighbours.get(&i).into_iter().flatten().copied()
     }
 
-    /// The edges among `nodes`, as positions in `nodes`, with their labels.
-    /// Looked up pair by pair: a picture holds few nodes, but a node may
-    /// have thousands of neighbours.
+    /// The edges among `nodes`, as positions in `nodes`, with their labels,
+    /// in order of position. A node with fewer neighbours than the picture
+    /// has nodes walks its neighbours; a hub (thousands of neighbours) is
+    /// looked up pair by pair instead.
     pub fn edges_among(&self, nodes: &[usize]) -> Vec<Edge> {
-        let mut out = Vec::new();
-        for a in 0..nodes.len() {
-            for b in (a + 1)..nodes.len() {
-                let pair = (nodes[a].min(nodes[b]), nodes[a].max(nodes[b]));
-                if let Some(label) = self.labels.get(&pair) {
-                    out.push(Edge {
-                        from: a,
-                        to: b,
-                        label: label.clone(),
-                    });
-                }
+        let at: HashMap<usize, usize> = nodes.iter().enumerate().map(|(k, &n)| (n, k)).collect();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for (a, &n) in nodes.iter().enumerate() {
+            let Some(around) = self.neighbours.get(&n) else {
+                continue;
+            };
+            if around.len() <= nodes.len() {
+                pairs.extend(
+                    around
+                        .iter()
+                        .filter_map(|m| at.get(m))
+                        .filter(|&&b| b > a)
+                        .map(|&b| (a, b)),
+                );
+            } else {
+                pairs.extend(
+                    ((a + 1)..nodes.len())
+                        .filter(|&b| around.contains(&nodes[b]))
+                        .map(|b| (a, b)),
+                );
             }
         }
-        out
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+            .into_iter()
+            .filter_map(|(a, b)| {
+                let pair = (nodes[a].min(nodes[b]), nodes[a].max(nodes[b]));
+                Some(Edge {
+                    from: a,
+                    to: b,
+                    label: self.labels.get(&pair)?.clone(),
+                })
+            })
+            .collect()
     }
 }
 

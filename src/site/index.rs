@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::format::to_canonical_string;
 use crate::model::{Collection, Record};
 use crate::refs::{PathPattern, RefFields, Reference, paths_where};
-use crate::rules::provenance::{Catalog, Statement};
+use crate::rules::provenance::{self, Catalog, Statement};
 use crate::rules::{MONTHS, date_fields};
 use crate::schema;
 
@@ -209,7 +209,6 @@ pub struct Index {
     pub entries: Vec<Entry>,
     /// For each entry, the references that name it.
     pub incoming: Vec<Vec<Incoming>>,
-    by_key: HashMap<(Collection, String), usize>,
 }
 
 /// The longest title a link shows; a fact's statement is cut there.
@@ -226,15 +225,14 @@ impl Index {
             .map(|r| entry(r, &fields, &catalog))
             .collect();
         entries.par_sort_by(|a, b| (a.collection, &a.id).cmp(&(b.collection, &b.id)));
-        let by_key: HashMap<(Collection, String), usize> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| ((e.collection, e.id.clone()), i))
-            .collect();
-        let mut incoming = vec![Vec::new(); entries.len()];
-        for (from, e) in entries.iter().enumerate() {
+        let mut index = Index {
+            entries,
+            incoming: Vec::new(),
+        };
+        let mut incoming = vec![Vec::new(); index.entries.len()];
+        for (from, e) in index.entries.iter().enumerate() {
             for r in &e.refs {
-                if let Some(&to) = by_key.get(&(r.target, r.id.to_string())) {
+                if let Some(to) = index.find(r.target, &r.id) {
                     incoming[to].push(Incoming {
                         from,
                         pointer: r.pointer.to_string(),
@@ -242,16 +240,19 @@ impl Index {
                 }
             }
         }
-        Ok(Index {
-            entries,
-            incoming,
-            by_key,
-        })
+        index.incoming = incoming;
+        Ok(index)
     }
 
-    /// The entry of `collection`/`id`.
+    /// The entry of `collection`/`id`: entries are sorted by both, so a
+    /// binary search finds it without building a key.
     pub fn find(&self, collection: Collection, id: &str) -> Option<usize> {
-        self.by_key.get(&(collection, id.to_string())).copied()
+        let range = self.of(collection);
+        let start = range.start;
+        self.entries[range]
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .map(|k| start + k)
     }
 
     /// The entries of one collection, as a range of `entries`.
@@ -315,6 +316,7 @@ fn entry(record: &Record, fields: &RefFields, catalog: &Catalog<'_>) -> Entry {
     let json = to_canonical_string(record);
     let node: Node = serde_json::from_str(&json).unwrap_or(Node::Null);
     let refs = fields.extract(collection, &value);
+    let statements = provenance::statements(record, &value, &refs, |c, id| catalog.record(c, id));
     let dates = expand_all(date_fields(collection), &value).collect();
     let enums = expand_all(enum_fields(collection), &value).collect();
     let title = ["name", "title", "statement"]
@@ -330,7 +332,7 @@ fn entry(record: &Record, fields: &RefFields, catalog: &Catalog<'_>) -> Entry {
         refs,
         dates,
         enums,
-        statements: catalog.statements(record),
+        statements,
     }
 }
 
