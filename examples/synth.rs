@@ -432,6 +432,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 owners: vec![org_ref(rng, plan)],
                 launched: Some(date(rng, 2010, 10)),
                 fields: vec![*rng.pick(FIELDS)],
+                readings: vec![],
                 sources: cite(
                     rng,
                     plan,

@@ -330,6 +330,7 @@ fn sample(collection: Collection, id: &str) -> Record {
             owners: vec![organization()],
             launched: date(),
             fields: vec![Field::Quantum],
+            readings: readings(),
             sources: citations(),
             inferred: inferred(),
             note: Some(text()),

@@ -1,8 +1,10 @@
 //! The record kinds and fields a consumer joins on: products, event series,
 //! a partnership with a place as a party, a claim's claimant, a person's
-//! family and given names, a source's publisher and distributor, a reading
-//! that links a source's slip to what it most likely means, and a signing
-//! known only as "on or before" a date. The fixture
+//! family and given names and the forms the sources use, a role dated by its
+//! source, an organization's parent, a source's publisher and distributor,
+//! readings that link a source's slip in an organization's name or a
+//! product's label to what it most likely means, and a signing known only
+//! as "on or before" a date. The fixture
 //! `model-extensions` overlays the golden dataset with one record of each; it
 //! checks clean, `refs` and `stats` see the new collections, and the SQLite
 //! export answers the questions they exist for.
@@ -53,7 +55,7 @@ fn the_overlay_checks_clean() {
         ],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_eq!(run.json()["summary"]["records"], 16);
+    assert_eq!(run.json()["summary"]["records"], 17);
 }
 
 #[test]
@@ -79,7 +81,7 @@ fn stats_count_products_and_series() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let stats = run.json();
     let counts = &stats["records"];
-    assert_eq!(counts["products"], 1, "{stats}");
+    assert_eq!(counts["products"], 2, "{stats}");
     assert_eq!(counts["series"], 1, "{stats}");
 }
 
@@ -149,49 +151,105 @@ fn sqlite_answers_who_partners_with_whom_including_places() {
             "Doe"
         )
     );
-    let series: String = connection
+    let series: (String, i64) = connection
         .query_row(
-            "SELECT series_id FROM events WHERE id = 'example-conference-2024'",
+            "SELECT series_id, edition FROM events WHERE id = 'example-conference-2024'",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(series, "example-conference");
+    assert_eq!(series, ("example-conference".to_string(), 1));
 }
 
 #[test]
-fn a_reading_links_a_slip_to_the_record_it_most_likely_means() {
+fn sqlite_holds_names_aliases_dated_roles_and_parents() {
     let dir = dataset();
-    let refs = techpact(
-        dir.path(),
-        &["refs", "organizations/example-university", "--data", "data"],
-    );
-    assert_eq!(refs.code, 0, "{}", refs.stderr);
-    assert!(
-        refs.stdout
-            .contains("organizations/example-spinoff             /readings/0/means/organization"),
-        "{}",
-        refs.stdout
-    );
     let connection = sqlite(&dir);
-    let reading: (String, String, String, String) = connection
+    let person: (String, String, String, String) = connection
         .query_row(
-            "SELECT as_written, issue, likely, means_organization_id
-             FROM organizations_readings WHERE organization_id = 'example-spinoff'",
+            "SELECT p.given_name, p.family_name, a.alias, r.as_of
+             FROM people p
+             JOIN people_aliases a ON a.person_id = p.id
+             JOIN people_roles r ON r.person_id = p.id
+             WHERE p.id = 'jane-doe'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
     assert_eq!(
-        reading,
+        person,
         (
-            "EU".to_string(),
-            "translation-slip".to_string(),
-            "Example University".to_string(),
-            "example-university".to_string()
+            "Jane".to_string(),
+            "Doe".to_string(),
+            "Ms. Doe".to_string(),
+            "2024-03".to_string()
         )
     );
-    let signed: String = connection
+    let parent: String = connection
+        .query_row(
+            "SELECT parent_id FROM organizations WHERE id = 'example-spinoff'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(parent, "example-telecom");
+}
+
+/// Asserts that `refs` lists `reader`'s first reading among what references
+/// `target`, and returns that reading from the SQLite export: `as_written`,
+/// `issue`, `likely` and the id it means, for a reader in `collection`
+/// (`organizations` or `products`) whose readings mean a record of `means`.
+fn first_reading(
+    dir: &tempfile::TempDir,
+    collection: &str,
+    reader: &str,
+    target: &str,
+    means: &str,
+) -> [String; 4] {
+    let refs = techpact(dir.path(), &["refs", target, "--data", "data"]);
+    assert_eq!(refs.code, 0, "{}", refs.stderr);
+    let referrer = format!("{collection}/{reader} ");
+    let pointer = format!("/readings/0/means/{means}");
+    assert!(
+        refs.stdout
+            .lines()
+            .any(|l| l.trim_start().starts_with(&referrer) && l.ends_with(&pointer)),
+        "{}",
+        refs.stdout
+    );
+    let key = collection.trim_end_matches('s');
+    sqlite(dir)
+        .query_row(
+            &format!(
+                "SELECT as_written, issue, likely, means_{means}_id
+                 FROM {collection}_readings WHERE {key}_id = ?1"
+            ),
+            [reader],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_reading_links_a_slip_to_the_record_it_most_likely_means() {
+    let dir = dataset();
+    let reading = first_reading(
+        &dir,
+        "organizations",
+        "example-spinoff",
+        "organizations/example-university",
+        "organization",
+    );
+    assert_eq!(
+        reading,
+        [
+            "EU",
+            "translation-slip",
+            "Example University",
+            "example-university"
+        ]
+    );
+    let signed: String = sqlite(&dir)
         .query_row(
             "SELECT signed_on_or_before FROM partnerships
              WHERE id = 'example-telecom-cityville-cooperation'",
@@ -200,6 +258,27 @@ fn a_reading_links_a_slip_to_the_record_it_most_likely_means() {
         )
         .unwrap();
     assert_eq!(signed, "2024-03-03");
+}
+
+#[test]
+fn a_reading_links_a_garbled_product_label_to_the_product_it_most_likely_means() {
+    let dir = dataset();
+    let reading = first_reading(
+        &dir,
+        "products",
+        "example-secure-cal",
+        "products/example-secure-call",
+        "product",
+    );
+    assert_eq!(
+        reading,
+        [
+            "Secure Cal",
+            "garbled",
+            "Secure Call",
+            "example-secure-call"
+        ]
+    );
 }
 
 #[test]
@@ -228,5 +307,5 @@ fn a_reading_must_name_a_record_that_exists() {
         "data/organizations/example-spinoff.json"
     );
     assert_eq!(dangling[0]["pointer"], "/readings/0/means/organization");
-    assert_eq!(dangling[0]["line"], 11);
+    assert_eq!(dangling[0]["line"], 12);
 }

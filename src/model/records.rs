@@ -605,6 +605,9 @@ pub struct Product {
     /// Technology fields it belongs to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
+    /// Words of the sources' label for it that are garbled, a slip or ambiguous, and what they most likely mean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
     /// The sources that support this record.
     #[serde(default)]
     pub sources: Vec<Citation>,
