@@ -1,10 +1,10 @@
 //! The checklist of seed facts (`tests/fixtures/seed-facts.tsv`): every
 //! line names a record of `data/` and a JSON pointer that holds a value
-//! there, and quotes a sentence of its seed text word for word. The seed
-//! texts live outside the repository (`../shared/seeds`, as `.ci/run` and
-//! `techpact check --evidence` use them); where they are absent the excerpts
-//! are still checked against each other and the seed prefixes, and the test
-//! says so on stderr.
+//! there, quotes a sentence of its seed text word for word, and its record
+//! cites the source whose pinned SHA-256 is that seed text's (or is that
+//! source). The seed texts live outside the repository (`../shared/seeds`, as
+//! `.ci/run` and `techpact check --evidence` use them); where they are absent
+//! only the records and pointers are checked, and the test says so on stderr.
 
 use crate::common;
 
@@ -72,8 +72,37 @@ fn every_line_points_at_a_value_of_a_record() {
     }
 }
 
+/// The record `collection/id` of `data/`, parsed.
+fn record(name: &str) -> Value {
+    let path = root().join(format!("data/{name}.json"));
+    serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+/// The id of the source record whose `sha256` is `digest`.
+fn source_pinning(digest: &str) -> Option<String> {
+    fs::read_dir(root().join("data/sources"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_str()?.to_string();
+            let source = record(&format!("sources/{name}"));
+            (source["sha256"] == digest).then_some(name)
+        })
+        .next()
+}
+
+/// Whether the record `collection/id` is the source `source` or cites it.
+fn cites(name: &str, source: &str) -> bool {
+    if name == format!("sources/{source}") {
+        return true;
+    }
+    record(name)["sources"]
+        .as_array()
+        .is_some_and(|citations| citations.iter().any(|c| c["source"] == source))
+}
+
 #[test]
-fn every_seed_is_covered_and_every_excerpt_is_in_its_seed() {
+fn every_seed_is_covered_and_every_excerpt_is_in_its_seed_and_cited() {
     let lines = checklist();
     let seeds: BTreeSet<&str> = lines.iter().map(|l| l.seed.as_str()).collect();
     assert_eq!(seeds, BTreeSet::from(["000", "001", "002", "003"]));
@@ -95,7 +124,10 @@ fn every_seed_is_covered_and_every_excerpt_is_in_its_seed() {
                     .is_some_and(|n| n.starts_with(&format!("{seed}_")))
             })
             .unwrap_or_else(|| panic!("no seed text {seed}_* in {}", dir.display()));
-        let text = squash(&fs::read_to_string(&file).unwrap());
+        let bytes = fs::read(&file).unwrap();
+        let source = source_pinning(&techpact::evidence::sha256_hex(&bytes))
+            .unwrap_or_else(|| panic!("no source in data/sources pins {}", file.display()));
+        let text = squash(&String::from_utf8(bytes).unwrap());
         for line in lines.iter().filter(|l| l.seed == seed) {
             assert!(
                 text.contains(&squash(&line.excerpt)),
@@ -103,6 +135,13 @@ fn every_seed_is_covered_and_every_excerpt_is_in_its_seed() {
                 line.number,
                 file.display(),
                 line.excerpt
+            );
+            assert!(
+                cites(&line.record, &source),
+                "line {}: {} does not cite `{source}`, whose text is {}",
+                line.number,
+                line.record,
+                file.display()
             );
         }
     }
