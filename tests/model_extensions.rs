@@ -2,9 +2,9 @@
 //! a partnership with a place as a party, a claim's claimant, a person's
 //! family and given names and the forms the sources use, a role dated by its
 //! source, an organization's parent, a source's publisher and distributor,
-//! readings that link a source's slip in an organization's name or a
-//! product's label to what it most likely means, and a signing known only
-//! as "on or before" a date. The fixture
+//! readings that link a source's slip in an organization's name, a
+//! partnership's party or a product's label to what it most likely means,
+//! and a signing known only as "on or before" a date. The fixture
 //! `model-extensions` overlays the golden dataset with one record of each; it
 //! checks clean, `refs` and `stats` see the new collections, and the SQLite
 //! export answers the questions they exist for.
@@ -198,7 +198,8 @@ fn sqlite_holds_names_aliases_dated_roles_and_parents() {
 /// Asserts that `refs` lists `reader`'s first reading among what references
 /// `target`, and returns that reading from the SQLite export: `as_written`,
 /// `issue`, `likely` and the id it means, for a reader in `collection`
-/// (`organizations` or `products`) whose readings mean a record of `means`.
+/// (`organizations`, `partnerships` or `products`) whose reading means a
+/// record of the form `means` (`organization`, `place`, `product`).
 fn first_reading(
     dir: &tempfile::TempDir,
     collection: &str,
@@ -249,15 +250,31 @@ fn a_reading_links_a_slip_to_the_record_it_most_likely_means() {
             "example-university"
         ]
     );
-    let signed: String = sqlite(&dir)
+}
+
+#[test]
+fn a_partnership_keeps_its_signing_dates_and_a_reading_of_its_party() {
+    let dir = dataset();
+    let reading = first_reading(
+        &dir,
+        "partnerships",
+        "example-telecom-cityville-cooperation",
+        "places/cityville",
+        "place",
+    );
+    assert_eq!(
+        reading,
+        ["Cityvile", "translation-slip", "Cityville", "cityville"]
+    );
+    let signed: (String, String) = sqlite(&dir)
         .query_row(
-            "SELECT signed_on_or_before FROM partnerships
+            "SELECT signed, signed_on_or_before FROM partnerships
              WHERE id = 'example-telecom-cityville-cooperation'",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(signed, "2024-03-03");
+    assert_eq!(signed, ("2024-03".to_string(), "2024-03-03".to_string()));
 }
 
 #[test]
