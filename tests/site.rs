@@ -518,3 +518,32 @@ fn each_value_shows_exactly_the_evidence_the_provenance_rule_finds() {
         "{source}"
     );
 }
+
+#[test]
+fn a_group_shows_a_reason_its_values_share_once() {
+    let data = dataset_with(None);
+    let path = data.path().join("data/organizations/example-telecom.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let reason = "the same reason for both values of the reading";
+    record["readings"] = serde_json::json!([{
+        "as_written": "Example Telecom",
+        "issue": "ambiguous",
+        "likely": "Example University",
+        "means": {"organization": "example-university"}
+    }]);
+    record["sources"][0]["supports"] = serde_json::json!(["/readings/0/as_written"]);
+    let inferred = record["inferred"].as_array_mut().unwrap();
+    for pointer in [
+        "/readings/0/issue",
+        "/readings/0/likely",
+        "/readings/0/means",
+    ] {
+        inferred.push(serde_json::json!({"pointer": pointer, "reason": reason}));
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&record).unwrap()).unwrap();
+    let out = data.path().join("site");
+    build(data.path(), &data.path().join("data"), &out);
+    let page = std::fs::read_to_string(out.join("organizations/example-telecom.html")).unwrap();
+    assert_eq!(page.matches(reason).count(), 1, "{page}");
+}

@@ -169,10 +169,17 @@ impl Cx<'_> {
         inferred.sort_unstable();
         inferred.dedup();
         if let Some(Node::Array(entries)) = self.entry.node.get("inferred") {
-            marks.extend(inferred.into_iter().filter_map(|i| {
-                let reason = entries.get(i)?.get("reason")?.as_str()?;
-                Some(Mark::Inferred(reason.to_string()))
-            }));
+            // Entries for several values of a group often give one reason:
+            // the group shows it once.
+            let mut reasons: Vec<&str> = Vec::new();
+            for i in inferred {
+                if let Some(reason) = entries.get(i).and_then(|e| e.get("reason")?.as_str())
+                    && !reasons.contains(&reason)
+                {
+                    reasons.push(reason);
+                }
+            }
+            marks.extend(reasons.into_iter().map(|r| Mark::Inferred(r.to_string())));
         }
         if own {
             marks.push(Mark::Own);
