@@ -63,14 +63,18 @@ text_type!(
 );
 
 // Text from the data reaches terminals and reports: no text value holds a
-// control character other than tab and line breaks (a name not even those),
-// and each holds at least one visible character.
+// control character, C0, DEL or C1 (U+0000 to U+001F, U+007F to U+009F; a
+// terminal acts on each, U+009B starts an escape sequence), other than tab
+// and newline (a name not even those), and each holds at least one visible
+// character. A carriage return alone lets a line overwrite itself, and a
+// quote needs none: whitespace is folded when it is matched.
 
 /// One line with a visible character and no control character.
-const NAME_PATTERN: &str = "^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$";
+const NAME_PATTERN: &str =
+    "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
 
-/// A visible character, and no control character but tab and line breaks.
-const TEXT_PATTERN: &str = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
+/// A visible character, and no control character but tab and newline.
+const TEXT_PATTERN: &str = "^[^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*$";
 
 text_type!(
     /// A name or short label: one line, at most 300 characters.
@@ -82,14 +86,14 @@ text_type!(
 text_type!(
     /// A sentence or paragraph, at most 2000 characters.
     Text,
-    "A sentence or paragraph with a visible character and no control character but tab and line breaks, at most 2000 characters.",
+    "A sentence or paragraph with a visible character and no control character but tab and newline, at most 2000 characters.",
     { "minLength": 1, "maxLength": 2000, "pattern": TEXT_PATTERN }
 );
 
 text_type!(
     /// A verbatim excerpt of a source, 8 to 500 characters.
     Quote,
-    "A verbatim excerpt of the cited source (whitespace aside): 8 to 500 characters with a visible character and no control character but tab and line breaks. A shorter quote proves little.",
+    "A verbatim excerpt of the cited source (whitespace aside): 8 to 500 characters with a visible character and no control character but tab and newline. A shorter quote proves little.",
     { "minLength": 8, "maxLength": 500, "pattern": TEXT_PATTERN }
 );
 
@@ -287,12 +291,12 @@ pub const PATTERNS: &[PatternMeaning] = &[
     },
     PatternMeaning {
         pattern: NAME_PATTERN,
-        description: "one line of text, not only spaces, without line breaks, tabs or other control characters",
+        description: "one line of text, not only spaces, without line breaks, tabs or other control characters (U+0000 to U+001F, U+007F to U+009F)",
         example: "China Telecom",
     },
     PatternMeaning {
         pattern: TEXT_PATTERN,
-        description: "a text with something besides spaces, and no control characters but tabs and line breaks",
+        description: "a text with something besides spaces, and no control characters (U+0000 to U+001F, U+007F to U+009F) but tabs and newlines",
         example: "The agreement was signed in Hong Kong.",
     },
     PatternMeaning {
