@@ -622,3 +622,72 @@ fn rename_missed_a_reference_spelled_with_an_escape() {
     let run = techpact(dir.path(), &["check"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+/// `resolve` reads successors from files without checking them first, and
+/// printed them raw: a successor holding ESC in the problem it names, and an
+/// asked id holding ESC in the "no record" line.
+#[test]
+fn resolve_printed_control_characters_of_a_successor_and_an_asked_id() {
+    let dir = dataset_with(None);
+    let path = dir.path().join("data/places/cityville.json");
+    let mut place: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    place["withdrawn"] =
+        serde_json::json!({"date": "2025-01-01", "reason": "merged", "successor": "gone\u{1b}[2J"});
+    fs::write(&path, format!("{place:#}\n")).unwrap();
+    let run = techpact(dir.path(), &["resolve", "places/cityville"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["its successor `gone\\u{1b}[2J` names no record"]);
+    let run = techpact(dir.path(), &["resolve", "places/\u{1b}[31mcityville"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["places/\\u{1b}[31mcityville: no record"]);
+}
+
+/// `resolve` joined a successor read from a file to the collection's folder
+/// as it was, so `../organizations/example-university` led out of `places`
+/// and was reported as the current record.
+#[test]
+fn resolve_followed_a_successor_out_of_its_collection() {
+    let dir = dataset_with(None);
+    let path = dir.path().join("data/places/cityville.json");
+    let mut place: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    place["withdrawn"] = serde_json::json!({
+        "date": "2025-01-01",
+        "reason": "merged",
+        "successor": "../organizations/example-university"
+    });
+    fs::write(&path, format!("{place:#}\n")).unwrap();
+    let run = techpact(dir.path(), &["resolve", "places/cityville"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "places/cityville: its successor `../organizations/example-university` names no record\n"
+    );
+}
+
+/// `rename` and `withdraw` print the files they edited, or the findings that
+/// stopped them; a referring file whose name holds ESC and a reason holding
+/// ESC stop them, and neither reaches the terminal raw.
+#[test]
+fn rename_and_withdraw_printed_no_control_character_of_the_data() {
+    let dir = dataset_with(None);
+    let organizations = dir.path().join("data/organizations");
+    fs::copy(
+        organizations.join("example-university.json"),
+        organizations.join("\u{1b}[31mu.json"),
+    )
+    .unwrap();
+    let before = fs::read(dir.path().join("data/places/cityville.json")).unwrap();
+    let run = techpact(dir.path(), &["rename", "places/cityville", "townville"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["organizations/\\u{1b}[31mu.json"]);
+    let run = techpact(
+        dir.path(),
+        &["withdraw", "places/cityville", "--reason", "gone\u{1b}[2J"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["gone\\u{1b}[2J"]);
+    assert_eq!(
+        fs::read(dir.path().join("data/places/cityville.json")).unwrap(),
+        before
+    );
+}

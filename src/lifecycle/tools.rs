@@ -16,6 +16,7 @@ use crate::fmt::canonical_text;
 use crate::load::{self, Listing};
 use crate::model::{Collection, End, Record, Status, follow, is_slug};
 use crate::refs::{Ids, RecordName, RefFields};
+use crate::report::visible;
 use crate::rules::Published;
 
 /// What a `rename` or `withdraw` did, or would have done.
@@ -330,11 +331,12 @@ fn civil_date(seconds: i64) -> String {
 }
 
 impl Done {
-    /// For people: what changed.
+    /// For people: what changed. A path is a file's name as it is on disk,
+    /// so it goes through `report::visible`.
     pub fn to_human(&self) -> String {
         let mut out = String::new();
         for path in &self.edited {
-            out.push_str(&format!("edited {path}\n"));
+            out.push_str(&format!("edited {}\n", visible(path)));
         }
         out.push_str(&format!(
             "{} reference{} rewritten; {}\n",
@@ -355,24 +357,29 @@ impl Done {
     }
 }
 
-/// For people: one line per record, `asked → current`.
+/// For people: one line per record, `asked → current`. The asked id, the
+/// successors read from files and the problems naming them are data, so each
+/// goes through `report::visible`.
 pub fn resolutions_to_human(resolved: &[Resolution]) -> String {
     let mut out = String::new();
     for r in resolved {
+        let record = visible(&r.record);
         let (collection, _) = r.record.split_once('/').unwrap_or((&r.record, ""));
         match (&r.current, &r.problem) {
-            (Some(current), _) if r.chain.len() == 1 => {
-                out.push_str(&format!("{} is current\n", r.record));
-                let _ = current;
+            (Some(_), _) if r.chain.len() == 1 => {
+                out.push_str(&format!("{record} is current\n"));
             }
             (Some(current), _) => {
-                out.push_str(&format!("{} → {collection}/{current}\n", r.record));
+                out.push_str(&format!(
+                    "{record} → {}/{}\n",
+                    visible(collection),
+                    visible(current)
+                ));
             }
             (None, problem) => {
                 out.push_str(&format!(
-                    "{}: {}\n",
-                    r.record,
-                    problem.as_deref().unwrap_or("no current record")
+                    "{record}: {}\n",
+                    visible(problem.as_deref().unwrap_or("no current record"))
                 ));
             }
         }
@@ -410,7 +417,7 @@ pub fn resolve(dir: &Path, display: &str, names: &[RecordName]) -> Result<Vec<Re
             });
             continue;
         }
-        let successors: Vec<(String, Option<Option<String>>)> = chain_of(dir, name);
+        let successors: Vec<(String, Option<Option<String>>)> = chain_of(dir, &ids, name);
         let status = |id: &str| match successors.iter().find(|(i, _)| i == id) {
             None | Some((_, None)) => Status::Absent,
             Some((_, Some(None))) => Status::Current,
@@ -436,13 +443,18 @@ pub fn resolve(dir: &Path, display: &str, names: &[RecordName]) -> Result<Vec<Re
 
 /// Each record on the successor chain from `name`, read from its file: its
 /// id and `Some(None)` when in use, `Some(Some(next))` when withdrawn (an
-/// empty `next` when nothing replaces it), `None` when it has no readable file.
-fn chain_of(dir: &Path, name: &RecordName) -> Vec<(String, Option<Option<String>>)> {
+/// empty `next` when nothing replaces it), `None` when it has no readable
+/// file. A successor is only looked up among the listed records (`ids`), so
+/// one such as `../organizations/x` never leads to a file outside its
+/// collection.
+fn chain_of(dir: &Path, ids: &Ids<'_>, name: &RecordName) -> Vec<(String, Option<Option<String>>)> {
     let mut out: Vec<(String, Option<Option<String>>)> = Vec::new();
     let mut at = name.id.clone();
     while !out.iter().any(|(i, _)| *i == at) {
-        let value = fs::read_to_string(dir.join(relative(name.collection, &at)))
-            .ok()
+        let value = ids
+            .contains(name.collection, &at)
+            .then(|| fs::read_to_string(dir.join(relative(name.collection, &at))).ok())
+            .flatten()
             .and_then(|t| serde_json::from_str::<Value>(&t).ok());
         let status = value.as_ref().map(|v| {
             v.get("withdrawn").map(|w| {
