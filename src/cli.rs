@@ -237,8 +237,13 @@ fn run_withdraw(color: ColorChoice, args: &WithdrawArgs) -> Result<Outcome> {
 fn report_edit(color: ColorChoice, edit: &Edit, done: &lifecycle::Done) -> Result<Outcome> {
     let output = &Output::report(&edit.output, edit.quiet.quiet, color);
     if !done.applied {
-        let summary = Summary::of(&done.findings, 0, 0);
-        emit(output, false, &done.findings, &summary, &HashMap::new())?;
+        emit(
+            output,
+            false,
+            &done.findings,
+            &done.summary,
+            &HashMap::new(),
+        )?;
         return Ok(Outcome::Findings);
     }
     if !output.quiet {

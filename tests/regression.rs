@@ -691,3 +691,28 @@ fn rename_and_withdraw_printed_no_control_character_of_the_data() {
         before
     );
 }
+
+/// A refused `rename` or `withdraw` reported its findings "in 0 record files
+/// (0 records passed their schema)": the summary counted nothing the check
+/// of the edited data had read.
+#[test]
+fn a_refused_edit_said_it_checked_no_record_file() {
+    let dir = dataset_with(None);
+    let files = fs::read_dir(dir.path().join("data"))
+        .unwrap()
+        .map(|c| fs::read_dir(c.unwrap().path()).unwrap().count())
+        .sum::<usize>();
+    let run = techpact(
+        dir.path(),
+        &["withdraw", "places/cityville", "--reason", " "],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(&format!(
+            " in {files} record files ({} records passed their schema, 1 did not)",
+            files - 1
+        )),
+        "{}",
+        run.stdout
+    );
+}

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::rewrite;
 use super::transaction::{self, Edit};
 use crate::check;
-use crate::diag::Finding;
+use crate::diag::{Finding, Summary};
 use crate::error::{Error, Result};
 use crate::fmt::canonical_text;
 use crate::load::{self, Listing};
@@ -33,6 +33,9 @@ pub struct Done {
     /// The check's findings on the data as edited.
     #[serde(skip)]
     pub findings: Vec<Finding>,
+    /// Their counts, and the files and records the check read.
+    #[serde(skip)]
+    pub summary: Summary,
 }
 
 /// Moves `name` to `new_id`, rewriting every reference to it; when the old
@@ -170,7 +173,7 @@ fn apply(
     references: usize,
     tombstone: bool,
 ) -> Result<Done> {
-    let findings = transaction::recheck(dir, display, &edits)?;
+    let (findings, summary) = transaction::recheck(dir, display, &edits)?;
     let applied = !transaction::has_errors(&findings);
     if applied {
         transaction::commit(dir, &edits)?;
@@ -181,6 +184,7 @@ fn apply(
         tombstone,
         applied,
         findings,
+        summary,
     })
 }
 

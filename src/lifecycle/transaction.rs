@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::check;
-use crate::diag::{Finding, Severity};
+use crate::diag::{Finding, Severity, Summary};
 use crate::error::{Error, Result};
 use crate::format;
 
@@ -38,8 +38,9 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
 }
 
 /// The findings with which `edits` would leave the data in `dir` (shown as
-/// `display`): a full check of a scratch copy with the edits applied.
-pub fn recheck(dir: &Path, display: &str, edits: &[Edit]) -> Result<Vec<Finding>> {
+/// `display`), and their summary: a full check of a scratch copy with the
+/// edits applied.
+pub fn recheck(dir: &Path, display: &str, edits: &[Edit]) -> Result<(Vec<Finding>, Summary)> {
     let parent = dir.parent().unwrap_or(Path::new("."));
     let scratch = tempfile::Builder::new()
         .prefix(".techpact-edit-")
@@ -55,7 +56,8 @@ pub fn recheck(dir: &Path, display: &str, edits: &[Edit]) -> Result<Vec<Finding>
         }
     }
     let outcome = check::run(&copy, display, &check::Options::default())?;
-    Ok(outcome.findings)
+    let summary = outcome.summary();
+    Ok((outcome.findings, summary))
 }
 
 /// `from` copied to `to` folder by folder, each record file hard-linked
