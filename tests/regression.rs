@@ -37,6 +37,39 @@ fn a_double_json_suffix_passed_as_a_duplicate_id() {
     );
 }
 
+/// Two records of one id are an error wherever they come from; in a release
+/// archive, one record file can be listed twice, the second copy replacing
+/// the first when unpacked. Even with identical bytes, `verify` refuses it.
+#[test]
+fn verify_passed_an_archive_holding_one_record_file_twice() {
+    use release_support::{Crafted, archive_files, craft_tar, gzip};
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    let run = sandbox.techpact(&repo, &["release", "0.1.0"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let files = archive_files(&fs::read(repo.join("dist/techpact-data-0.1.0.tar.gz")).unwrap());
+    let mut entries: Vec<Crafted> = files.iter().map(|(p, b)| Crafted::file(p, b)).collect();
+    let (path, body) = files.iter().find(|(p, _)| p == SOURCE).unwrap();
+    entries.push(Crafted::file(path, body));
+    fs::write(
+        sandbox.path().join("twice.tar.gz"),
+        gzip(&craft_tar(&entries)),
+    )
+    .unwrap();
+    let run = sandbox.techpact(
+        sandbox.path(),
+        &["verify", "--format", "json", "twice.tar.gz"],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let findings = run.findings();
+    assert!(
+        findings.iter().any(|f| f["code"] == "release/bad-archive"
+            && f["message"].as_str().unwrap().contains(SOURCE)
+            && f["message"].as_str().unwrap().contains("more than once")),
+        "{findings:#?}"
+    );
+}
+
 /// `fmt` read every file, then spent seconds writing; a file an editor saved
 /// in between was overwritten with the canonical form of its old text. The
 /// editor here saves the files `fmt` writes last as soon as it has written
