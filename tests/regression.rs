@@ -228,6 +228,67 @@ fn first_file(dir: &Path) -> std::path::PathBuf {
     fs::read_dir(dir).unwrap().next().unwrap().unwrap().path()
 }
 
+/// `verify` unpacked into a temporary folder created `0777 & !umask`: under
+/// umask 000 another local user could enter it and plant a link. The
+/// folder is watched while `verify` runs under umask 000, and each time it
+/// is seen, only its owner may enter it.
+#[cfg(unix)]
+#[test]
+fn verify_unpacked_into_a_folder_others_could_enter_under_umask_000() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    let run = sandbox.techpact(&repo, &["release", "0.1.0"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let archive = repo.join("dist/techpact-data-0.1.0.tar.gz");
+    let tmp = sandbox.tmp();
+    let done = AtomicBool::new(false);
+    let seen = Mutex::new(std::collections::BTreeMap::<u32, usize>::new());
+    let failed = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                for entry in fs::read_dir(&tmp).unwrap().flatten() {
+                    if let Ok(meta) = fs::symlink_metadata(entry.path())
+                        && meta.is_dir()
+                    {
+                        *seen
+                            .lock()
+                            .unwrap()
+                            .entry(meta.permissions().mode() & 0o777)
+                            .or_default() += 1;
+                    }
+                }
+            }
+        });
+        for _ in 0..100 {
+            let out = std::process::Command::new("sh")
+                .args(["-c", "umask 000 && exec \"$0\" verify \"$1\""])
+                .arg(env!("CARGO_BIN_EXE_techpact"))
+                .arg(&archive)
+                .env("TMPDIR", &tmp)
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            if !out.status.success() {
+                done.store(true, Ordering::Relaxed);
+                return Some(out);
+            }
+            if seen.lock().unwrap().values().sum::<usize>() >= 10 {
+                break;
+            }
+        }
+        done.store(true, Ordering::Relaxed);
+        None
+    });
+    assert!(failed.is_none(), "{failed:?}");
+    let seen = seen.into_inner().unwrap();
+    assert!(!seen.is_empty(), "the unpack folder was never seen");
+    let modes: Vec<String> = seen.keys().map(|m| format!("{m:o}")).collect();
+    assert_eq!(modes, ["700"], "the modes the folder was seen with");
+}
+
 /// `fmt` and `fmt --check` skipped a collection folder they could not read
 /// and said ok, where `check` reports `io/unreadable`. The folder is made
 /// unreadable with its mode; as root, the binary runs as `nobody`.
