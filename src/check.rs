@@ -13,7 +13,7 @@
 //! result is the full check's findings on exactly those files. To get there
 //! without reading the whole dataset, it lists every file (ids are file
 //! names), finds the records that may reference such an id by a byte search
-//! (none when only faces stayed), and loads
+//! (no search when no face changed), and loads
 //! besides the reported records only what the rules read about them: the
 //! records they reference, their hierarchies up to the root, and the records
 //! of their collection that may share a name or identifier with them. When

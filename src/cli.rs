@@ -190,7 +190,8 @@ fn run_check(color: ColorChoice, args: &CheckArgs) -> Result<Outcome> {
     let outcome = check::run(&dir, &display, &options)?;
     let notes = [outcome.scope.describe(), outcome.published.describe()];
     for note in notes.into_iter().flatten().filter(|_| !output.quiet) {
-        eprintln!("techpact: {note}");
+        // A changed path and the revision come from the repository.
+        eprintln!("techpact: {}", report::visible(&note));
     }
     emit(
         &output,

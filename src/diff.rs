@@ -368,7 +368,7 @@ impl Changes {
             }
         }
         for c in &self.collections {
-            let _ = writeln!(out, "\n## {}", c.collection);
+            let _ = writeln!(out, "\n## {}", visible(&c.collection));
             if !c.added.is_empty() {
                 let _ = writeln!(out, "\nAdded:\n");
                 for id in &c.added {
@@ -396,7 +396,10 @@ impl Changes {
                     let what = match (&w.successor, w.fate) {
                         (Some(to), Fate::Renamed) => format!("renamed to {}", code(to)),
                         (Some(to), _) => format!("merged into {}", code(to)),
-                        (None, _) => format!("withdrawn: {}", w.reason.replace(['\n', '\r'], " ")),
+                        (None, _) => format!(
+                            "withdrawn: {}",
+                            visible(&w.reason.replace(['\n', '\r'], " "))
+                        ),
                     };
                     let _ = writeln!(out, "- {} {what}", code(&w.id));
                 }
@@ -432,7 +435,8 @@ fn markdown_value(value: Option<&Value>) -> String {
 }
 
 /// `text` as Markdown inline code, fenced with more backticks than it holds
-/// in a row, so a value with backticks cannot break out of it.
+/// in a row, so a value with backticks cannot break out of it, with its
+/// control characters escaped.
 fn code(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
@@ -442,7 +446,7 @@ fn code(text: &str) -> String {
         ""
     };
     let text = text.replace(['\n', '\r'], " ");
-    format!("{fence}{pad}{text}{pad}{fence}")
+    format!("{fence}{pad}{}{pad}{fence}", visible(&text))
 }
 
 #[cfg(test)]

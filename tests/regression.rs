@@ -461,6 +461,25 @@ fn control_characters_from_the_data_reached_the_terminal() {
     }
 }
 
+/// Pull-request mode's note named a changed path of the repository raw, so
+/// an untracked file's name could drive the terminal.
+#[test]
+fn the_pull_request_note_printed_a_changed_path_raw() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    fs::create_dir_all(repo.join("src")).unwrap();
+    fs::write(repo.join("src/a\u{1b}[2Jb.rs"), "").unwrap();
+    let run = sandbox.techpact(&repo, &["check", "--changed-since", "HEAD"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("checked every record"), "{}", run.stderr);
+    let raw: Vec<char> = run
+        .stderr
+        .chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "printed {raw:?}:\n{}", run.stderr);
+}
+
 /// A run killed while writing left `.techpact-*.tmp` files: `check` then
 /// failed with a bare `layout/unexpected-entry`, `fmt` said ok, and a second
 /// `release` into the same folder was refused until it was emptied by hand.
@@ -556,10 +575,11 @@ fn assert_escaped(run: &common::Run, escaped: &[&str]) {
     }
 }
 
-/// `diff` printed what it read from a release or a revision as it was: a
-/// key holding ESC and BEL, a name holding the one-byte CSI (U+009B) and
-/// DEL, a withdrawal reason holding ESC and a file name holding ESC reached
-/// the terminal. Neither side of a diff is checked first.
+/// `diff` printed what it read from a release or a revision as it was, in
+/// its human and its Markdown form: a key holding ESC and BEL, a name
+/// holding the one-byte CSI (U+009B) and DEL, a withdrawal reason holding
+/// ESC and a file name holding ESC reached the terminal. Neither side of a
+/// diff is checked first.
 #[test]
 fn diff_printed_control_characters_of_an_old_release() {
     use release_support::{Crafted, craft_tar, gzip};
@@ -597,17 +617,22 @@ fn diff_printed_control_characters_of_an_old_release() {
             ),
         ],
     );
-    let run = sandbox.techpact(sandbox.path(), &["diff", "old.tar.gz", "new.tar.gz"]);
-    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_escaped(
-        &run,
-        &[
-            "\\u{1b}]0;owned\\u{7}",
-            "City\\u{9b}2Jville",
-            "Cityville\\u{7f}",
-            "went\\u{1b}[2J",
-        ],
-    );
+    for format in ["human", "markdown"] {
+        let run = sandbox.techpact(
+            sandbox.path(),
+            &["diff", "old.tar.gz", "new.tar.gz", "--format", format],
+        );
+        assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
+        assert_escaped(
+            &run,
+            &[
+                "\\u{1b}]0;owned\\u{7}",
+                "City\\u{9b}2Jville",
+                "Cityville\\u{7f}",
+                "went\\u{1b}[2J",
+            ],
+        );
+    }
 
     let repo = sandbox.repo("repo");
     fs::write(repo.join("data/sources/\u{1b}[31m.json"), "{}").unwrap();
@@ -615,6 +640,9 @@ fn diff_printed_control_characters_of_an_old_release() {
     let run = sandbox.techpact(&repo, &["diff", "HEAD~1", "HEAD"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_escaped(&run, &["+ \\u{1b}[31m"]);
+    let run = sandbox.techpact(&repo, &["diff", "HEAD~1", "HEAD", "--format", "markdown"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_escaped(&run, &["- `\\u{1b}[31m`"]);
 }
 
 /// `refs` lists what a record references and what references it before

@@ -140,8 +140,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deny_warnings: bool,
     /// Report only on records changed since REV (committed, staged, unstaged or
-    /// untracked) and the records that reference them; a change to `schema/`,
-    /// `src/` or `Cargo.*` checks everything
+    /// untracked) and the records that reference one added, deleted, or changed
+    /// in its names, withdrawal or hierarchy; a change to `schema/`, `src/` or
+    /// `Cargo.*` checks everything
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
     #[command(flatten)]

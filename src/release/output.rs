@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::Artifact;
 use crate::error::{Error, Result};
+use crate::evidence;
 use crate::format;
 
 /// An artifact written to a temporary file, not yet in place.
@@ -44,11 +45,16 @@ pub fn write(
             .map_err(|e| Error::io("writing", &path, e.into_error()))?;
         (hashing.hasher, hashing.bytes)
     };
+    // On disk before it takes its name: a crash never leaves a final name
+    // on a truncated artifact.
+    file.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("writing", &path, e))?;
     Ok(Pending {
         artifact: Artifact {
             name: name.to_string(),
             bytes,
-            sha256: hex(&hasher.finalize()),
+            sha256: evidence::hex(&hasher.finalize()),
         },
         file,
     })
@@ -80,8 +86,4 @@ impl<W: Write> Write for Hashing<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
