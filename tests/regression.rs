@@ -471,7 +471,11 @@ fn the_pull_request_note_printed_a_changed_path_raw() {
     fs::write(repo.join("src/a\u{1b}[2Jb.rs"), "").unwrap();
     let run = sandbox.techpact(&repo, &["check", "--changed-since", "HEAD"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stderr.contains("checked every record"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("checked every record"),
+        "{}",
+        run.stderr
+    );
     let raw: Vec<char> = run
         .stderr
         .chars()
