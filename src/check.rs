@@ -620,37 +620,26 @@ fn partial(
             referencing += 1;
         }
     }
-    let reported: Vec<usize> = report
+    let mut reported: Vec<usize> = report
         .iter()
         .filter_map(|p| by_path.get(p.as_str()).copied())
         .collect();
     loaded.load(reported.iter().copied());
 
+    // Hierarchies up to their roots: a loop through a reported record may be
+    // long, and its finding lands on the member whose file comes first, so
+    // every member of such a loop is reported on.
+    let hierarchy = hierarchies(&mut loaded, &index, &reported);
+    for i in loop_members(&hierarchy, &reported) {
+        if report.insert(listing.records[i].path.clone()) {
+            reported.push(i);
+            referencing += 1;
+        }
+    }
+
     // What the rules read about the reported records.
     let needed = support(&mut loaded, &mut texts, &reported, &index, &changed_ids);
     loaded.load(needed);
-    // Hierarchies up to their roots: a loop through a reported record may be long.
-    let mut expanded: HashSet<usize> = HashSet::new();
-    let mut frontier = reported.clone();
-    while !frontier.is_empty() {
-        let mut next = Vec::new();
-        for &i in &frontier {
-            if !expanded.insert(i) {
-                continue;
-            }
-            let collection = listing.records[i].collection;
-            for r in loaded.refs(i) {
-                if r.target == collection
-                    && let Some(&j) = index.get(&(collection, &*r.id))
-                    && !expanded.contains(&j)
-                {
-                    next.push(j);
-                }
-            }
-        }
-        loaded.load(next.iter().copied());
-        frontier = next;
-    }
     drop(texts);
 
     // The loaded files in listing order, as a dataset.
@@ -723,6 +712,65 @@ pub fn published_in(repository: &git::Repository, name: String, data: &str) -> R
         })
         .collect();
     Ok(Published::Tag { name, ids })
+}
+
+/// Loads the hierarchies of the `from` records up to their roots: the
+/// records each references in its own collection, and theirs, and so on.
+/// Returns each loaded member's references into its collection, by index.
+fn hierarchies(
+    loaded: &mut Loaded<'_>,
+    index: &HashMap<(Collection, &str), usize>,
+    from: &[usize],
+) -> HashMap<usize, Vec<usize>> {
+    let listing = loaded.listing;
+    let mut edges: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut frontier = from.to_vec();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for &i in &frontier {
+            if edges.contains_key(&i) {
+                continue;
+            }
+            let collection = listing.records[i].collection;
+            let up: Vec<usize> = loaded
+                .refs(i)
+                .iter()
+                .filter(|r| r.target == collection)
+                .filter_map(|r| index.get(&(collection, &*r.id)).copied())
+                .collect();
+            next.extend(up.iter().copied().filter(|j| !edges.contains_key(j)));
+            edges.insert(i, up);
+        }
+        loaded.load(next.iter().copied());
+        frontier = next;
+    }
+    edges
+}
+
+/// The records on a loop of `edges` that passes through one of `through`,
+/// in ascending order: the members of its strongly connected component.
+fn loop_members(edges: &HashMap<usize, Vec<usize>>, through: &[usize]) -> Vec<usize> {
+    let reach = |start: usize| {
+        let mut seen: HashSet<usize> = HashSet::new();
+        let mut stack = vec![start];
+        while let Some(v) = stack.pop() {
+            for &w in edges.get(&v).into_iter().flatten() {
+                if seen.insert(w) {
+                    stack.push(w);
+                }
+            }
+        }
+        seen
+    };
+    let mut members: BTreeSet<usize> = BTreeSet::new();
+    for &r in through {
+        let from_r = reach(r);
+        if !from_r.contains(&r) {
+            continue;
+        }
+        members.extend(from_r.into_iter().filter(|&x| reach(x).contains(&r)));
+    }
+    members.into_iter().collect()
 }
 
 /// The files the rules read about the `reported` records besides themselves,

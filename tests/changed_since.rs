@@ -178,9 +178,18 @@ fn oracle(
     let mut must = BTreeSet::new();
     let dataset = load::load(data, "data").unwrap();
     let fields = RefFields::new().unwrap();
+    // Each record's references into its own collection, by path.
+    let mut up: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for file in &dataset.files {
         let Some(value) = &file.value else { continue };
         let refs = fields.extract(file.collection, value);
+        up.insert(
+            file.path.clone(),
+            refs.iter()
+                .filter(|r| r.target == file.collection)
+                .map(|r| format!("data/{}/{}.json", file.collection.dir_name(), r.id))
+                .collect(),
+        );
         if refs
             .iter()
             .any(|r| ids.contains(&(r.target, r.id.to_string())))
@@ -194,6 +203,34 @@ fn oracle(
             must.insert(file.path.clone());
         }
     }
+    // A loop through a record reported on is reported on whole: its finding
+    // lands on the member whose file comes first. Through a changed record,
+    // it must be.
+    let reach = |start: &String| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start.clone()];
+        while let Some(v) = stack.pop() {
+            for w in up.get(&v).into_iter().flatten() {
+                if seen.insert(w.clone()) {
+                    stack.push(w.clone());
+                }
+            }
+        }
+        seen
+    };
+    let on_loops = |through: &BTreeSet<String>| -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for r in through {
+            let from_r = reach(r);
+            if from_r.contains(r) {
+                out.extend(from_r.into_iter().filter(|x| reach(x).contains(r)));
+            }
+        }
+        out
+    };
+    must.extend(on_loops(&changed_paths));
+    let may = on_loops(&report);
+    report.extend(may);
     Oracle {
         changed: changed_paths,
         may: report,
@@ -752,6 +789,53 @@ fn the_binary_reports_changed_records_and_their_referencers() {
     let all = techpact(&fixture.root, &["check", "--format", "json"]);
     assert_eq!(all.findings(), findings, "nothing else is wrong");
     assert!(all.json()["summary"]["files"].as_u64() > run.json()["summary"]["files"].as_u64());
+}
+
+/// A loop of three records closed by an edit of one is reported, though
+/// its finding lands on a member that neither changed nor references the
+/// changed record: `a` → `b` → `c` committed, then `c` → `a`.
+#[test]
+fn a_loop_closed_by_an_edit_is_reported_on_its_first_member() {
+    let fixture = Fixture::new(&synth::dataset(40, 3));
+    let data = fixture.data();
+    let org = |id: &str| data.join(format!("organizations/{id}.json"));
+    let mut ids: Vec<String> = records(&data)
+        .into_iter()
+        .filter(|(c, _)| c == "organizations")
+        .map(|(_, id)| id)
+        .collect();
+    ids.sort();
+    let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
+    for (child, parent) in [(a, Some(b)), (b, Some(c)), (c, None)] {
+        let mut value = read_json(&org(child)).unwrap();
+        match parent {
+            Some(p) => value["parent"] = json!(p),
+            None => {
+                value.as_object_mut().unwrap().remove("parent");
+            }
+        }
+        write_json(&org(child), &value);
+    }
+    let base = commit(&fixture.repo, "a chain of three").to_string();
+    let mut value = read_json(&org(c)).unwrap();
+    value["parent"] = json!(a);
+    write_json(&org(c), &value);
+    let full = techpact(&fixture.root, &["check", "--format", "json"]);
+    let run = techpact(
+        &fixture.root,
+        &["check", "--format", "json", "--changed-since", &base],
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let loops = |findings: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+        findings
+            .into_iter()
+            .filter(|f| f["code"] == "ref/cycle")
+            .collect()
+    };
+    let expected = loops(full.findings());
+    assert_eq!(expected.len(), 1, "{}", full.stdout);
+    assert_eq!(expected[0]["file"], format!("data/organizations/{a}.json"));
+    assert_eq!(loops(run.findings()), expected);
 }
 
 /// A folder deleted or added whole is seen: the work tree is compared by
