@@ -301,7 +301,7 @@ fn field_changes(pointer: &str, old: &Value, new: &Value, out: &mut Vec<FieldCha
 impl Changes {
     /// `changes.json`: the comparison as one JSON document with a trailing newline.
     pub fn to_json(&self) -> String {
-        crate::format::to_canonical_string(self)
+        crate::report::json_for_terminal(crate::format::to_canonical_string(self))
     }
 
     /// The one-line headline: `v1.0.0 → v1.1.0: 2 added, 1 changed, 0 removed`.

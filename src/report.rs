@@ -63,9 +63,27 @@ pub fn json(findings: &[Finding], summary: &Summary) -> String {
 
 /// `value` as one JSON document with a trailing newline.
 pub fn document<T: Serialize>(value: &T) -> String {
-    let mut out = serde_json::to_string(value)
+    let out = serde_json::to_string(value)
         .unwrap_or_else(|e| unreachable!("output documents always serialize: {e}"));
-    out.push('\n');
+    json_for_terminal(out + "\n")
+}
+
+/// A JSON document with DEL and the C1 controls (U+007F to U+009F) inside
+/// its strings written as `\u` escapes, as serde_json already writes the C0
+/// controls: the same value, which no terminal showing it acts on. Such a
+/// character can only stand inside a string of a JSON document.
+pub fn json_for_terminal(json: String) -> String {
+    if !json.chars().any(|c| ('\u{7f}'..='\u{9f}').contains(&c)) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if ('\u{7f}'..='\u{9f}').contains(&c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -396,6 +414,15 @@ pub fn plural(n: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_for_a_terminal_escapes_del_and_c1_and_keeps_the_value() {
+        let value = serde_json::json!({"k\u{9b}": "a\u{7f}b\u{85}é\u{1b}"});
+        let shown = document(&value);
+        assert_eq!(shown, "{\"k\\u009b\":\"a\\u007fb\\u0085é\\u001b\"}\n");
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, value);
+    }
 
     #[test]
     fn marks_the_value() {

@@ -235,10 +235,9 @@ fn breakdown(counts: &BTreeMap<Collection, usize>) -> String {
 impl Stats {
     /// The statistics as one JSON document with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut out = serde_json::to_string_pretty(self)
+        let out = serde_json::to_string_pretty(self)
             .unwrap_or_else(|e| unreachable!("statistics always serialize: {e}"));
-        out.push('\n');
-        out
+        crate::report::json_for_terminal(out + "\n")
     }
 
     /// The statistics as aligned text for people.

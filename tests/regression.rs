@@ -637,6 +637,17 @@ fn diff_printed_control_characters_of_an_old_release() {
             ],
         );
     }
+    // JSON escapes every control character itself, DEL and C1 included.
+    let run = sandbox.techpact(
+        sandbox.path(),
+        &["diff", "old.tar.gz", "new.tar.gz", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_escaped(
+        &run,
+        &["City\\u009b2Jville", "Cityville\\u007f", "went\\u001b[2J"],
+    );
+    assert!(serde_json::from_str::<serde_json::Value>(&run.stdout).is_ok());
 
     let repo = sandbox.repo("repo");
     fs::write(repo.join("data/sources/\u{1b}[31m.json"), "{}").unwrap();

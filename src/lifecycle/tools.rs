@@ -357,7 +357,7 @@ impl Done {
 
     /// As one JSON document.
     pub fn to_json(&self) -> String {
-        crate::format::to_canonical_string(self)
+        crate::report::json_for_terminal(crate::format::to_canonical_string(self))
     }
 }
 
