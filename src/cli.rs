@@ -15,8 +15,8 @@ pub use args::*;
 use techpact::diag::{Code, Finding, Severity, Summary};
 use techpact::diff;
 use techpact::error::{Error, Result};
-use techpact::release::read::{Limits, Snapshot};
 use techpact::report::{self, Style};
+use techpact::snapshot::{Limits, Snapshot};
 use techpact::{check, lifecycle, release, schema, verify};
 
 /// Parses the command line. `--color` governs clap's own messages (usage

@@ -2,7 +2,7 @@
 //! changed and removed in each collection, and for a changed record which
 //! fields changed (as JSON pointers with the old and new values).
 //!
-//! A state is a `Snapshot` (read by `release::read`): the records of a git
+//! A state is a `Snapshot` (read by `snapshot`): the records of a git
 //! revision, of a release archive, or of a release folder. `techpact diff` prints the comparison;
 //! `techpact release` writes the same comparison against the previous tag as
 //! `CHANGES.md` and `changes.json`, so the two can never disagree.
@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::Collection;
-use crate::release::read::Snapshot;
 use crate::report::visible;
+use crate::snapshot::Snapshot;
 use crate::span::escape;
 
 /// One changed field of a record.

@@ -30,6 +30,7 @@ pub mod rules;
 pub mod schema;
 pub mod show;
 pub mod site;
+pub mod snapshot;
 pub mod span;
 pub mod stats;
 pub mod suggest;

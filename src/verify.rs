@@ -28,10 +28,10 @@ use crate::format;
 use crate::json;
 use crate::lifecycle::redirects::{self, Redirects};
 use crate::release::manifest::{self, Manifest};
-use crate::release::read::{
+use crate::schema::first_difference;
+use crate::snapshot::{
     Entry, Limits, Problem, Snapshot, each_entry, read_bounded, record_path, safe_path, scan,
 };
-use crate::schema::first_difference;
 use crate::span::{self, SpanIndex, escape};
 
 /// The result of `verify`.

@@ -560,7 +560,7 @@ fn a_real_bomb_stops_at_the_total_limit() {
     assert!(archive.len() < 100 * 1024);
     let path = sandbox.path().join(ARCHIVE);
     std::fs::write(&path, &archive).unwrap();
-    let limits = techpact::release::read::Limits {
+    let limits = techpact::snapshot::Limits {
         max_total_bytes: 10 << 20,
         max_entry_bytes: 8 << 20,
         max_entries: 100,

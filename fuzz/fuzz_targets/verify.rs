@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use techpact::release::read::Limits;
+use techpact::snapshot::Limits;
 use techpact::verify;
 use techpact_fuzz::assert_reportable;
 

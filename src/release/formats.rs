@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::archive;
-use super::manifest::{csv_name, jsonl_name, site_name, sqlite_name};
+use super::manifest::{csv_name, jsonl_name, site_name};
 use super::output::{self, Pending};
 use crate::error::{Error, Result};
 use crate::export::{Stamp, csv, jsonl, table};
@@ -141,7 +141,7 @@ fn sqlite_file(
     let path = dir.path().join("release.sqlite");
     crate::export::sqlite::write(tables, stamp, &path)?;
     let mut file = std::fs::File::open(&path).map_err(|e| Error::io("reading", &path, e))?;
-    output::write(out, &sqlite_name(version), |w| {
+    output::write(out, &super::manifest::sqlite_name(version), |w| {
         std::io::copy(&mut file, w)
             .map(drop)
             .map_err(|e| Error::io("copying", &path, e))

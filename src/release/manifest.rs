@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The dataset's name in artifact names and in the manifest.
-pub const NAME: &str = "techpact-data";
+pub use crate::snapshot::{NAME, version_of_archive_name};
 
 /// The manifest's file name, inside the archive and beside it.
 pub const MANIFEST: &str = "manifest.json";
@@ -72,15 +72,6 @@ pub fn artifact_names(version: &str) -> [String; 10] {
         sqlite_name(version),
         site_name(version),
     ]
-}
-
-/// The version in an archive's file name `techpact-data-<version>.tar.gz`.
-/// (`techpact-data-<version>-csv.tar.gz`, the CSV tables, is not one.)
-pub fn version_of_archive_name(name: &str) -> Option<&str> {
-    name.strip_prefix(NAME)?
-        .strip_prefix('-')?
-        .strip_suffix(".tar.gz")
-        .filter(|v| !v.ends_with("-csv"))
 }
 
 /// `manifest.json`: what the archive holds, so that a lone archive can be

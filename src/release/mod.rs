@@ -22,7 +22,6 @@ pub mod compat;
 pub mod formats;
 pub mod manifest;
 mod output;
-pub mod read;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -45,7 +44,7 @@ use crate::model::Collection;
 use crate::refs::Ids;
 use crate::rules;
 use crate::schema;
-use read::Snapshot;
+use crate::snapshot::{self, Snapshot};
 
 pub use compat::BreakingChange;
 pub use manifest::Manifest;
@@ -614,7 +613,7 @@ fn removed_since(
     let repository = crate::git::Repository::discover(workdir)?;
     let published = check::published_in(&repository, previous_tag.to_string(), "data")?;
     let now = Ids::new(data.iter().filter_map(|f| {
-        let (collection, id) = read::record_path(&f.path)?;
+        let (collection, id) = snapshot::record_path(&f.path)?;
         Some((Collection::from_dir_name(collection)?, id))
     }));
     Ok(rules::published_ids_remain(&published, &now, "data"))
@@ -729,7 +728,7 @@ fn build(inputs: &Inputs<'_>, out: &Path) -> Result<Built> {
         .map(|c| (c.dir_name().to_string(), 0))
         .collect();
     for file in inputs.data {
-        if let Some((collection, _)) = read::record_path(&file.path) {
+        if let Some((collection, _)) = snapshot::record_path(&file.path) {
             *records.entry(collection.to_string()).or_default() += 1;
         }
     }

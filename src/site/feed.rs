@@ -11,10 +11,10 @@ use super::index::Index;
 use super::pages::{Feed, FeedEntry};
 use crate::diff::{self, Changes};
 use crate::error::{Error, Result};
+use crate::format::rfc3339_utc;
 use crate::git::releases as git;
 use crate::model::Collection;
-use crate::release::manifest::rfc3339_utc;
-use crate::release::read::Snapshot;
+use crate::snapshot::Snapshot;
 
 /// The most releases the feed lists.
 pub const FEED_RELEASES: usize = 20;

@@ -23,6 +23,18 @@ use crate::error::{Error, Result};
 use crate::git::releases as git;
 use crate::json;
 
+/// The name every release archive and manifest carries.
+pub const NAME: &str = "techpact-data";
+
+/// The version in an archive's file name `techpact-data-<version>.tar.gz`.
+/// (`techpact-data-<version>-csv.tar.gz`, the CSV tables, is not one.)
+pub fn version_of_archive_name(name: &str) -> Option<&str> {
+    name.strip_prefix(NAME)?
+        .strip_prefix('-')?
+        .strip_suffix(".tar.gz")
+        .filter(|v| !v.ends_with("-csv"))
+}
+
 /// How much an archive may unpack to; beyond these it is refused as a
 /// decompression bomb before the offending entry is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -558,7 +570,7 @@ fn release_archive_in(dir: &Path) -> Result<std::path::PathBuf> {
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .and_then(super::manifest::version_of_archive_name)
+                .and_then(version_of_archive_name)
                 .is_some()
         })
         .collect();
