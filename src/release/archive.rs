@@ -263,25 +263,30 @@ impl<W: Write> Write for BlockGz<W> {
 }
 
 /// `block` as a raw deflate stream ended by a sync flush, not final: such
-/// streams concatenate into one.
+/// streams concatenate into one. The compressor writes into a scratch
+/// buffer of a fixed size, so the bytes never depend on how the output
+/// vector grows.
 fn deflate_block(block: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut compress = Compress::new(Compression::default(), false);
     let mut out = Vec::with_capacity(block.len() / 2 + 1024);
+    let mut scratch = vec![0u8; 64 * 1024];
     loop {
         let read = usize::try_from(compress.total_in()).unwrap_or(usize::MAX);
+        let before = compress.total_out();
         compress
-            .compress_vec(
+            .compress(
                 &block[read.min(block.len())..],
-                &mut out,
+                &mut scratch,
                 FlushCompress::Sync,
             )
             .map_err(std::io::Error::other)?;
+        let written = usize::try_from(compress.total_out() - before).unwrap_or(scratch.len());
+        out.extend_from_slice(&scratch[..written]);
         let done = usize::try_from(compress.total_in()).unwrap_or(usize::MAX) == block.len();
-        // The flush is complete once it leaves room in the output.
-        if done && out.len() < out.capacity() {
+        // The flush is complete once it leaves room in the scratch buffer.
+        if done && written < scratch.len() {
             return Ok(out);
         }
-        out.reserve(out.capacity().max(64 * 1024));
     }
 }
 
