@@ -14,16 +14,15 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// `value` as canonical JSON text.
+/// `value` as canonical JSON text, as `write_canonical` writes it.
 pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut out = serde_json::to_string_pretty(value)
+    let mut out = Vec::new();
+    write_canonical(&mut out, value)
         .unwrap_or_else(|e| unreachable!("in-memory JSON serialization cannot fail: {e}"));
-    out.push('\n');
-    out
+    String::from_utf8(out).unwrap_or_else(|e| unreachable!("serde_json writes UTF-8: {e}"))
 }
 
-/// Writes `value` into `out` exactly as `to_canonical_string` gives it,
-/// without holding the text.
+/// Writes `value` into `out` as canonical JSON text, without holding it.
 pub fn write_canonical<T: Serialize + ?Sized>(
     out: &mut dyn std::io::Write,
     value: &T,

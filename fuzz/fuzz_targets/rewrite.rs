@@ -82,17 +82,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let after: Value = serde_json::from_str(&out).expect("the rewritten text is JSON");
-    // Exactly the references to `name` (and the own id) now name `to`.
+    // The text edit equals the edit of the value: exactly the references to
+    // `name` (and the own id) now name `to`, and nothing else changed.
     let mut expected = value.clone();
-    let mut pointers: Vec<String> = fields()
-        .extract(collection, &value)
-        .into_iter()
-        .filter(|r| r.target == name.collection && *r.id == name.id)
-        .map(|r| r.pointer.into_string())
-        .collect();
-    if own_id && value.get("id").and_then(Value::as_str) == Some(name.id.as_str()) {
-        pointers.push("/id".into());
-    }
+    let pointers = rewrite::pointers(&value, collection, fields(), name, own_id);
     for p in &pointers {
         *expected
             .pointer_mut(p)

@@ -30,15 +30,7 @@ pub fn references(
             name.id
         ))
     })?;
-    let mut pointers: Vec<String> = fields
-        .extract(collection, &value)
-        .into_iter()
-        .filter(|r| r.target == name.collection && *r.id == name.id)
-        .map(|r| r.pointer.into_string())
-        .collect();
-    if own_id && value.get("id").and_then(Value::as_str) == Some(name.id.as_str()) {
-        pointers.push("/id".into());
-    }
+    let pointers = pointers(&value, collection, fields, name, own_id);
     for pointer in &pointers {
         let (parent, _) = pointer.rsplit_once('/').unwrap_or(("", ""));
         if let Some(Value::Array(items)) = value.pointer(parent)
@@ -71,6 +63,28 @@ pub fn references(
         out.replace_range(start..end, &new);
     }
     Ok((out, tokens.len()))
+}
+
+/// The pointers of `value`, a record of `collection`, that `references`
+/// makes name another record: each reference to `name`, and with `own_id`
+/// its `id` when that is `name`'s id.
+pub fn pointers(
+    value: &Value,
+    collection: Collection,
+    fields: &RefFields,
+    name: &RecordName,
+    own_id: bool,
+) -> Vec<String> {
+    let mut pointers: Vec<String> = fields
+        .extract(collection, value)
+        .into_iter()
+        .filter(|r| r.target == name.collection && *r.id == name.id)
+        .map(|r| r.pointer.into_string())
+        .collect();
+    if own_id && value.get("id").and_then(Value::as_str) == Some(name.id.as_str()) {
+        pointers.push("/id".into());
+    }
+    pointers
 }
 
 /// The length in bytes of the JSON string token at the start of `text`,

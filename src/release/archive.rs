@@ -529,22 +529,10 @@ mod tests {
         let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
         e.write_all(b"short").unwrap();
         let bytes = e.finish().unwrap();
-        let bodies = [(
-            "a",
-            Body::Deflated {
-                len: 6,
-                bytes: &bytes,
-            },
-        )];
-        assert!(write_bodies(&bodies, 0, Vec::new()).is_err());
-        let bodies = [(
-            "a",
-            Body::Deflated {
-                len: 5,
-                bytes: &bytes,
-            },
-        )];
-        assert!(write_bodies(&bodies, 0, Vec::new()).is_ok());
+        for (len, fits) in [(6, false), (5, true)] {
+            let bodies = [("a", Body::Deflated { len, bytes: &bytes })];
+            assert_eq!(write_bodies(&bodies, 0, Vec::new()).is_ok(), fits, "{len}");
+        }
     }
 
     #[test]
