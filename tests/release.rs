@@ -5,6 +5,7 @@
 use crate::common;
 use crate::release_support;
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -697,4 +698,47 @@ fn one_thread_or_two_give_the_same_bytes() {
             assert!(!archive_files(bytes).is_empty(), "{name}");
         }
     }
+}
+
+#[test]
+fn a_release_holds_the_tables_of_an_export() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("repo");
+    assert_eq!(release(&sandbox, &repo, &["0.1.0"]).code, 0);
+    let export = sandbox.path().join("export");
+    let run = sandbox.techpact(
+        &repo,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let exported = folder_bytes(&export);
+    let released: BTreeMap<String, Vec<u8>> =
+        archive_files(&std::fs::read(repo.join("dist/techpact-data-0.1.0-csv.tar.gz")).unwrap())
+            .into_iter()
+            .filter_map(|(name, bytes)| {
+                Some((
+                    name.strip_prefix("techpact-data-0.1.0-csv/")?.to_string(),
+                    bytes,
+                ))
+            })
+            .collect();
+    // Every table, `statements` and `redirects` with them, byte for byte;
+    // only the descriptor's stamp differs.
+    for name in ["statements.csv", "redirects.csv", "organizations.csv"] {
+        assert!(exported.contains_key(name), "{name}: {:?}", exported.keys());
+    }
+    let tables = |files: &BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".csv"))
+            .map(|(n, b)| (n.clone(), b.clone()))
+            .collect()
+    };
+    assert_eq!(tables(&released), tables(&exported));
 }

@@ -52,12 +52,11 @@ pub fn write_to(records: &[Option<Record>], stamp: &Stamp, out: &mut dyn Write) 
         out.write_all(b"\n").map_err(writing)?;
     }
     let ordered: Vec<(usize, &Record)> = sorted.into_iter().enumerate().collect();
-    for (_, row) in super::statements::rows(&ordered)? {
+    super::statements::for_each(&ordered, |_, row| {
         serde_json::to_writer(&mut *out, &super::statements::Line { statement: &row })
             .map_err(|e| Error::Other(format!("a statement does not serialize: {e}")))?;
-        out.write_all(b"\n").map_err(writing)?;
-    }
-    Ok(())
+        out.write_all(b"\n").map_err(writing)
+    })
 }
 
 /// Writes the JSON Lines export of `records` to `out`, atomically.

@@ -146,11 +146,7 @@ pub fn run(
             records,
         });
     }
-    let mut tables = table::tables(&checked.typed.records)?;
-    tables
-        .tables
-        .push(statements::table(&checked.typed.records)?);
-    tables.tables.push(redirects::table(&checked.typed.records));
+    let tables = tables(&checked.typed.records)?;
     let dangling = dangling_references(&checked, &tables);
     if !dangling.is_empty() {
         checked.findings.extend(dangling);
@@ -179,6 +175,16 @@ pub fn run(
         stdout,
         records,
     })
+}
+
+/// Every table of the CSV and SQLite exports of `records` (aligned with the
+/// dataset's files): one per collection and list field, then `statements`
+/// and `redirects`. A release's CSV and SQLite hold the same.
+pub fn tables(records: &[Option<crate::model::Record>]) -> Result<Tables> {
+    let mut tables = table::tables(records)?;
+    tables.tables.push(statements::table(records)?);
+    tables.tables.push(redirects::table(records));
+    Ok(tables)
 }
 
 fn has_errors(findings: &[Finding]) -> bool {

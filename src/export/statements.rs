@@ -10,19 +10,44 @@ use crate::error::Result;
 use crate::model::{Collection, Record};
 use crate::rules::provenance::{Catalog, Level, Row};
 
-/// The statements of `records` as rows, by record (in the order given)
-/// then value, each with its record's index as given with it.
-pub fn rows(records: &[(usize, &Record)]) -> Result<Vec<(usize, Row)>> {
+/// Calls `each` with the statements of `records` as rows, by record (in the
+/// order given) then value, each with its record's index as given with it.
+/// No more than one record's rows are held at once.
+pub fn for_each(
+    records: &[(usize, &Record)],
+    mut each: impl FnMut(usize, Row) -> Result<()>,
+) -> Result<()> {
     let catalog = Catalog::new(records.iter().map(|(_, r)| *r))?;
-    Ok(records
-        .iter()
-        .flat_map(|&(i, record)| {
-            catalog
-                .statements(record)
-                .into_iter()
-                .map(move |s| (i, s.row(record)))
+    for &(i, record) in records {
+        for statement in catalog.statements(record) {
+            each(i, statement.row(record))?;
+        }
+    }
+    Ok(())
+}
+
+/// The statements of records as a JSON array that is written as it is
+/// made, as `for_each` gives them.
+pub struct Sequence<'a>(pub &'a [(usize, &'a Record)]);
+
+impl Serialize for Sequence<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut failed = None;
+        for_each(self.0, |_, row| {
+            seq.serialize_element(&row).map_err(|e| {
+                let message = e.to_string();
+                failed = Some(e);
+                crate::error::Error::Other(message)
+            })
         })
-        .collect())
+        .map_err(|e| failed.take().unwrap_or_else(|| S::Error::custom(e)))?;
+        seq.end()
+    }
 }
 
 /// A `statements` row as one JSON Lines object: `{"statement": {...}}`.
@@ -97,7 +122,7 @@ pub fn table(records: &[Option<Record>]) -> Result<Table> {
         .enumerate()
         .filter_map(|(i, r)| Some((i, r.as_ref()?)))
         .collect();
-    for (file, row) in rows(&typed)? {
+    for_each(&typed, |file, row| {
         let value = match row.value {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
@@ -116,6 +141,7 @@ pub fn table(records: &[Option<Record>]) -> Result<Table> {
             text(row.quote),
             text(row.reason),
         ]);
-    }
+        Ok(())
+    })?;
     Ok(table)
 }

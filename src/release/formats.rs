@@ -13,7 +13,7 @@ use super::archive;
 use super::manifest::{csv_name, jsonl_name, site_name};
 use super::output::{self, Pending};
 use crate::error::{Error, Result};
-use crate::export::{Stamp, csv, jsonl, table};
+use crate::export::{self, Stamp, csv, jsonl, table};
 use crate::model::Record;
 use crate::site;
 
@@ -28,7 +28,7 @@ pub fn build(
     out: &Path,
 ) -> Result<Vec<Pending>> {
     let version = stamp.version.as_deref().unwrap_or_default();
-    let tables = table::tables(records)?;
+    let tables = export::tables(records)?;
     let ((jsonl, csv), (sqlite, site)) = rayon::join(
         || {
             rayon::join(

@@ -835,7 +835,7 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Wri
         commit: &'a str,
         commit_time: &'a str,
         collections: BTreeMap<&'a str, Vec<&'a Value>>,
-        statements: Vec<crate::rules::provenance::Row>,
+        statements: crate::export::statements::Sequence<'a>,
     }
     let mut collections: BTreeMap<&str, Vec<&Value>> = Collection::ALL
         .iter()
@@ -853,10 +853,6 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Wri
         (a.collection().dir_name(), a.id()).cmp(&(b.collection().dir_name(), b.id()))
     });
     let order: Vec<(usize, &crate::model::Record)> = typed.into_iter().enumerate().collect();
-    let statements = crate::export::statements::rows(&order)?
-        .into_iter()
-        .map(|(_, row)| row)
-        .collect();
     format::write_canonical(
         out,
         &Document {
@@ -865,7 +861,7 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Wri
             commit: &manifest.commit,
             commit_time: &manifest.commit_time,
             collections,
-            statements,
+            statements: crate::export::statements::Sequence(&order),
         },
     )
 }
