@@ -21,7 +21,15 @@ pub const DESCRIPTOR: &str = "datapackage.json";
 
 /// The CSV text of one table.
 pub fn render(table: &Table) -> Result<String> {
-    let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
+    let mut bytes = Vec::new();
+    write_to(table, &mut bytes)?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Other(format!("table `{}` is not UTF-8: {e}", table.name)))
+}
+
+/// Writes the CSV text of one table into `out`, row by row.
+pub fn write_to(table: &Table, out: &mut dyn std::io::Write) -> Result<()> {
+    let mut writer = ::csv::WriterBuilder::new().from_writer(out);
     let failed =
         |e: ::csv::Error| Error::Other(format!("writing table `{}` as CSV: {e}", table.name));
     writer
@@ -32,11 +40,9 @@ pub fn render(table: &Table) -> Result<String> {
             .write_record(row.iter().map(|c| c.to_text()))
             .map_err(failed)?;
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| Error::Other(format!("writing table `{}` as CSV: {e}", table.name)))?;
-    String::from_utf8(bytes)
-        .map_err(|e| Error::Other(format!("table `{}` is not UTF-8: {e}", table.name)))
+    writer
+        .flush()
+        .map_err(|e| Error::Other(format!("writing table `{}` as CSV: {e}", table.name)))
 }
 
 /// The Data Package (v2) descriptor of `tables`, stamped with `stamp`.

@@ -41,84 +41,106 @@ pub fn build(files: &[(String, Vec<u8>)], mtime: u64) -> Result<Vec<u8>> {
 /// Writes the gzip-compressed tar archive of `files` into `out` as it is
 /// built, and returns `out`; see `build`.
 pub fn write<W: Write>(files: &[(&str, &[u8])], mtime: u64, out: W) -> Result<W> {
-    let bodies: Vec<(&str, Body<'_>)> = files.iter().map(|(p, b)| (*p, Body::Plain(b))).collect();
-    write_bodies(&bodies, mtime, out)
-}
-
-/// What an archive entry holds: its bytes, or its bytes deflated (a raw
-/// deflate stream) with their length, inflated as they go into the archive.
-#[derive(Debug, Clone, Copy)]
-pub enum Body<'a> {
-    /// The bytes themselves.
-    Plain(&'a [u8]),
-    /// The bytes deflated, and how many bytes they inflate to.
-    Deflated {
-        /// The inflated length.
-        len: usize,
-        /// The raw deflate stream.
-        bytes: &'a [u8],
-    },
-}
-
-impl Body<'_> {
-    fn len(&self) -> usize {
-        match self {
-            Body::Plain(bytes) => bytes.len(),
-            Body::Deflated { len, .. } => *len,
+    let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+    let mut writer = Writer::new(out, mtime)?;
+    for (path, file) in order(&paths)? {
+        match file {
+            None => writer.folder(&path)?,
+            Some(i) => writer.file(&path, files[i].1)?,
         }
     }
+    writer.finish()
 }
 
-/// `write` for entries whose bodies may be deflated.
-pub fn write_bodies<W: Write>(files: &[(&str, Body<'_>)], mtime: u64, out: W) -> Result<W> {
-    let entries = sorted_entries(files)?;
-    let gzip = BlockGz::new(out, BLOCK).map_err(compressing)?;
-    let mut tar = tar::Builder::new(gzip);
-    for (parts, content) in &entries {
-        let path = parts.join("/");
-        let header = header(&path, content.map(|b| b.len()), mtime)?;
-        let appended = match content {
-            None => tar.append(&header, &[][..]),
-            Some(Body::Plain(bytes)) => tar.append(&header, *bytes),
-            Some(Body::Deflated { len, bytes }) => {
-                let mut inflated = flate2::read::DeflateDecoder::new(*bytes);
-                let mut body = CountingReader {
-                    inner: &mut inflated,
-                    left: *len as u64,
-                };
-                tar.append(&header, &mut body).and_then(|()| {
-                    if body.left == 0 {
-                        Ok(())
-                    } else {
-                        Err(std::io::Error::other(
-                            "its bytes inflate to less than its length",
-                        ))
-                    }
-                })
-            }
-        };
-        appended.map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))?;
+/// A `.tar.gz` written entry by entry, in the order `order` gives: for an
+/// archive whose bodies are made as it is written, never all held at once.
+pub struct Writer<W: Write> {
+    tar: tar::Builder<BlockGz<W>>,
+    mtime: u64,
+}
+
+impl<W: Write> Writer<W> {
+    /// An archive into `out`, every entry dated `mtime`.
+    pub fn new(out: W, mtime: u64) -> Result<Writer<W>> {
+        let gzip = BlockGz::new(out, BLOCK).map_err(compressing)?;
+        Ok(Writer {
+            tar: tar::Builder::new(gzip),
+            mtime,
+        })
     }
-    let gzip = tar
-        .into_inner()
-        .map_err(|e| Error::Other(format!("finishing the archive: {e}")))?;
-    gzip.finish().map_err(compressing)
+
+    /// Adds the folder `path`.
+    pub fn folder(&mut self, path: &str) -> Result<()> {
+        let header = header(path, None, self.mtime)?;
+        self.tar
+            .append(&header, &[][..])
+            .map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))
+    }
+
+    /// Adds the file `path` holding `bytes`.
+    pub fn file(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        let header = header(path, Some(bytes.len()), self.mtime)?;
+        self.tar
+            .append(&header, bytes)
+            .map_err(|e| Error::Other(format!("writing `{path}` into the archive: {e}")))
+    }
+
+    /// Adds the file `path` of `len` bytes, written by `fill` straight into
+    /// the archive: an error when `fill` writes any other number of bytes.
+    pub fn file_with(
+        &mut self,
+        path: &str,
+        len: usize,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let header = header(path, Some(len), self.mtime)?;
+        let failed =
+            |e: std::io::Error| Error::Other(format!("writing `{path}` into the archive: {e}"));
+        let out = self.tar.get_mut();
+        out.write_all(header.as_bytes()).map_err(failed)?;
+        let mut counted = Counting {
+            inner: &mut *out,
+            bytes: 0,
+        };
+        fill(&mut counted)?;
+        if counted.bytes != len {
+            return Err(Error::Other(format!(
+                "writing `{path}` into the archive: {} bytes came where its header says {len}",
+                counted.bytes
+            )));
+        }
+        // A file's bytes are padded to whole blocks of 512, as `tar` pads them.
+        let padding = (512 - len % 512) % 512;
+        out.write_all(&[0u8; 512][..padding]).map_err(failed)
+    }
+
+    /// Ends the archive and returns `out`.
+    pub fn finish(self) -> Result<W> {
+        let gzip = self
+            .tar
+            .into_inner()
+            .map_err(|e| Error::Other(format!("finishing the archive: {e}")))?;
+        gzip.finish().map_err(compressing)
+    }
 }
 
-/// A reader of at most `left` bytes of `inner`, counting down.
-struct CountingReader<R: std::io::Read> {
-    inner: R,
-    left: u64,
+/// A writer counting what passes through it.
+pub struct Counting<W: Write> {
+    /// Where the bytes go.
+    pub inner: W,
+    /// How many went.
+    pub bytes: usize,
 }
 
-impl<R: std::io::Read> std::io::Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let max = buf
-            .len()
-            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let n = self.inner.read(&mut buf[..max])?;
-        self.left -= n as u64;
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
         Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -126,15 +148,14 @@ fn compressing(e: std::io::Error) -> Error {
     Error::Other(format!("compressing the archive: {e}"))
 }
 
-/// One archive entry: its path components, and its bytes (`None` for a folder).
-type Entry<'a> = (Vec<&'a str>, Option<Body<'a>>);
-
-/// The entries of `files` with every folder above them, sorted folder
-/// before content; an error for a path that is not plain or that repeats.
-fn sorted_entries<'a>(files: &[(&'a str, Body<'a>)]) -> Result<Vec<Entry<'a>>> {
-    let mut entries: Vec<Entry<'a>> = Vec::new();
+/// The entries of an archive of the files `paths`, with every folder above
+/// them, sorted folder before content: each entry's path and the index of
+/// its file in `paths` (`None` for a folder). An error for a path that is
+/// not plain or that repeats.
+pub fn order(paths: &[&str]) -> Result<Vec<(String, Option<usize>)>> {
+    let mut entries: Vec<(Vec<&str>, Option<usize>)> = Vec::new();
     let mut folders = BTreeSet::new();
-    for (path, bytes) in files {
+    for (i, path) in paths.iter().enumerate() {
         let parts: Vec<&str> = path.split('/').collect();
         if parts
             .iter()
@@ -147,7 +168,7 @@ fn sorted_entries<'a>(files: &[(&'a str, Body<'a>)]) -> Result<Vec<Entry<'a>>> {
         for depth in 1..parts.len() {
             folders.insert(parts[..depth].to_vec());
         }
-        entries.push((parts, Some(*bytes)));
+        entries.push((parts, Some(i)));
     }
     entries.extend(folders.into_iter().map(|f| (f, None)));
     // Comparing component lists puts a folder right before its contents.
@@ -158,7 +179,10 @@ fn sorted_entries<'a>(files: &[(&'a str, Body<'a>)]) -> Result<Vec<Entry<'a>>> {
             pair[0].0.join("/")
         )));
     }
-    Ok(entries)
+    Ok(entries
+        .into_iter()
+        .map(|(parts, file)| (parts.join("/"), file))
+        .collect())
 }
 
 /// The size of the blocks compressed independently: large enough that the
@@ -495,44 +519,32 @@ mod tests {
             .iter()
             .map(|(p, b)| (p.as_str(), b.as_slice()))
             .collect();
-        let bodies: Vec<(&str, Body<'_>)> =
-            borrowed.iter().map(|(p, b)| (*p, Body::Plain(b))).collect();
-        for (parts, content) in sorted_entries(&bodies).unwrap() {
-            let path = parts.join("/");
-            let bytes = match content {
-                Some(Body::Plain(b)) => b,
-                None => &[][..],
-                Some(Body::Deflated { .. }) => unreachable!(),
-            };
-            let h = header(&path, content.map(|b| b.len()), 5).unwrap();
+        let paths: Vec<&str> = borrowed.iter().map(|(p, _)| *p).collect();
+        for (path, file) in order(&paths).unwrap() {
+            let bytes = file.map_or(&[][..], |i| borrowed[i].1);
+            let h = header(&path, file.map(|i| borrowed[i].1.len()), 5).unwrap();
             plain.append(&h, bytes).unwrap();
         }
-        // Deflated bodies give the same archive as plain ones.
-        let deflated: Vec<(String, usize, Vec<u8>)> = files
-            .iter()
-            .map(|(p, b)| {
-                let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
-                e.write_all(b).unwrap();
-                (p.clone(), b.len(), e.finish().unwrap())
-            })
-            .collect();
-        let bodies: Vec<(&str, Body<'_>)> = deflated
-            .iter()
-            .map(|(p, len, bytes)| (p.as_str(), Body::Deflated { len: *len, bytes }))
-            .collect();
-        assert_eq!(write_bodies(&bodies, 5, Vec::new()).unwrap(), archive);
         assert_eq!(tar, plain.into_inner().unwrap());
     }
 
     #[test]
-    fn a_deflated_body_shorter_than_its_length_is_refused() {
-        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
-        e.write_all(b"short").unwrap();
-        let bytes = e.finish().unwrap();
-        for (len, fits) in [(6, false), (5, true)] {
-            let bodies = [("a", Body::Deflated { len, bytes: &bytes })];
-            assert_eq!(write_bodies(&bodies, 0, Vec::new()).is_ok(), fits, "{len}");
-        }
+    fn a_file_written_in_place_is_the_file_given_whole() {
+        let body = sample(70_000);
+        let whole = build(&[("d/f.json".to_string(), body.clone())], 7).unwrap();
+        let in_place = |len: usize| {
+            let mut writer = Writer::new(Vec::new(), 7).unwrap();
+            writer.folder("d").unwrap();
+            writer
+                .file_with("d/f.json", len, |w| {
+                    w.write_all(&body).map_err(|e| Error::Other(e.to_string()))
+                })
+                .and_then(|()| writer.finish())
+        };
+        assert_eq!(in_place(body.len()).unwrap(), whole);
+        // A length other than what is written is refused, not archived.
+        assert!(in_place(body.len() + 1).is_err());
+        assert!(in_place(body.len() - 1).is_err());
     }
 
     #[test]

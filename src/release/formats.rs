@@ -5,9 +5,11 @@
 //! code as `techpact export` and `techpact site`, written as it is built,
 //! and gives the same bytes for the same commit.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use super::archive;
 use super::manifest::{csv_name, jsonl_name, site_name};
@@ -55,7 +57,8 @@ pub fn build(
 }
 
 /// The CSV tables and their `datapackage.json` in a `.tar.gz`, under the
-/// folder `techpact-data-<version>-csv/`.
+/// folder `techpact-data-<version>-csv/`. Each table is rendered when the
+/// archive reaches it, so one table's text is held at a time.
 fn csv_archive(
     tables: &table::Tables,
     stamp: &Stamp,
@@ -64,23 +67,35 @@ fn csv_archive(
     out: &Path,
 ) -> Result<Pending> {
     let folder = format!("{}-{version}-csv", super::manifest::NAME);
-    let mut csv_files = Vec::new();
-    for t in &tables.tables {
-        csv_files.push((
-            format!("{folder}/{}.csv", t.name),
-            csv::render(t)?.into_bytes(),
-        ));
-    }
-    csv_files.push((
-        format!("{folder}/{}", csv::DESCRIPTOR),
-        crate::format::to_canonical_string(&csv::descriptor(tables, stamp)).into_bytes(),
-    ));
-    let borrowed: Vec<(&str, &[u8])> = csv_files
+    let descriptor =
+        crate::format::to_canonical_string(&csv::descriptor(tables, stamp)).into_bytes();
+    let mut paths: Vec<String> = tables
+        .tables
         .iter()
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .map(|t| format!("{folder}/{}.csv", t.name))
         .collect();
+    paths.push(format!("{folder}/{}", csv::DESCRIPTOR));
+    let order = archive::order(&paths.iter().map(String::as_str).collect::<Vec<_>>())?;
     output::write(out, &csv_name(version), |w| {
-        archive::write(&borrowed, mtime, w).map(drop)
+        let mut writer = archive::Writer::new(w, mtime)?;
+        for (path, file) in &order {
+            // The one path past the tables is the descriptor's.
+            match file.map(|k| tables.tables.get(k)) {
+                None => writer.folder(path)?,
+                Some(Some(table)) => {
+                    // Rendered twice, to count and then to write, so that
+                    // no table's text is ever held whole.
+                    let mut counted = archive::Counting {
+                        inner: std::io::sink(),
+                        bytes: 0,
+                    };
+                    csv::write_to(table, &mut counted)?;
+                    writer.file_with(path, counted.bytes, |w| csv::write_to(table, w))?
+                }
+                Some(None) => writer.file(path, &descriptor)?,
+            }
+        }
+        writer.finish().map(drop)
     })
 }
 
@@ -93,40 +108,59 @@ fn site_archive(
     context: &site::Context,
     out: &mut dyn Write,
 ) -> Result<()> {
+    /// Where an archive entry's bytes come from.
+    enum File {
+        Shared(usize),
+        Record(usize, site::RecordPart),
+    }
     let index = site::index::Index::new(records)?;
+    let site = site::Site::new(&index, context);
     let folder = format!("techpact-site-{version}");
-    // The pages come in any order and the archive lists them sorted, so all
-    // are kept until the last: deflated, they take a fraction of the memory.
-    let files = Mutex::new(Vec::new());
-    site::build(&index, context, &|path: &str, bytes: &[u8]| {
-        let deflated =
-            deflate_fast(bytes).map_err(|e| Error::Other(format!("building the site: {e}")))?;
-        files
-            .lock()
-            .map_err(|_| Error::Other("building the site: a worker failed".into()))?
-            .push((format!("{folder}/{path}"), bytes.len(), deflated));
-        Ok(())
-    })?;
-    let files = files
-        .into_inner()
-        .map_err(|_| Error::Other("building the site: a worker failed".into()))?;
-    let bodies: Vec<(&str, archive::Body<'_>)> = files
-        .iter()
-        .map(|(p, len, bytes)| (p.as_str(), archive::Body::Deflated { len: *len, bytes }))
+    let shared = site.shared_files()?;
+    let files: Vec<File> = (0..shared.len())
+        .map(File::Shared)
+        .chain((0..index.entries.len()).flat_map(|i| {
+            site::RecordPart::BOTH
+                .into_iter()
+                .map(move |part| File::Record(i, part))
+        }))
         .collect();
-    archive::write_bodies(&bodies, mtime, out).map(drop)
+    let order = {
+        let paths: Vec<String> = files
+            .iter()
+            .map(|file| match file {
+                File::Shared(k) => format!("{folder}/{}", shared[*k].0),
+                File::Record(i, part) => format!("{folder}/{}", site.record_path(*i, *part)),
+            })
+            .collect();
+        archive::order(&paths.iter().map(String::as_str).collect::<Vec<_>>())?
+    };
+    // Pages are rendered a batch at a time, in parallel, and written in the
+    // archive's order: only one batch is ever held.
+    let mut writer = archive::Writer::new(out, mtime)?;
+    for batch in order.chunks(SITE_BATCH) {
+        let bodies: Vec<Option<Cow<'_, [u8]>>> = batch
+            .par_iter()
+            .map(|(_, file)| {
+                Ok(match file.map(|k| &files[k]) {
+                    None => None,
+                    Some(File::Shared(k)) => Some(Cow::Borrowed(shared[*k].1.as_slice())),
+                    Some(File::Record(i, part)) => Some(Cow::Owned(site.record_file(*i, *part)?)),
+                })
+            })
+            .collect::<Result<_>>()?;
+        for ((path, _), body) in batch.iter().zip(bodies) {
+            match body {
+                None => writer.folder(path)?,
+                Some(bytes) => writer.file(path, &bytes)?,
+            }
+        }
+    }
+    writer.finish().map(drop)
 }
 
-/// `bytes` as a raw deflate stream, compressed fast: kept only until it is
-/// inflated into the archive.
-fn deflate_fast(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = flate2::write::DeflateEncoder::new(
-        Vec::with_capacity(bytes.len() / 4 + 64),
-        flate2::Compression::fast(),
-    );
-    encoder.write_all(bytes)?;
-    encoder.finish()
-}
+/// How many files of the site are rendered at once for its archive.
+const SITE_BATCH: usize = 2048;
 
 /// The SQLite database, written to a private temporary file and copied
 /// into `out`.

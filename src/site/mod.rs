@@ -104,74 +104,131 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
 /// Where the built files go: a relative path (with `/`) and its bytes.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 'a;
 
-/// Renders every file of the site into `sink`; returns how many.
+/// Renders every file of the site into `sink`, the records' files in
+/// parallel and in no particular order; returns how many.
 pub fn build(index: &Index, context: &Context, sink: &Sink<'_>) -> Result<usize> {
-    let site = SiteInfo {
-        collections: Collection::ALL
-            .iter()
-            .map(|c| CollectionCount {
-                name: c.dir_name().to_string(),
-                count: index.of(*c).len(),
-            })
-            .collect(),
-        version: context.version.clone(),
-        commit: context.commit.clone(),
-    };
-    let net = Network::new(index);
-    let whole = graph::whole(index, &net, "");
-    let fixed: Vec<(String, Vec<u8>)> = vec![
-        (
-            "style.css".into(),
-            include_bytes!("templates/style.css").to_vec(),
-        ),
-        (
-            "search.js".into(),
-            include_bytes!("templates/search.js").to_vec(),
-        ),
-        ("search-index.js".into(), search_index(index).into_bytes()),
-        (
-            "collections.json".into(),
-            collections_json(index).into_bytes(),
-        ),
-        ("index.html".into(), home(index, &site)?.into_bytes()),
-        (
-            "network.html".into(),
-            network_page(&whole, &site)?.into_bytes(),
-        ),
-        (
-            "network.svg".into(),
-            standalone_svg(&whole.svg).into_bytes(),
-        ),
-        ("timeline.html".into(), timeline(index, &site)?.into_bytes()),
-        (
-            "feed.xml".into(),
-            feed::render(index, &context.releases)?.into_bytes(),
-        ),
-    ];
-    let mut count = fixed.len();
-    for (path, bytes) in &fixed {
+    let site = Site::new(index, context);
+    let shared = site.shared_files()?;
+    for (path, bytes) in &shared {
         sink(path, bytes)?;
-    }
-    for c in Collection::ALL {
-        for (path, bytes) in collection_files(index, c, &site)? {
-            sink(&path, bytes.as_bytes())?;
-            count += 1;
-        }
     }
     let per_record: usize = (0..index.entries.len())
         .into_par_iter()
         .map(|i| -> Result<usize> {
-            let e = &index.entries[i];
-            let page = record_page(index, &net, i, &site, context)?;
-            sink(&e.page(), page.as_bytes())?;
-            sink(
-                &format!("{}/{}.json", e.collection, e.id),
-                e.json.as_bytes(),
-            )?;
-            Ok(2)
+            for part in RecordPart::BOTH {
+                sink(&site.record_path(i, part), &site.record_file(i, part)?)?;
+            }
+            Ok(RecordPart::BOTH.len())
         })
         .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    Ok(count + per_record)
+    Ok(shared.len() + per_record)
+}
+
+/// One of the two files the site has for each record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordPart {
+    /// Its page, `<collection>/<id>.html`.
+    Page,
+    /// Its JSON, `<collection>/<id>.json`.
+    Json,
+}
+
+impl RecordPart {
+    /// Both parts, in the order `build` writes them.
+    pub const BOTH: [RecordPart; 2] = [RecordPart::Page, RecordPart::Json];
+}
+
+/// The site of an index, ready to render: what every page shares is made
+/// once, and each file can be rendered on its own, in any order.
+pub struct Site<'a> {
+    index: &'a Index,
+    context: &'a Context,
+    info: SiteInfo,
+    net: Network,
+}
+
+impl<'a> Site<'a> {
+    /// The site of `index`, saying where its data comes from by `context`.
+    pub fn new(index: &'a Index, context: &'a Context) -> Site<'a> {
+        Site {
+            index,
+            context,
+            info: SiteInfo {
+                collections: Collection::ALL
+                    .iter()
+                    .map(|c| CollectionCount {
+                        name: c.dir_name().to_string(),
+                        count: index.of(*c).len(),
+                    })
+                    .collect(),
+                version: context.version.clone(),
+                commit: context.commit.clone(),
+            },
+            net: Network::new(index),
+        }
+    }
+
+    /// Every file that is not one record's own: the home page, the network,
+    /// the timeline, the feed, the search index, the style sheet and script,
+    /// and each collection's pages and index.
+    pub fn shared_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let (index, site, context) = (self.index, &self.info, self.context);
+        let whole = graph::whole(index, &self.net, "");
+        let mut files: Vec<(String, Vec<u8>)> = vec![
+            (
+                "style.css".into(),
+                include_bytes!("templates/style.css").to_vec(),
+            ),
+            (
+                "search.js".into(),
+                include_bytes!("templates/search.js").to_vec(),
+            ),
+            ("search-index.js".into(), search_index(index).into_bytes()),
+            (
+                "collections.json".into(),
+                collections_json(index).into_bytes(),
+            ),
+            ("index.html".into(), home(index, site)?.into_bytes()),
+            (
+                "network.html".into(),
+                network_page(&whole, site)?.into_bytes(),
+            ),
+            (
+                "network.svg".into(),
+                standalone_svg(&whole.svg).into_bytes(),
+            ),
+            ("timeline.html".into(), timeline(index, site)?.into_bytes()),
+            (
+                "feed.xml".into(),
+                feed::render(index, &context.releases)?.into_bytes(),
+            ),
+        ];
+        for c in Collection::ALL {
+            for (path, text) in collection_files(index, c, site)? {
+                files.push((path, text.into_bytes()));
+            }
+        }
+        Ok(files)
+    }
+
+    /// The path of one of record `i`'s files.
+    pub fn record_path(&self, i: usize, part: RecordPart) -> String {
+        let e = &self.index.entries[i];
+        match part {
+            RecordPart::Page => e.page(),
+            RecordPart::Json => format!("{}/{}.json", e.collection, e.id),
+        }
+    }
+
+    /// One of record `i`'s files, rendered.
+    pub fn record_file(&self, i: usize, part: RecordPart) -> Result<Vec<u8>> {
+        Ok(match part {
+            RecordPart::Page => {
+                record_page(self.index, &self.net, i, &self.info, self.context)?.into_bytes()
+            }
+            RecordPart::Json => self.index.entries[i].json.as_bytes().to_vec(),
+        })
+    }
 }
 
 fn render(t: &impl Template) -> Result<String> {
