@@ -21,7 +21,9 @@ use crate::site;
 
 /// The four consumer artifacts of `records`, written into temporary files
 /// in `out`, in the order `SHA256SUMS` lists them. Archive entries are
-/// dated `mtime`. They are independent, so they are built at once.
+/// dated `mtime`. The tables of CSV and SQLite are the largest thing held,
+/// so the site, which holds its own index, is built once they are dropped;
+/// JSON Lines streams beside them.
 pub fn build(
     records: &[Option<Record>],
     stamp: &Stamp,
@@ -30,30 +32,26 @@ pub fn build(
     out: &Path,
 ) -> Result<Vec<Pending>> {
     let version = stamp.version.as_deref().unwrap_or_default();
-    let tables = export::tables(records)?;
-    let ((jsonl, csv), (sqlite, site)) = rayon::join(
+    let (jsonl, tabular) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    output::write(out, &jsonl_name(version), |w| {
-                        jsonl::write_to(records, stamp, w)
-                    })
-                },
-                || csv_archive(&tables, stamp, version, mtime, out),
-            )
+            output::write(out, &jsonl_name(version), |w| {
+                jsonl::write_to(records, stamp, w)
+            })
         },
-        || {
-            rayon::join(
+        || -> Result<(Pending, Pending)> {
+            let tables = export::tables(records)?;
+            let (csv, sqlite) = rayon::join(
+                || csv_archive(&tables, stamp, version, mtime, out),
                 || sqlite_file(&tables, stamp, version, out),
-                || {
-                    output::write(out, &site_name(version), |w| {
-                        site_archive(records, version, mtime, context, w)
-                    })
-                },
-            )
+            );
+            Ok((csv?, sqlite?))
         },
     );
-    Ok(vec![jsonl?, csv?, sqlite?, site?])
+    let (jsonl, (csv, sqlite)) = (jsonl?, tabular?);
+    let site = output::write(out, &site_name(version), |w| {
+        site_archive(records, version, mtime, context, w)
+    })?;
+    Ok(vec![jsonl, csv, sqlite, site])
 }
 
 /// The CSV tables and their `datapackage.json` in a `.tar.gz`, under the

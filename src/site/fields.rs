@@ -11,7 +11,7 @@
 //! The site matches nothing itself, so a page shows no more and no less
 //! evidence than `check` accepts.
 
-use super::index::{Entry, Index, Node, date_in_words, field_label};
+use super::index::{Detail, Entry, Index, Node, date_in_words, field_label};
 use crate::rules::provenance::Level;
 
 /// One value as a page shows it.
@@ -98,7 +98,12 @@ pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Row> {
     let Node::Object(members) = &entry.node else {
         return Vec::new();
     };
-    let cx = Cx { index, entry, root };
+    let cx = Cx {
+        index,
+        entry,
+        detail: index.detail(i),
+        root,
+    };
     members
         .iter()
         .filter(|(k, _)| !OWN_PLACE.contains(&k.as_str()))
@@ -113,8 +118,9 @@ pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Row> {
 }
 
 struct Cx<'a> {
-    index: &'a Index,
+    index: &'a Index<'a>,
     entry: &'a Entry,
+    detail: Detail,
     root: &'a str,
 }
 
@@ -141,7 +147,7 @@ impl Cx<'_> {
         let (mut quoted, mut cited, mut inferred) = (Vec::new(), Vec::new(), Vec::new());
         let mut own = false;
         for s in self
-            .entry
+            .detail
             .statements
             .iter()
             .filter(|s| covers(pointer, &s.pointer))
@@ -267,7 +273,7 @@ impl Cx<'_> {
         if text.starts_with("https://") || text.starts_with("http://") {
             return Shown::Web(text.to_string());
         }
-        if self.entry.enums.contains(pointer) {
+        if self.detail.enums.contains(pointer) {
             return Shown::Text(text.replace('-', " "));
         }
         Shown::Text(text.to_string())

@@ -111,18 +111,12 @@ pub struct Entry {
     pub id: String,
     /// What a link to it says: its name, title, or statement.
     pub title: String,
-    /// Its canonical JSON text, as in `data/`.
-    pub json: String,
     /// Its value, members in declared order.
     pub node: Node,
     /// Its references, in field order.
     pub refs: Vec<Reference>,
     /// The pointers of its dates.
     pub dates: BTreeSet<String>,
-    /// The pointers of its enumerated values (kinds, fields, categories).
-    pub enums: HashSet<String>,
-    /// The evidence of each value, as `check`, `show` and the exports give it.
-    pub statements: Vec<Statement>,
 }
 
 impl Entry {
@@ -202,32 +196,47 @@ pub struct Incoming {
     pub pointer: String,
 }
 
-/// Every record, in collection order then id order, with lookups.
-#[derive(Debug)]
-pub struct Index {
+/// Every record, in collection order then id order, with lookups. What
+/// only a record's own page shows (its JSON text, the evidence of each
+/// value) is made from the record when that page is rendered.
+pub struct Index<'a> {
     /// The records.
     pub entries: Vec<Entry>,
     /// For each entry, the references that name it.
     pub incoming: Vec<Vec<Incoming>>,
+    /// For each entry, its record.
+    records: Vec<&'a Record>,
+    catalog: Catalog<'a>,
+}
+
+/// What only a record's own page shows, made when it is rendered.
+pub struct Detail {
+    /// The pointers of its enumerated values (kinds, fields, categories).
+    pub enums: HashSet<String>,
+    /// The evidence of each value, as `check`, `show` and the exports give it.
+    pub statements: Vec<Statement>,
 }
 
 /// The longest title a link shows; a fact's statement is cut there.
 const TITLE_CHARS: usize = 110;
 
-impl Index {
+impl<'a> Index<'a> {
     /// Builds the index of the checked records.
-    pub fn new(records: &[Option<Record>]) -> Result<Index> {
+    pub fn new(records: &'a [Option<Record>]) -> Result<Index<'a>> {
         let fields = RefFields::for_run()?;
         let catalog = Catalog::new(records.iter().flatten())?;
-        let mut entries: Vec<Entry> = records
+        let mut entries: Vec<(Entry, &Record)> = records
             .par_iter()
             .flatten()
-            .map(|r| entry(r, &fields, &catalog))
+            .map(|r| (entry(r, &fields), r))
             .collect();
-        entries.par_sort_by(|a, b| (a.collection, &a.id).cmp(&(b.collection, &b.id)));
+        entries.par_sort_by(|(a, _), (b, _)| (a.collection, &a.id).cmp(&(b.collection, &b.id)));
+        let (entries, records) = entries.into_iter().unzip();
         let mut index = Index {
             entries,
             incoming: Vec::new(),
+            records,
+            catalog,
         };
         let mut incoming = vec![Vec::new(); index.entries.len()];
         for (from, e) in index.entries.iter().enumerate() {
@@ -242,6 +251,23 @@ impl Index {
         }
         index.incoming = incoming;
         Ok(index)
+    }
+
+    /// The canonical JSON text of entry `i`'s record, as in `data/`.
+    pub fn json(&self, i: usize) -> String {
+        to_canonical_string(self.records[i])
+    }
+
+    /// What only entry `i`'s page shows.
+    pub fn detail(&self, i: usize) -> Detail {
+        let record = self.records[i];
+        let value = serde_json::to_value(record).unwrap_or(Value::Null);
+        Detail {
+            enums: expand_all(enum_fields(record.collection()), &value).collect(),
+            statements: provenance::statements(record, &value, &self.entries[i].refs, |c, id| {
+                self.catalog.record(c, id)
+            }),
+        }
     }
 
     /// The entry of `collection`/`id`: entries are sorted by both, so a
@@ -310,15 +336,16 @@ impl Index {
     }
 }
 
-fn entry(record: &Record, fields: &RefFields, catalog: &Catalog<'_>) -> Entry {
+fn entry(record: &Record, fields: &RefFields) -> Entry {
     let collection = record.collection();
     let value = serde_json::to_value(record).unwrap_or(Value::Null);
-    let json = to_canonical_string(record);
-    let node: Node = serde_json::from_str(&json).unwrap_or(Node::Null);
+    // Through text, since a `Value`'s objects forget their members' order.
+    let node: Node = serde_json::to_vec(record)
+        .ok()
+        .and_then(|text| serde_json::from_slice(&text).ok())
+        .unwrap_or(Node::Null);
     let refs = fields.extract(collection, &value);
-    let statements = provenance::statements(record, &value, &refs, |c, id| catalog.record(c, id));
     let dates = expand_all(date_fields(collection), &value).collect();
-    let enums = expand_all(enum_fields(collection), &value).collect();
     let title = ["name", "title", "statement"]
         .iter()
         .find_map(|k| node.get(k).and_then(Node::as_str))
@@ -327,12 +354,9 @@ fn entry(record: &Record, fields: &RefFields, catalog: &Catalog<'_>) -> Entry {
         collection,
         id: record.id().to_string(),
         title,
-        json,
         node,
         refs,
         dates,
-        enums,
-        statements,
     }
 }
 

@@ -141,7 +141,7 @@ impl RecordPart {
 /// The site of an index, ready to render: what every page shares is made
 /// once, and each file can be rendered on its own, in any order.
 pub struct Site<'a> {
-    index: &'a Index,
+    index: &'a Index<'a>,
     context: &'a Context,
     info: SiteInfo,
     net: Network,
@@ -149,7 +149,7 @@ pub struct Site<'a> {
 
 impl<'a> Site<'a> {
     /// The site of `index`, saying where its data comes from by `context`.
-    pub fn new(index: &'a Index, context: &'a Context) -> Site<'a> {
+    pub fn new(index: &'a Index<'a>, context: &'a Context) -> Site<'a> {
         Site {
             index,
             context,
@@ -226,7 +226,7 @@ impl<'a> Site<'a> {
             RecordPart::Page => {
                 record_page(self.index, &self.net, i, &self.info, self.context)?.into_bytes()
             }
-            RecordPart::Json => self.index.entries[i].json.as_bytes().to_vec(),
+            RecordPart::Json => self.index.json(i).into_bytes(),
         })
     }
 }
