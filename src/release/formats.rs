@@ -19,39 +19,44 @@ use crate::export::{self, Stamp, csv, jsonl, table};
 use crate::model::Record;
 use crate::site;
 
-/// The four consumer artifacts of `records`, written into temporary files
-/// in `out`, in the order `SHA256SUMS` lists them. Archive entries are
-/// dated `mtime`. The tables of CSV and SQLite are the largest thing held,
-/// so the site, which holds its own index, is built once they are dropped;
-/// JSON Lines streams beside them.
-pub fn build(
+/// The JSON Lines export of `records`, into a temporary file in `out`.
+pub fn jsonl(records: &[Option<Record>], stamp: &Stamp, out: &Path) -> Result<Pending> {
+    let version = stamp.version.as_deref().unwrap_or_default();
+    output::write(out, &jsonl_name(version), |w| {
+        jsonl::write_to(records, stamp, w)
+    })
+}
+
+/// The CSV archive and the SQLite database of `records`, into temporary
+/// files in `out`, archive entries dated `mtime`. Both are made from the
+/// same tables, the largest thing a release holds, dropped on return.
+pub fn tabular(
     records: &[Option<Record>],
     stamp: &Stamp,
     mtime: u64,
+    out: &Path,
+) -> Result<(Pending, Pending)> {
+    let version = stamp.version.as_deref().unwrap_or_default();
+    let tables = export::tables(records)?;
+    let (csv, sqlite) = rayon::join(
+        || csv_archive(&tables, stamp, version, mtime, out),
+        || sqlite_file(&tables, stamp, version, out),
+    );
+    Ok((csv?, sqlite?))
+}
+
+/// The site of `records` in a `.tar.gz`, into a temporary file in `out`,
+/// archive entries dated `mtime`.
+pub fn site(
+    records: &[Option<Record>],
+    version: &str,
+    mtime: u64,
     context: &site::Context,
     out: &Path,
-) -> Result<Vec<Pending>> {
-    let version = stamp.version.as_deref().unwrap_or_default();
-    let (jsonl, tabular) = rayon::join(
-        || {
-            output::write(out, &jsonl_name(version), |w| {
-                jsonl::write_to(records, stamp, w)
-            })
-        },
-        || -> Result<(Pending, Pending)> {
-            let tables = export::tables(records)?;
-            let (csv, sqlite) = rayon::join(
-                || csv_archive(&tables, stamp, version, mtime, out),
-                || sqlite_file(&tables, stamp, version, out),
-            );
-            Ok((csv?, sqlite?))
-        },
-    );
-    let (jsonl, (csv, sqlite)) = (jsonl?, tabular?);
-    let site = output::write(out, &site_name(version), |w| {
+) -> Result<Pending> {
+    output::write(out, &site_name(version), |w| {
         site_archive(records, version, mtime, context, w)
-    })?;
-    Ok(vec![jsonl, csv, sqlite, site])
+    })
 }
 
 /// The CSV tables and their `datapackage.json` in a `.tar.gz`, under the

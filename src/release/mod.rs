@@ -343,6 +343,7 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         .collect();
     let new_snapshot = Snapshot::from_files(tag_name.clone(), files.iter().copied())?;
     let changes = diff::diff(old_snapshot.as_ref(), &new_snapshot);
+    drop(old_snapshot);
     let mut site = crate::site::feed::context_of(&workdir.join("data"), None)?;
     site.version = Some(version.to_string());
     site.commit = Some(head.id.clone());
@@ -362,11 +363,11 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
             previous: previous.as_ref().map(|(_, t)| t.as_str()),
             data: &data,
             schemas: &schemas,
-            snapshot: &new_snapshot,
             changes: &changes,
             records: &checked.records,
             site: &site,
         },
+        new_snapshot,
         &out,
     )?;
 
@@ -707,7 +708,6 @@ struct Inputs<'a> {
     previous: Option<&'a str>,
     data: &'a [git::TreeFile],
     schemas: &'a [git::TreeFile],
-    snapshot: &'a Snapshot,
     changes: &'a diff::Changes,
     records: &'a [Option<crate::model::Record>],
     site: &'a crate::site::Context,
@@ -722,7 +722,7 @@ struct Built {
 
 /// Builds every artifact from committed bytes only, into temporary files
 /// in `out`.
-fn build(inputs: &Inputs<'_>, out: &Path) -> Result<Built> {
+fn build(inputs: &Inputs<'_>, snapshot: Snapshot, out: &Path) -> Result<Built> {
     let mut records: BTreeMap<String, usize> = Collection::ALL
         .iter()
         .map(|c| (c.dir_name().to_string(), 0))
@@ -774,18 +774,25 @@ fn build(inputs: &Inputs<'_>, out: &Path) -> Result<Built> {
         licenses: manifest::Licenses::current(),
         redirects: None,
     };
-    // The document needs nothing the formats make, so both are written at once.
-    let (formats, document) = rayon::join(
-        || formats::build(inputs.records, &stamp, mtime, inputs.site, out),
+    // Built in three steps, each using both cores, so that the largest
+    // things held never meet: the two streamed documents while the snapshot
+    // lives, then the tables of CSV and SQLite, then the site.
+    let redirects =
+        lifecycle::redirects::of_records(inputs.version, &snapshot.collections).to_json();
+    let (document, jsonl) = rayon::join(
         || {
             output::write(out, &manifest::document_name(inputs.version), |w| {
-                document(inputs, &manifest, w)
+                document(inputs, &snapshot, &manifest, w)
             })
         },
+        || formats::jsonl(inputs.records, &stamp, out),
     );
-    let (formats, document) = (formats?, document?);
-    let redirects =
-        lifecycle::redirects::of_records(inputs.version, &inputs.snapshot.collections).to_json();
+    let (document, jsonl) = (document?, jsonl?);
+    drop(snapshot);
+    let (csv, sqlite) = formats::tabular(inputs.records, &stamp, mtime, out)?;
+    let site = formats::site(inputs.records, inputs.version, mtime, inputs.site, out)?;
+    // In the order `SHA256SUMS` lists them.
+    let formats = [jsonl, csv, sqlite, site];
     manifest.artifacts = formats
         .iter()
         .map(|p| (p.artifact.name.clone(), p.artifact.sha256.clone()))
@@ -827,7 +834,12 @@ fn build(inputs: &Inputs<'_>, out: &Path) -> Result<Built> {
 /// `techpact-data-<v>.json`: the whole dataset in one document, records by
 /// collection (every collection listed) in id order, then `statements`: every
 /// value of every record with its evidence, in the same order.
-fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Write) -> Result<()> {
+fn document(
+    inputs: &Inputs<'_>,
+    snapshot: &Snapshot,
+    manifest: &Manifest,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     #[derive(Serialize)]
     struct Document<'a> {
         name: &'a str,
@@ -841,7 +853,7 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Wri
         .iter()
         .map(|c| (c.dir_name(), Vec::new()))
         .collect();
-    for (name, records) in &inputs.snapshot.collections {
+    for (name, records) in &snapshot.collections {
         collections
             .entry(name.as_str())
             .or_default()
