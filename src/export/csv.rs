@@ -6,6 +6,7 @@
 //! Cells are plain text; an empty cell is a missing value (no text field of
 //! the model can be empty). Lines end with `\n`.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,10 @@ pub fn write_to(table: &Table, out: &mut dyn std::io::Write) -> Result<()> {
         .map_err(failed)?;
     for row in &table.rows {
         writer
-            .write_record(row.iter().map(|c| c.to_text()))
+            .write_record(row.iter().map(|c| match c.to_text() {
+                Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+            }))
             .map_err(failed)?;
     }
     writer

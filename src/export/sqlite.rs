@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use rusqlite::types::Value as Sql;
+use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
 use rusqlite::{Connection, params_from_iter};
 
 use super::Stamp;
@@ -100,17 +100,18 @@ pub fn schema(table: &Table) -> String {
     )
 }
 
-fn sql_value(cell: &Cell) -> Sql {
+/// The cell as SQLite binds it, text borrowed rather than copied.
+fn sql_value(cell: &Cell) -> ToSqlOutput<'_> {
     match cell {
-        Cell::Null => Sql::Null,
-        Cell::Text(s) => Sql::Text(s.clone()),
-        Cell::Integer(i) => Sql::Integer(*i),
-        Cell::Boolean(b) => Sql::Integer(i64::from(*b)),
-        Cell::Number(n) => match (n.as_i64(), n.as_f64()) {
+        Cell::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+        Cell::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        Cell::Integer(i) => ToSqlOutput::Owned(Sql::Integer(*i)),
+        Cell::Boolean(b) => ToSqlOutput::Owned(Sql::Integer(i64::from(*b))),
+        Cell::Number(n) => ToSqlOutput::Owned(match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => Sql::Integer(i),
             (None, Some(f)) => Sql::Real(f),
             (None, None) => Sql::Text(n.to_string()),
-        },
+        }),
     }
 }
 

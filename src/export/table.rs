@@ -105,13 +105,13 @@ pub enum Cell {
 
 impl Cell {
     /// The cell as CSV text: empty for no value.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Cell::Null => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Integer(i) => i.to_string(),
-            Cell::Number(n) => n.to_string(),
-            Cell::Boolean(b) => b.to_string(),
+            Cell::Null => "".into(),
+            Cell::Text(s) => s.as_str().into(),
+            Cell::Integer(i) => i.to_string().into(),
+            Cell::Number(n) => n.to_string().into(),
+            Cell::Boolean(b) => b.to_string().into(),
         }
     }
 }
