@@ -181,8 +181,11 @@ pub fn run(
 /// dataset's files): one per collection and list field, then `statements`
 /// and `redirects`. A release's CSV and SQLite hold the same.
 pub fn tables(records: &[Option<crate::model::Record>]) -> Result<Tables> {
-    let mut tables = table::tables(records)?;
-    tables.tables.push(statements::table(records)?);
+    // Each is a pass over every record: they are made at once.
+    let (tables, statements) =
+        rayon::join(|| table::tables(records), || statements::table(records));
+    let mut tables = tables?;
+    tables.tables.push(statements?);
     tables.tables.push(redirects::table(records));
     Ok(tables)
 }
