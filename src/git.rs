@@ -8,9 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{Delta, DiffOptions};
-
 use crate::error::{Error, Result};
+
+mod status;
 
 /// A repository with a work tree.
 pub struct Repository {
@@ -92,27 +92,11 @@ impl Repository {
     /// untracked files and ignored files. A renamed file is its old path
     /// deleted and its new path added. Sorted by path.
     ///
-    /// Comparing the work tree means a status call for every file, which
-    /// libgit2 makes on one thread; so the prefixes are split into their
-    /// entries and compared in parallel, one repository handle per thread.
+    /// The work tree is compared as `git status` compares it, by the stat
+    /// data in the index (see `status`): a file is read only when that data
+    /// cannot vouch for it.
     pub fn changes_since(&self, revision: &str, prefixes: &[&str]) -> Result<Vec<Change>> {
-        use rayon::prelude::*;
-        let tree = self.tree(revision)?;
-        let groups = self.split(&tree, prefixes, rayon::current_num_threads());
-        drop(tree);
-        let git_dir = self.inner.path().to_path_buf();
-        let found: Vec<Result<Vec<Change>>> = groups
-            .par_iter()
-            .map(|pathspecs| {
-                let repository = git2::Repository::open(&git_dir)
-                    .map_err(|e| git_error("cannot open the repository again", &e))?;
-                diff_with_work_tree(&repository, revision, pathspecs)
-            })
-            .collect();
-        let mut changes = Vec::new();
-        for group in found {
-            changes.extend(group?);
-        }
+        let mut changes = status::changes(&self.inner, &self.workdir, revision, prefixes)?;
         changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
         changes.sort();
         changes.dedup();
@@ -189,139 +173,6 @@ impl Repository {
             .and_then(|object| object.peel_to_tree())
             .map_err(|e| git_error(&format!("cannot read revision `{revision}`"), &e))
     }
-
-    /// `prefixes` as at most `groups` lists of pathspecs of about equal work:
-    /// a prefix that is a folder is replaced by its entries, in the work tree
-    /// and in `tree`, weighed by the size of the folder that holds them.
-    /// `None` for a list means the whole tree.
-    fn split(
-        &self,
-        tree: &git2::Tree<'_>,
-        prefixes: &[&str],
-        groups: usize,
-    ) -> Vec<Option<Vec<String>>> {
-        if prefixes.contains(&"") || groups < 2 {
-            let all =
-                (!prefixes.contains(&"")).then(|| prefixes.iter().map(|p| p.to_string()).collect());
-            return vec![all];
-        }
-        let mut weighed: Vec<(u64, String)> = Vec::new();
-        for prefix in prefixes {
-            match self
-                .entry_names(tree, prefix)
-                .filter(|names| !names.is_empty())
-            {
-                Some(names) => {
-                    for name in names {
-                        let path = format!("{prefix}/{name}");
-                        let weight = std::fs::symlink_metadata(self.workdir.join(&path))
-                            .map_or(1, |m| m.len().max(1));
-                        weighed.push((weight, path));
-                    }
-                }
-                None => weighed.push((1, prefix.to_string())),
-            }
-        }
-        // The heaviest first, each to the lightest group.
-        weighed.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let mut split: Vec<(u64, Vec<String>)> = vec![(0, Vec::new()); groups];
-        for (weight, path) in weighed {
-            if let Some(lightest) = split.iter_mut().min_by_key(|(w, _)| *w) {
-                lightest.0 += weight;
-                lightest.1.push(path);
-            }
-        }
-        split
-            .into_iter()
-            .filter(|(_, paths)| !paths.is_empty())
-            .map(|(_, paths)| Some(paths))
-            .collect()
-    }
-
-    /// The names of the entries of the folder `prefix`, in the work tree and
-    /// in `tree`, sorted and without repeats; `None` when a name is not
-    /// UTF-8, since it could not be a pathspec.
-    fn entry_names(&self, tree: &git2::Tree<'_>, prefix: &str) -> Option<Vec<String>> {
-        let mut names: Vec<String> = Vec::new();
-        if let Ok(read) = std::fs::read_dir(self.workdir.join(prefix)) {
-            for entry in read.flatten() {
-                names.push(entry.file_name().into_string().ok()?);
-            }
-        }
-        if let Ok(entry) = tree.get_path(Path::new(prefix))
-            && let Ok(object) = entry.to_object(&self.inner)
-            && let Some(subtree) = object.as_tree()
-        {
-            for entry in subtree.iter() {
-                names.push(entry.name().ok()?.to_string());
-            }
-        }
-        names.sort();
-        names.dedup();
-        Some(names)
-    }
-}
-
-/// The changes between the tree of `revision` and the work tree of
-/// `repository` under `pathspecs` (literal paths; `None` for everything).
-fn diff_with_work_tree(
-    repository: &git2::Repository,
-    revision: &str,
-    pathspecs: &Option<Vec<String>>,
-) -> Result<Vec<Change>> {
-    let tree = repository
-        .revparse_single(revision)
-        .and_then(|object| object.peel_to_tree())
-        .map_err(|e| git_error(&format!("cannot read revision `{revision}`"), &e))?;
-    let mut options = DiffOptions::new();
-    options
-        .include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(true)
-        .recurse_ignored_dirs(true)
-        .include_typechange(true)
-        // Literal paths: a folder name with `*` in it is not a pattern.
-        .disable_pathspec_match(true);
-    for pathspec in pathspecs.iter().flatten() {
-        options.pathspec(pathspec);
-    }
-    let diff = repository
-        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
-        .map_err(|e| {
-            git_error(
-                &format!("cannot compare the work tree with `{revision}`"),
-                &e,
-            )
-        })?;
-    let mut changes = Vec::new();
-    for delta in diff.deltas() {
-        let old = delta.old_file().path().map(path_string);
-        let new = delta.new_file().path().map(path_string);
-        let ignored = delta.status() == Delta::Ignored;
-        let mut push = |path: Option<String>, status| {
-            if let Some(path) = path {
-                changes.push(Change {
-                    path,
-                    status,
-                    ignored,
-                });
-            }
-        };
-        match delta.status() {
-            Delta::Added | Delta::Untracked | Delta::Ignored => push(new, Status::Added),
-            Delta::Deleted => push(old, Status::Deleted),
-            Delta::Renamed => {
-                push(old, Status::Deleted);
-                push(new, Status::Added);
-            }
-            Delta::Copied => push(new, Status::Added),
-            Delta::Modified | Delta::Typechange | Delta::Conflicted => {
-                push(new.or(old), Status::Modified)
-            }
-            Delta::Unmodified | Delta::Unreadable => {}
-        }
-    }
-    Ok(changes)
 }
 
 fn path_string(path: &Path) -> String {

@@ -1,0 +1,639 @@
+//! What changed between a revision and the work tree, found as `git status`
+//! finds it: the revision's tree against the index by object ids, and the
+//! index against the work tree by the stat data the index keeps (times,
+//! size, inode, kind), so that a file is read only when its stat data
+//! differs from the index's or cannot vouch for it (racily clean). Untracked
+//! files are found by reading folders, never by a stat per file. A path in
+//! doubt is settled by its content: the hash of the file on disk against the
+//! object id at the revision.
+
+use std::collections::{HashMap, HashSet};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use git2::{DiffOptions, ObjectType, Oid};
+use rayon::prelude::*;
+
+use super::{Change, Status, git_error, under};
+use crate::error::Result;
+
+/// The file mode of a symbolic link, and of a submodule, in git.
+const MODE_LINK: u32 = 0o120000;
+const MODE_GITLINK: u32 = 0o160000;
+
+/// What a path is in a tree, the index or the work tree: a blob (file or
+/// link, with its object id) or a submodule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Object {
+    id: Oid,
+    link: bool,
+}
+
+/// An index entry under the prefixes, with the stat data git recorded.
+struct Tracked {
+    path: String,
+    object: Object,
+    gitlink: bool,
+    /// A merge conflict: its content is settled on disk.
+    conflicted: bool,
+    mtime: (u32, u32),
+    ctime: (u32, u32),
+    ino: u32,
+    size: u32,
+}
+
+/// Every path under `prefixes` that differs between the tree of `revision`
+/// and the work tree of `repository`, staged or not, untracked and ignored
+/// files included; unsorted, each path once.
+pub(super) fn changes(
+    repository: &git2::Repository,
+    workdir: &Path,
+    revision: &str,
+    prefixes: &[&str],
+) -> Result<Vec<Change>> {
+    let tree = repository
+        .revparse_single(revision)
+        .and_then(|object| object.peel_to_tree())
+        .map_err(|e| git_error(&format!("cannot read revision `{revision}`"), &e))?;
+    let index = repository
+        .index()
+        .map_err(|e| git_error("cannot read the index", &e))?;
+    // The index's own time: an entry written as late as that is racily
+    // clean, since the file may have changed after git looked at it.
+    let index_time = index
+        .path()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map_or((u32::MAX, u32::MAX), |m| {
+            (m.mtime() as u32, m.mtime_nsec() as u32)
+        });
+
+    // The revision's tree against the index: each staged path with what the tree holds there.
+    let mut options = DiffOptions::new();
+    options
+        .include_typechange(true)
+        .disable_pathspec_match(true);
+    if !prefixes.contains(&"") {
+        for prefix in prefixes {
+            options.pathspec(prefix);
+        }
+    }
+    let staged = repository
+        .diff_tree_to_index(Some(&tree), Some(&index), Some(&mut options))
+        .map_err(|e| git_error(&format!("cannot compare the index with `{revision}`"), &e))?;
+    let mut staged_paths: HashSet<String> = HashSet::new();
+    for delta in staged.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            if let Some(path) = file.path().map(super::path_string) {
+                staged_paths.insert(path);
+            }
+        }
+    }
+    drop(staged);
+
+    let tracked: Vec<Tracked> = index
+        .iter()
+        .filter_map(|entry| {
+            let path = String::from_utf8(entry.path).ok()?;
+            prefixes.iter().any(|p| under(&path, p)).then(|| Tracked {
+                path,
+                object: Object {
+                    id: entry.id,
+                    link: entry.mode == MODE_LINK,
+                },
+                gitlink: entry.mode == MODE_GITLINK,
+                conflicted: entry.flags & 0x3000 != 0,
+                mtime: (entry.mtime.seconds() as u32, entry.mtime.nanoseconds()),
+                ctime: (entry.ctime.seconds() as u32, entry.ctime.nanoseconds()),
+                ino: entry.ino,
+                size: entry.file_size,
+            })
+        })
+        .collect();
+    drop(index);
+
+    // The index against the work tree: a stat of every tracked file, and the
+    // folders read for untracked ones, at the same time.
+    let known: HashSet<&str> = tracked.iter().map(|t| t.path.as_str()).collect();
+    let submodules: HashSet<&str> = tracked
+        .iter()
+        .filter(|t| t.gitlink)
+        .map(|t| t.path.as_str())
+        .collect();
+    let (dirty, untracked) = rayon::join(
+        || {
+            tracked
+                .par_iter()
+                .filter(|t| !t.gitlink && (t.conflicted || !clean(t, workdir, index_time)))
+                .map(|t| t.path.as_str())
+                .collect::<Vec<&str>>()
+        },
+        || untracked(workdir, prefixes, &known, &submodules),
+    );
+
+    // Each path in doubt, settled: what the revision holds there against
+    // what the work tree holds.
+    let in_index: HashMap<&str, &Tracked> = tracked
+        .iter()
+        .filter(|t| !t.conflicted)
+        .map(|t| (t.path.as_str(), t))
+        .collect();
+    let dirty: HashSet<&str> = dirty.into_iter().collect();
+    let mut doubt: Vec<(&str, bool)> = Vec::new();
+    doubt.extend(staged_paths.iter().map(|p| (p.as_str(), false)));
+    doubt.extend(dirty.iter().map(|p| (*p, false)));
+    doubt.extend(untracked.iter().map(|p| (p.as_str(), true)));
+    // An untracked path sorts after the same path tracked, and is dropped.
+    doubt.sort_unstable();
+    doubt.dedup_by(|later, first| later.0 == first.0);
+    let mut changes = Vec::new();
+    for (path, is_untracked) in doubt {
+        let was = in_tree(&tree, path);
+        let now = match in_index.get(path) {
+            Some(t) if !dirty.contains(path) => Some(t.object),
+            // A name that is not UTF-8 is not found again by its lossy
+            // form: it is there, with a content no revision holds.
+            _ if is_untracked => on_disk(&workdir.join(path)).or(Some(Object {
+                id: Oid::ZERO_SHA1,
+                link: false,
+            })),
+            _ => on_disk(&workdir.join(path)),
+        };
+        let status = match (was, now) {
+            (None, None) => continue,
+            (None, Some(_)) => Status::Added,
+            (Some(_), None) => Status::Deleted,
+            (Some(a), Some(b)) if a == b => continue,
+            (Some(_), Some(_)) => Status::Modified,
+        };
+        let ignored = is_untracked
+            && repository
+                .status_should_ignore(Path::new(path))
+                .unwrap_or(false);
+        changes.push(Change {
+            path: path.to_string(),
+            status,
+            ignored,
+        });
+    }
+    Ok(changes)
+}
+
+/// What `tree` holds at `path`, a blob or a submodule; `None` for nothing or a folder.
+fn in_tree(tree: &git2::Tree<'_>, path: &str) -> Option<Object> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    let mode = entry.filemode() as u32;
+    (entry.kind() != Some(ObjectType::Tree)).then(|| Object {
+        id: entry.id(),
+        link: mode == MODE_LINK,
+    })
+}
+
+/// Whether the file of `t` is vouched for by its stat data: the same kind,
+/// size, inode, change and modification times as the index recorded, and
+/// recorded before the index was written (else a change in the same clock
+/// tick could hide). Times without nanoseconds compare by seconds.
+fn clean(t: &Tracked, workdir: &Path, index_time: (u32, u32)) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(workdir.join(&t.path)) else {
+        return false;
+    };
+    let same_time = |recorded: (u32, u32), s: i64, ns: i64| {
+        recorded.0 == s as u32 && (recorded.1 == 0 || recorded.1 == ns as u32)
+    };
+    let racy = if t.mtime.1 == 0 {
+        t.mtime.0 >= index_time.0
+    } else {
+        t.mtime >= index_time
+    };
+    let kind = meta.file_type();
+    (kind.is_file() && !t.object.link || kind.is_symlink() && t.object.link)
+        && meta.len() as u32 == t.size
+        && meta.ino() as u32 == t.ino
+        && same_time(t.mtime, meta.mtime(), meta.mtime_nsec())
+        && same_time(t.ctime, meta.ctime(), meta.ctime_nsec())
+        && !racy
+}
+
+/// What the work tree holds at `path`: the object id of the file's bytes or
+/// the link's target; `None` when nothing, or a folder, is there. The bytes
+/// are hashed as they are, without git's filters (line endings, `ident`): a
+/// file such a filter would make equal counts as changed, which widens a
+/// check but never narrows it.
+fn on_disk(path: &Path) -> Option<Object> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let kind = meta.file_type();
+    let (bytes, link) = if kind.is_symlink() {
+        let target = std::fs::read_link(path).ok()?;
+        (target.into_os_string().into_encoded_bytes(), true)
+    } else if kind.is_file() {
+        // Unreadable now: changed, and the check reports why.
+        match std::fs::read(path) {
+            Ok(bytes) => (bytes, false),
+            Err(_) => {
+                return Some(Object {
+                    id: Oid::ZERO_SHA1,
+                    link: false,
+                });
+            }
+        }
+    } else {
+        return None;
+    };
+    let id = Oid::hash_object(ObjectType::Blob, &bytes).unwrap_or(Oid::ZERO_SHA1);
+    Some(Object { id, link })
+}
+
+/// The files and links under `prefixes` that the index does not know,
+/// relative to the work tree; found by reading folders, not by a stat per
+/// file. `.git` entries and submodules are not entered.
+fn untracked(
+    workdir: &Path,
+    prefixes: &[&str],
+    known: &HashSet<&str>,
+    submodules: &HashSet<&str>,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders: Vec<String> = Vec::new();
+    for prefix in prefixes {
+        if prefix.is_empty() {
+            folders.push(String::new());
+            continue;
+        }
+        match std::fs::symlink_metadata(workdir.join(prefix)) {
+            Ok(meta) if meta.is_dir() => folders.push(prefix.to_string()),
+            Ok(_) if !known.contains(prefix) => found.push(prefix.to_string()),
+            _ => {}
+        }
+    }
+    // One folder at a time, its subfolders in parallel: a data directory's
+    // folders are its collections.
+    while !folders.is_empty() {
+        let read: Vec<(Vec<String>, Vec<String>)> = folders
+            .par_iter()
+            .map(|folder| read_folder(workdir, folder, known, submodules))
+            .collect();
+        folders = Vec::new();
+        for (files, subfolders) in read {
+            found.extend(files);
+            folders.extend(subfolders);
+        }
+    }
+    found
+}
+
+/// The untracked files of one folder and its subfolders to read next.
+fn read_folder(
+    workdir: &Path,
+    folder: &str,
+    known: &HashSet<&str>,
+    submodules: &HashSet<&str>,
+) -> (Vec<String>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut subfolders = Vec::new();
+    let at: PathBuf = workdir.join(folder);
+    let Ok(entries) = std::fs::read_dir(&at) else {
+        return (files, subfolders);
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name == ".git" {
+            continue;
+        }
+        let name = name.to_string_lossy();
+        let path = if folder.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{folder}/{name}")
+        };
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                if !submodules.contains(path.as_str()) {
+                    subfolders.push(path);
+                }
+            }
+            _ if known.contains(path.as_str()) => {}
+            _ => files.push(path),
+        }
+    }
+    (files, subfolders)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each case against libgit2's own comparison of a tree with the work
+    //! tree through the index, which reads every file's status. libgit2
+    //! also reports a path staged and then reverted in the work tree, whose
+    //! content is what the revision holds: its answer is kept to the paths
+    //! whose bytes differ.
+
+    use std::path::Path;
+    use std::time::{Duration, SystemTime};
+
+    use git2::{Delta, DiffOptions, IndexAddOption, Repository, Signature};
+
+    use super::super::{Change, Repository as Ours, Status, path_string};
+
+    const PREFIXES: &[&str] = &["data", "schema", "Cargo.toml"];
+
+    /// libgit2's answer: `HEAD~`-style comparison of `revision` with the
+    /// work tree, through the index, untracked and ignored files included.
+    fn libgit2(repository: &Repository, revision: &str) -> Vec<Change> {
+        let tree = repository
+            .revparse_single(revision)
+            .and_then(|o| o.peel_to_tree())
+            .unwrap();
+        let mut options = DiffOptions::new();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(true)
+            .recurse_ignored_dirs(true)
+            .include_typechange(true);
+        let diff = repository
+            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
+            .unwrap();
+        let mut changes = Vec::new();
+        for delta in diff.deltas() {
+            let old = delta.old_file().path().map(path_string);
+            let new = delta.new_file().path().map(path_string);
+            let ignored = delta.status() == Delta::Ignored;
+            let (path, status) = match delta.status() {
+                Delta::Added | Delta::Untracked | Delta::Ignored => (new, Status::Added),
+                Delta::Deleted => (old, Status::Deleted),
+                Delta::Modified | Delta::Typechange | Delta::Conflicted => {
+                    (new.or(old), Status::Modified)
+                }
+                _ => continue,
+            };
+            if let Some(path) = path {
+                changes.push(Change {
+                    path,
+                    status,
+                    ignored,
+                });
+            }
+        }
+        let root = repository.workdir().unwrap();
+        let committed = |path: &str| -> Option<Vec<u8>> {
+            let entry = tree.get_path(Path::new(path)).ok()?;
+            let blob = repository.find_blob(entry.id()).ok()?;
+            Some(blob.content().to_vec())
+        };
+        let on_disk = |path: &str| -> Option<Vec<u8>> {
+            let path = root.join(path);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&path).ok()?;
+                return Some(target.into_os_string().into_encoded_bytes());
+            }
+            std::fs::read(&path).ok()
+        };
+        changes.retain(|c| PREFIXES.iter().any(|p| super::under(&c.path, p)));
+        changes.retain(|c| committed(&c.path) != on_disk(&c.path));
+        changes.sort();
+        changes
+    }
+
+    /// A repository with three records, a schema, a manifest and an
+    /// ignore rule, all committed.
+    fn repository() -> (tempfile::TempDir, Repository) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (path, text) in [
+            ("data/labs/a.json", "{\"id\": \"a\"}\n"),
+            ("data/labs/b.json", "{\"id\": \"b\"}\n"),
+            ("data/places/c.json", "{\"id\": \"c\"}\n"),
+            ("schema/labs.schema.json", "{}\n"),
+            ("Cargo.toml", "[package]\n"),
+            (".gitignore", "*.tmp\n"),
+        ] {
+            write(root, path, text);
+        }
+        let repository = Repository::init(root).unwrap();
+        stage_all(&repository);
+        commit(&repository);
+        (dir, repository)
+    }
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn stage_all(repository: &Repository) {
+        let mut index = repository.index().unwrap();
+        index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+    }
+
+    fn commit(repository: &Repository) {
+        let mut index = repository.index().unwrap();
+        let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature = Signature::now("techpact", "techpact@example.org").unwrap();
+        let parents: Vec<git2::Commit<'_>> = repository
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        repository
+            .commit(Some("HEAD"), &signature, &signature, "c", &tree, &parents)
+            .unwrap();
+    }
+
+    /// Sets the modification time of the file at `path` under `root`.
+    fn set_mtime(root: &Path, path: &str, time: SystemTime) {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(root.join(path))
+            .unwrap();
+        file.set_modified(time).unwrap();
+    }
+
+    /// Ours and libgit2's answers agree, and ours is `expected`.
+    fn agree(repository: &Repository, revision: &str, expected: &[(&str, Status, bool)]) {
+        let root = repository.workdir().unwrap();
+        let ours = Ours::discover(root)
+            .unwrap()
+            .changes_since(revision, PREFIXES)
+            .unwrap();
+        assert_eq!(ours, libgit2(repository, revision), "against libgit2");
+        let expected: Vec<Change> = expected
+            .iter()
+            .map(|(path, status, ignored)| Change {
+                path: path.to_string(),
+                status: *status,
+                ignored: *ignored,
+            })
+            .collect();
+        assert_eq!(ours, expected);
+    }
+
+    #[test]
+    fn a_clean_work_tree_has_no_change() {
+        let (_dir, repository) = repository();
+        agree(&repository, "HEAD", &[]);
+    }
+
+    #[test]
+    fn an_edit_of_the_same_size_with_the_old_modification_time_is_found() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        let recorded = std::fs::metadata(root.join("data/labs/a.json"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        write(root, "data/labs/a.json", "{\"id\": \"z\"}\n");
+        set_mtime(root, "data/labs/a.json", recorded);
+        agree(
+            &repository,
+            "HEAD",
+            &[("data/labs/a.json", Status::Modified, false)],
+        );
+    }
+
+    #[test]
+    fn racily_clean_entries_are_read_and_unchanged_ones_stay_unreported() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        // An index older than its entries vouches for none of them.
+        let past = SystemTime::now() - Duration::from_secs(3600);
+        set_mtime(root, ".git/index", past);
+        write(root, "data/labs/b.json", "{\"id\": \"y\"}\n");
+        agree(
+            &repository,
+            "HEAD",
+            &[("data/labs/b.json", Status::Modified, false)],
+        );
+    }
+
+    #[test]
+    fn a_touched_but_unchanged_file_is_no_change() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        set_mtime(
+            root,
+            "data/labs/a.json",
+            SystemTime::now() + Duration::from_secs(5),
+        );
+        write(root, "data/places/c.json", "{\"id\": \"c\"}\n");
+        agree(&repository, "HEAD", &[]);
+    }
+
+    #[test]
+    fn untracked_ignored_and_deleted_files_are_changes() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        write(root, "data/labs/new.json", "{}\n");
+        write(root, "data/labs/scratch.tmp", "x\n");
+        write(root, "data/extra/deep/d.json", "{}\n");
+        write(root, "schema/notes.tmp", "x\n");
+        std::fs::remove_file(root.join("data/places/c.json")).unwrap();
+        agree(
+            &repository,
+            "HEAD",
+            &[
+                ("data/extra/deep/d.json", Status::Added, false),
+                ("data/labs/new.json", Status::Added, false),
+                ("data/labs/scratch.tmp", Status::Added, true),
+                ("data/places/c.json", Status::Deleted, false),
+                ("schema/notes.tmp", Status::Added, true),
+            ],
+        );
+    }
+
+    #[test]
+    fn staged_changes_count_and_a_revert_in_the_work_tree_cancels_them() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        write(root, "data/labs/a.json", "{\"id\": \"staged\"}\n");
+        write(root, "data/labs/b.json", "{\"id\": \"staged\"}\n");
+        write(root, "data/labs/added.json", "{}\n");
+        std::fs::remove_file(root.join("data/places/c.json")).unwrap();
+        stage_all(&repository);
+        // Staged, then reverted in the work tree: the same as at HEAD.
+        write(root, "data/labs/b.json", "{\"id\": \"b\"}\n");
+        agree(
+            &repository,
+            "HEAD",
+            &[
+                ("data/labs/a.json", Status::Modified, false),
+                ("data/labs/added.json", Status::Added, false),
+                ("data/places/c.json", Status::Deleted, false),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_change_in_the_work_tree_reverted_is_no_change() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        write(root, "data/labs/a.json", "{\"id\": \"changed\"}\n");
+        write(root, "data/labs/a.json", "{\"id\": \"a\"}\n");
+        agree(&repository, "HEAD", &[]);
+    }
+
+    #[test]
+    fn a_rename_is_a_deletion_and_an_addition_staged_or_not() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        std::fs::rename(
+            root.join("data/labs/a.json"),
+            root.join("data/labs/moved.json"),
+        )
+        .unwrap();
+        let expected = [
+            ("data/labs/a.json", Status::Deleted, false),
+            ("data/labs/moved.json", Status::Added, false),
+        ];
+        agree(&repository, "HEAD", &expected);
+        stage_all(&repository);
+        agree(&repository, "HEAD", &expected);
+    }
+
+    #[test]
+    fn commits_since_the_revision_count_with_the_work_tree() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        write(root, "data/labs/a.json", "{\"id\": \"committed\"}\n");
+        write(root, "Cargo.toml", "[package]\nname = \"x\"\n");
+        stage_all(&repository);
+        commit(&repository);
+        write(root, "data/labs/b.json", "{\"id\": \"unstaged\"}\n");
+        agree(
+            &repository,
+            "HEAD~1",
+            &[
+                ("Cargo.toml", Status::Modified, false),
+                ("data/labs/a.json", Status::Modified, false),
+                ("data/labs/b.json", Status::Modified, false),
+            ],
+        );
+        // Back to what the revision holds: no change against it.
+        write(root, "data/labs/a.json", "{\"id\": \"a\"}\n");
+        write(root, "data/labs/b.json", "{\"id\": \"b\"}\n");
+        write(root, "Cargo.toml", "[package]\n");
+        agree(&repository, "HEAD~1", &[]);
+    }
+
+    #[test]
+    fn a_file_turned_into_a_link_or_a_folder_is_a_change() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        std::fs::remove_file(root.join("data/labs/a.json")).unwrap();
+        std::os::unix::fs::symlink("b.json", root.join("data/labs/a.json")).unwrap();
+        std::fs::remove_file(root.join("data/places/c.json")).unwrap();
+        write(root, "data/places/c.json/inner.json", "{}\n");
+        agree(
+            &repository,
+            "HEAD",
+            &[
+                ("data/labs/a.json", Status::Modified, false),
+                ("data/places/c.json", Status::Deleted, false),
+                ("data/places/c.json/inner.json", Status::Added, false),
+            ],
+        );
+    }
+}
