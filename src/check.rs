@@ -24,6 +24,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diag::{self, Counted, Finding, Summary};
 use crate::error::Result;
@@ -522,13 +523,13 @@ fn partial(
             .iter()
             .map(|l| (l.collection, l.stem.as_str())),
     );
-    let index: HashMap<(Collection, &str), usize> = listing
+    let index: FxHashMap<(Collection, &str), usize> = listing
         .records
         .iter()
         .enumerate()
         .map(|(i, l)| ((l.collection, l.stem.as_str()), i))
         .collect();
-    let by_path: HashMap<&str, usize> = listing
+    let by_path: FxHashMap<&str, usize> = listing
         .records
         .iter()
         .enumerate()
@@ -719,7 +720,7 @@ pub fn published_in(repository: &git::Repository, name: String, data: &str) -> R
 /// Returns each loaded member's references into its collection, by index.
 fn hierarchies(
     loaded: &mut Loaded<'_>,
-    index: &HashMap<(Collection, &str), usize>,
+    index: &FxHashMap<(Collection, &str), usize>,
     from: &[usize],
 ) -> HashMap<usize, Vec<usize>> {
     let listing = loaded.listing;
@@ -782,7 +783,7 @@ fn support(
     loaded: &mut Loaded<'_>,
     texts: &mut Texts<'_>,
     reported: &[usize],
-    index: &HashMap<(Collection, &str), usize>,
+    index: &FxHashMap<(Collection, &str), usize>,
     changed_ids: &[(Collection, String)],
 ) -> Vec<usize> {
     let listing = loaded.listing;

@@ -219,7 +219,8 @@ pub fn list(dir: &Path, display: &str) -> Result<Listing> {
         .map(|entry| list_entry(entry, display))
         .collect();
     let mut findings = Vec::new();
-    let mut records = Vec::new();
+    // Sized once: a listing of a large dataset would otherwise be copied as it grows.
+    let mut records = Vec::with_capacity(parts.iter().map(|p| p.records.len()).sum());
     let mut entries = 0;
     for part in parts {
         entries += part.unexpected;
@@ -365,6 +366,7 @@ fn walk_collection(
             return;
         }
     };
+    records.reserve(entries.len());
     for entry in entries {
         let name = entry.name_lossy();
         let shown = format!("{shown_dir}/{name}");

@@ -7,12 +7,12 @@
 //! doubt is settled by its content: the hash of the file on disk against the
 //! object id at the revision.
 
-use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use git2::{DiffOptions, ObjectType, Oid};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use super::{Change, Status, git_error, under};
 use crate::error::Result;
@@ -80,7 +80,7 @@ pub(super) fn changes(
     let staged = repository
         .diff_tree_to_index(Some(&tree), Some(&index), Some(&mut options))
         .map_err(|e| git_error(&format!("cannot compare the index with `{revision}`"), &e))?;
-    let mut staged_paths: HashSet<String> = HashSet::new();
+    let mut staged_paths: FxHashSet<String> = FxHashSet::default();
     for delta in staged.deltas() {
         for file in [delta.old_file(), delta.new_file()] {
             if let Some(path) = file.path().map(super::path_string) {
@@ -90,31 +90,31 @@ pub(super) fn changes(
     }
     drop(staged);
 
-    let tracked: Vec<Tracked> = index
-        .iter()
-        .filter_map(|entry| {
-            let path = String::from_utf8(entry.path).ok()?;
-            prefixes.iter().any(|p| under(&path, p)).then(|| Tracked {
-                path,
-                object: Object {
-                    id: entry.id,
-                    link: entry.mode == MODE_LINK,
-                },
-                gitlink: entry.mode == MODE_GITLINK,
-                conflicted: entry.flags & 0x3000 != 0,
-                mtime: (entry.mtime.seconds() as u32, entry.mtime.nanoseconds()),
-                ctime: (entry.ctime.seconds() as u32, entry.ctime.nanoseconds()),
-                ino: entry.ino,
-                size: entry.file_size,
-            })
+    let mut tracked: Vec<Tracked> = Vec::with_capacity(index.len());
+    tracked.extend(index.iter().filter_map(|entry| {
+        let path = String::from_utf8(entry.path).ok()?;
+        prefixes.iter().any(|p| under(&path, p)).then(|| Tracked {
+            path,
+            object: Object {
+                id: entry.id,
+                link: entry.mode == MODE_LINK,
+            },
+            gitlink: entry.mode == MODE_GITLINK,
+            conflicted: entry.flags & 0x3000 != 0,
+            mtime: (entry.mtime.seconds() as u32, entry.mtime.nanoseconds()),
+            ctime: (entry.ctime.seconds() as u32, entry.ctime.nanoseconds()),
+            ino: entry.ino,
+            size: entry.file_size,
         })
-        .collect();
+    }));
     drop(index);
 
     // The index against the work tree: a stat of every tracked file, and the
     // folders read for untracked ones, at the same time.
-    let known: HashSet<&str> = tracked.iter().map(|t| t.path.as_str()).collect();
-    let submodules: HashSet<&str> = tracked
+    let mut known: FxHashSet<&str> = FxHashSet::default();
+    known.reserve(tracked.len());
+    known.extend(tracked.iter().map(|t| t.path.as_str()));
+    let submodules: FxHashSet<&str> = tracked
         .iter()
         .filter(|t| t.gitlink)
         .map(|t| t.path.as_str())
@@ -132,12 +132,16 @@ pub(super) fn changes(
 
     // Each path in doubt, settled: what the revision holds there against
     // what the work tree holds.
-    let in_index: HashMap<&str, &Tracked> = tracked
-        .iter()
-        .filter(|t| !t.conflicted)
-        .map(|t| (t.path.as_str(), t))
-        .collect();
-    let dirty: HashSet<&str> = dirty.into_iter().collect();
+    // The index is sorted by path, and so is `tracked`; a conflicted path
+    // has no entry of its own.
+    let in_index = |path: &str| {
+        tracked
+            .binary_search_by(|t| t.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &tracked[i])
+            .filter(|t| !t.conflicted)
+    };
+    let dirty: FxHashSet<&str> = dirty.into_iter().collect();
     let mut doubt: Vec<(&str, bool)> = Vec::new();
     doubt.extend(staged_paths.iter().map(|p| (p.as_str(), false)));
     doubt.extend(dirty.iter().map(|p| (*p, false)));
@@ -148,7 +152,7 @@ pub(super) fn changes(
     let mut changes = Vec::new();
     for (path, is_untracked) in doubt {
         let was = in_tree(&tree, path);
-        let now = match in_index.get(path) {
+        let now = match in_index(path) {
             Some(t) if !dirty.contains(path) => Some(t.object),
             // A name that is not UTF-8 is not found again by its lossy
             // form: it is there, with a content no revision holds.
@@ -248,8 +252,8 @@ fn on_disk(path: &Path) -> Option<Object> {
 fn untracked(
     workdir: &Path,
     prefixes: &[&str],
-    known: &HashSet<&str>,
-    submodules: &HashSet<&str>,
+    known: &FxHashSet<&str>,
+    submodules: &FxHashSet<&str>,
 ) -> Vec<String> {
     let mut found = Vec::new();
     let mut folders: Vec<String> = Vec::new();
@@ -284,8 +288,8 @@ fn untracked(
 fn read_folder(
     workdir: &Path,
     folder: &str,
-    known: &HashSet<&str>,
-    submodules: &HashSet<&str>,
+    known: &FxHashSet<&str>,
+    submodules: &FxHashSet<&str>,
 ) -> (Vec<String>, Vec<String>) {
     let mut files = Vec::new();
     let mut subfolders = Vec::new();
@@ -293,25 +297,27 @@ fn read_folder(
     let Ok(entries) = std::fs::read_dir(&at) else {
         return (files, subfolders);
     };
+    // One buffer for every path: a folder of records holds thousands.
+    let mut path = String::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         if name == ".git" {
             continue;
         }
-        let name = name.to_string_lossy();
-        let path = if folder.is_empty() {
-            name.into_owned()
-        } else {
-            format!("{folder}/{name}")
-        };
+        path.clear();
+        if !folder.is_empty() {
+            path.push_str(folder);
+            path.push('/');
+        }
+        path.push_str(&name.to_string_lossy());
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => {
                 if !submodules.contains(path.as_str()) {
-                    subfolders.push(path);
+                    subfolders.push(path.clone());
                 }
             }
             _ if known.contains(path.as_str()) => {}
-            _ => files.push(path),
+            _ => files.push(path.clone()),
         }
     }
     (files, subfolders)
