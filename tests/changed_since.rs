@@ -3,7 +3,8 @@
 //! (with their folders) and every record referencing a changed record whose
 //! face (what referencing records read of it) changed, an added or deleted
 //! record always. Checked on hundreds of seeded random mutations of a
-//! repository created in a temporary folder, against oracles that compute
+//! repository created in a temporary folder, left in the work tree, staged
+//! or committed on top of the revision, against oracles that compute
 //! from the full dataset, independently of the byte searches the mode uses,
 //! which files it must report on and which it may, and that every record it
 //! leaves out has no finding a changed record could cause.
@@ -87,11 +88,17 @@ impl Fixture {
     }
 }
 
-fn commit(repo: &Repository, message: &str) -> Oid {
+/// Stages every change of the work tree, as `git add -A` does.
+fn stage(repo: &Repository) -> git2::Index {
     let mut index = repo.index().unwrap();
     index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
     index.update_all(["*"], None).unwrap();
     index.write().unwrap();
+    index
+}
+
+fn commit(repo: &Repository, message: &str) -> Oid {
+    let mut index = stage(repo);
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
     let signature =
         Signature::new("techpact", "techpact@example.org", &git2::Time::new(0, 0)).unwrap();
@@ -620,6 +627,9 @@ fn pull_request_mode_equals_a_full_check_filtered_to_its_files() {
     );
     let before = snapshot(&fixture.data());
     let mut rng = Rng::new(2024);
+    // Where the changes are, drawn apart so that the mutations stay the same:
+    // in the work tree, staged, or committed on top of the base.
+    let mut where_rng = Rng::new(11);
     let (mut fallbacks, mut partial, mut reported_findings) = (0, 0, 0);
     let mut rounds_leaving_out = 0;
     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
@@ -628,6 +638,17 @@ fn pull_request_mode_equals_a_full_check_filtered_to_its_files() {
         let mut done = Vec::new();
         for _ in 0..1 + rng.below(3) {
             done.push(mutate(&fixture, &mut rng));
+        }
+        match where_rng.below(4) {
+            0 => {
+                stage(&fixture.repo);
+                done.push("staged".to_string());
+            }
+            1 => {
+                commit(&fixture.repo, "change");
+                done.push("committed".to_string());
+            }
+            _ => {}
         }
         let full = fixture.check(None);
         let changed = fixture.check(Some(base.clone()));
