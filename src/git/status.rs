@@ -7,7 +7,6 @@
 //! doubt is settled by its content: the hash of the file on disk against the
 //! object id at the revision.
 
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use git2::{DiffOptions, ObjectType, Oid};
@@ -62,9 +61,10 @@ pub(super) fn changes(
     // clean, since the file may have changed after git looked at it.
     let index_time = index
         .path()
-        .and_then(|p| std::fs::metadata(p).ok())
-        .map_or((u32::MAX, u32::MAX), |m| {
-            (m.mtime() as u32, m.mtime_nsec() as u32)
+        .and_then(|p| std::fs::metadata(p).ok()?.modified().ok())
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or((u32::MAX, u32::MAX), |since| {
+            (since.as_secs() as u32, since.subsec_nanos())
         });
 
     // The revision's tree against the index: each staged path with what the tree holds there.
@@ -200,9 +200,6 @@ fn clean(t: &Tracked, workdir: &Path, index_time: (u32, u32)) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(workdir.join(&t.path)) else {
         return false;
     };
-    let same_time = |recorded: (u32, u32), s: i64, ns: i64| {
-        recorded.0 == s as u32 && (recorded.1 == 0 || recorded.1 == ns as u32)
-    };
     let racy = if t.mtime.1 == 0 {
         t.mtime.0 >= index_time.0
     } else {
@@ -211,10 +208,26 @@ fn clean(t: &Tracked, workdir: &Path, index_time: (u32, u32)) -> bool {
     let kind = meta.file_type();
     (kind.is_file() && !t.object.link || kind.is_symlink() && t.object.link)
         && meta.len() as u32 == t.size
-        && meta.ino() as u32 == t.ino
+        && same_stat(t, &meta)
+        && !racy
+}
+
+/// Whether the inode and the times of `meta` are those git recorded in `t`.
+#[cfg(unix)]
+fn same_stat(t: &Tracked, meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let same_time = |recorded: (u32, u32), s: i64, ns: i64| {
+        recorded.0 == s as u32 && (recorded.1 == 0 || recorded.1 == ns as u32)
+    };
+    meta.ino() as u32 == t.ino
         && same_time(t.mtime, meta.mtime(), meta.mtime_nsec())
         && same_time(t.ctime, meta.ctime(), meta.ctime_nsec())
-        && !racy
+}
+
+/// Elsewhere the stat data git records is not all at hand: every file is read.
+#[cfg(not(unix))]
+fn same_stat(_: &Tracked, _: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// What the work tree holds at `path`: the object id of the file's bytes or
@@ -624,6 +637,7 @@ mod tests {
         agree(&repository, "HEAD~1", &[]);
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_file_turned_into_a_link_or_a_folder_is_a_change() {
         let (dir, repository) = repository();
