@@ -150,7 +150,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let Some(since) = &options.changed_since else {
         return full(dir, display, options, Scope::Full);
     };
-    // git scans the work tree on one thread while the data is listed on another.
+    // The work tree is compared with git while the data is listed.
     let (changes, prepared) =
         rayon::join(|| changes_since(dir, since), || Prepared::new(dir, display));
     let (repository, data, changes) = changes?;
