@@ -3,9 +3,11 @@
 //! The archive must be the same bytes for the same commit on any machine, so
 //! nothing in it comes from the local file system: entries are given as
 //! (path, bytes), folders are derived from the paths, entries are sorted
-//! folder before content, every entry is a ustar header with the commit time
-//! as mtime, uid and gid 0, empty owner names and fixed modes (0755 folders,
-//! 0644 files), and the gzip header carries neither a time nor a file name.
+//! folder before content (`order`; a `Writer` takes them one by one in that
+//! order, so their bytes can be made as they are written), every entry is a
+//! ustar header with the commit time as mtime, uid and gid 0, empty owner
+//! names and fixed modes (0755 folders, 0644 files), and the gzip header
+//! carries neither a time nor a file name.
 //!
 //! The tar stream is compressed as it is written, in blocks of a fixed size
 //! compressed in parallel (as `pigz` does): each block is an independent
