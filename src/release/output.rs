@@ -8,6 +8,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::Artifact;
+use super::archive::Counting;
 use crate::error::{Error, Result};
 use crate::evidence;
 use crate::format;
@@ -34,16 +35,18 @@ pub fn write(
         let mut buffered = BufWriter::with_capacity(
             1 << 16,
             Hashing {
-                inner: file.as_file_mut(),
+                inner: Counting {
+                    inner: file.as_file_mut(),
+                    bytes: 0,
+                },
                 hasher: Sha256::new(),
-                bytes: 0,
             },
         );
         fill(&mut buffered)?;
         let hashing = buffered
             .into_inner()
             .map_err(|e| Error::io("writing", &path, e.into_error()))?;
-        (hashing.hasher, hashing.bytes)
+        (hashing.hasher, hashing.inner.bytes)
     };
     // On disk before it takes its name: a crash never leaves a final name
     // on a truncated artifact.
@@ -68,18 +71,16 @@ pub fn write_bytes(out: &Path, name: &str, bytes: &[u8]) -> Result<Pending> {
     })
 }
 
-/// A writer that hashes and counts what passes through it.
+/// A writer that hashes what passes through it.
 struct Hashing<W: Write> {
     inner: W,
     hasher: Sha256,
-    bytes: usize,
 }
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.hasher.update(&buf[..n]);
-        self.bytes += n;
         Ok(n)
     }
 
