@@ -1,8 +1,9 @@
 //! The one place that speaks git, through git2 (libgit2, no `git` program
-//! needed). Everything that reads history or writes refs goes through this
-//! module: open the repository that holds a path and list what changed since
-//! a revision (pull-request mode), and, in `releases`, the HEAD commit, `v*`
-//! tags, trees at a revision and annotated tags. Everything returned is plain
+//! needed) and a reader of the index file of its own (`index`). Everything
+//! that reads history or writes refs goes through this module: open the
+//! repository that holds a path and list what changed since a revision
+//! (pull-request mode), and, in `releases`, the HEAD commit, `v*` tags,
+//! trees at a revision and annotated tags. Everything returned is plain
 //! data, with paths relative to the work tree, so callers never see a git2
 //! type.
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+mod index;
 mod status;
 
 /// A repository with a work tree.
@@ -173,13 +175,6 @@ impl Repository {
             .and_then(|object| object.peel_to_tree())
             .map_err(|e| git_error(&format!("cannot read revision `{revision}`"), &e))
     }
-}
-
-fn path_string(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Whether `path` is `prefix` or lies under it.

@@ -1,5 +1,6 @@
 //! What changed between a revision and the work tree, found as `git status`
-//! finds it: the revision's tree against the index by object ids, and the
+//! finds it: the revision's tree against the index by object ids, entering
+//! only the folders the index's cache tree does not vouch for, and the
 //! index against the work tree by the stat data the index keeps (times,
 //! size, inode, kind), so that a file is read only when its stat data
 //! differs from the index's or cannot vouch for it (racily clean). Untracked
@@ -9,16 +10,18 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{DiffOptions, ObjectType, Oid};
+use git2::{ObjectType, Oid};
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use super::{Change, Status, git_error, under};
-use crate::error::Result;
+use super::{Change, Status, git_error, index, under};
+use crate::error::{Error, Result};
 
 /// The file mode of a symbolic link, and of a submodule, in git.
 const MODE_LINK: u32 = 0o120000;
 const MODE_GITLINK: u32 = 0o160000;
+/// The file mode of a folder in a tree.
+const MODE_TREE: u32 = 0o040000;
 
 /// What a path is in a tree, the index or the work tree: a blob (file or
 /// link, with its object id) or a submodule.
@@ -41,6 +44,30 @@ struct Tracked {
     size: u32,
 }
 
+impl Tracked {
+    /// The tracked file of `entry` when its path is UTF-8 and under one of
+    /// `prefixes`.
+    fn new(entry: index::Entry, prefixes: &[&str]) -> Option<Tracked> {
+        let path = String::from_utf8(entry.path).ok()?;
+        if !prefixes.iter().any(|p| under(&path, p)) {
+            return None;
+        }
+        Some(Tracked {
+            path,
+            object: Object {
+                id: entry.id,
+                link: entry.mode == MODE_LINK,
+            },
+            gitlink: entry.mode == MODE_GITLINK,
+            conflicted: entry.stage != 0,
+            mtime: entry.mtime,
+            ctime: entry.ctime,
+            ino: entry.ino,
+            size: entry.size,
+        })
+    }
+}
+
 /// Every path under `prefixes` that differs between the tree of `revision`
 /// and the work tree of `repository`, staged or not, untracked and ignored
 /// files included; unsorted, each path once.
@@ -54,60 +81,38 @@ pub(super) fn changes(
         .revparse_single(revision)
         .and_then(|object| object.peel_to_tree())
         .map_err(|e| git_error(&format!("cannot read revision `{revision}`"), &e))?;
-    let index = repository
-        .index()
-        .map_err(|e| git_error("cannot read the index", &e))?;
     // The index's own time: an entry written as late as that is racily
     // clean, since the file may have changed after git looked at it.
-    let index_time = index
-        .path()
-        .and_then(|p| std::fs::metadata(p).ok()?.modified().ok())
+    let index_path = repository.path().join("index");
+    let index_time = std::fs::metadata(&index_path)
+        .and_then(|meta| meta.modified())
+        .ok()
         .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or((u32::MAX, u32::MAX), |since| {
             (since.as_secs() as u32, since.subsec_nanos())
         });
-
-    // The revision's tree against the index: each staged path with what the tree holds there.
-    let mut options = DiffOptions::new();
-    options
-        .include_typechange(true)
-        .disable_pathspec_match(true);
-    if !prefixes.contains(&"") {
-        for prefix in prefixes {
-            options.pathspec(prefix);
-        }
-    }
-    let staged = repository
-        .diff_tree_to_index(Some(&tree), Some(&index), Some(&mut options))
-        .map_err(|e| git_error(&format!("cannot compare the index with `{revision}`"), &e))?;
-    let mut staged_paths: FxHashSet<String> = FxHashSet::default();
-    for delta in staged.deltas() {
-        for file in [delta.old_file(), delta.new_file()] {
-            if let Some(path) = file.path().map(super::path_string) {
-                staged_paths.insert(path);
-            }
-        }
-    }
-    drop(staged);
-
-    let mut tracked: Vec<Tracked> = Vec::with_capacity(index.len());
-    tracked.extend(index.iter().filter_map(|entry| {
-        let path = String::from_utf8(entry.path).ok()?;
-        prefixes.iter().any(|p| under(&path, p)).then(|| Tracked {
-            path,
-            object: Object {
-                id: entry.id,
-                link: entry.mode == MODE_LINK,
-            },
-            gitlink: entry.mode == MODE_GITLINK,
-            conflicted: entry.flags & 0x3000 != 0,
-            mtime: (entry.mtime.seconds() as u32, entry.mtime.nanoseconds()),
-            ctime: (entry.ctime.seconds() as u32, entry.ctime.nanoseconds()),
-            ino: entry.ino,
-            size: entry.file_size,
-        })
-    }));
-    drop(index);
+    let Some(index) = index::read(&index_path) else {
+        // libgit2 says what is wrong with it, or else what it is.
+        return Err(match repository.index() {
+            Err(e) => git_error("cannot read the index", &e),
+            Ok(_) => Error::Git(format!(
+                "cannot read the index {}: a format techpact does not read",
+                index_path.display()
+            )),
+        });
+    };
+    let mut staged = Staged {
+        repository,
+        prefixes,
+        paths: FxHashSet::default(),
+    };
+    staged.folder("", Some(tree.clone()), index.tree.as_ref(), &index.entries)?;
+    let staged_paths = staged.paths;
+    let tracked: Vec<Tracked> = index
+        .entries
+        .into_iter()
+        .filter_map(|e| Tracked::new(e, prefixes))
+        .collect();
 
     // The index against the work tree: a stat of every tracked file, and the
     // folders read for untracked ones, at the same time.
@@ -180,6 +185,123 @@ pub(super) fn changes(
         });
     }
     Ok(changes)
+}
+
+/// The paths under the prefixes whose object differs between a revision's
+/// tree and the index, found as `git diff --cached` finds them: a folder
+/// whose tree id the index's cache tree vouches for, and that is the
+/// revision's, holds no difference and is not entered.
+struct Staged<'r> {
+    repository: &'r git2::Repository,
+    prefixes: &'r [&'r str],
+    paths: FxHashSet<String>,
+}
+
+/// What a name in one folder is in a tree and in the index.
+#[derive(Default)]
+struct Here<'e> {
+    /// The tree's entry: its id and file mode.
+    tree: Option<(Oid, u32)>,
+    /// The index's entries of that path, one per stage.
+    files: &'e [index::Entry],
+    /// The index's entries below it, when it is a folder there.
+    below: &'e [index::Entry],
+}
+
+impl<'r> Staged<'r> {
+    /// Compares the folder `dir` (empty, or ending in `/`) of the revision,
+    /// `tree`, with the index's `entries` under it, whose cache tree there
+    /// is `cache`.
+    fn folder(
+        &mut self,
+        dir: &str,
+        tree: Option<git2::Tree<'r>>,
+        cache: Option<&index::CacheTree>,
+        entries: &[index::Entry],
+    ) -> Result<()> {
+        let folder = dir.strip_suffix('/').unwrap_or(dir);
+        if !self
+            .prefixes
+            .iter()
+            .any(|p| under(folder, p) || under(p, folder))
+        {
+            return Ok(());
+        }
+        if let (Some(tree), Some(cache)) = (&tree, cache)
+            && cache.id == Some(tree.id())
+        {
+            return Ok(());
+        }
+        let mut names: std::collections::BTreeMap<Vec<u8>, Here<'_>> = Default::default();
+        if let Some(tree) = &tree {
+            for item in tree.iter() {
+                names.entry(item.name_bytes().to_vec()).or_default().tree =
+                    Some((item.id(), item.filemode() as u32));
+            }
+        }
+        let mut rest = entries;
+        while let Some(first) = rest.first() {
+            let relative = &first.path[dir.len()..];
+            match relative.iter().position(|&b| b == b'/') {
+                Some(slash) => {
+                    let name = &relative[..slash];
+                    let n = rest
+                        .iter()
+                        .take_while(|e| e.path[dir.len()..].starts_with(&relative[..=slash]))
+                        .count();
+                    names.entry(name.to_vec()).or_default().below = &rest[..n];
+                    rest = &rest[n..];
+                }
+                None => {
+                    let n = rest.iter().take_while(|e| e.path == first.path).count();
+                    names.entry(relative.to_vec()).or_default().files = &rest[..n];
+                    rest = &rest[n..];
+                }
+            }
+        }
+        for (name, here) in names {
+            let path = format!("{dir}{}", String::from_utf8_lossy(&name));
+            let subtree = match here.tree {
+                Some((id, mode)) if mode == MODE_TREE => Some(
+                    self.repository
+                        .find_tree(id)
+                        .map_err(|e| git_error("cannot read a tree", &e))?,
+                ),
+                _ => None,
+            };
+            let file_in_tree = here.tree.filter(|&(_, mode)| mode != MODE_TREE);
+            let differs = match (here.files, file_in_tree) {
+                ([], None) => false,
+                ([entry], Some((id, mode))) => {
+                    entry.stage != 0 || entry.id != id || kind(entry.mode) != kind(mode)
+                }
+                _ => true,
+            };
+            if differs {
+                self.found(path.clone());
+            }
+            if subtree.is_some() || !here.below.is_empty() {
+                // A cache tree vouches only for a folder the index holds.
+                let cache = cache
+                    .and_then(|c| c.child(&name))
+                    .filter(|_| !here.below.is_empty());
+                self.folder(&format!("{path}/"), subtree, cache, here.below)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn found(&mut self, path: String) {
+        if self.prefixes.iter().any(|p| under(&path, p)) {
+            self.paths.insert(path);
+        }
+    }
+}
+
+/// A blob, a link or a submodule, by file mode: an executable bit alone is
+/// no change.
+fn kind(mode: u32) -> u32 {
+    mode & 0o170000
 }
 
 /// What `tree` holds at `path`, a blob or a submodule; `None` for nothing or a folder.
@@ -349,7 +471,16 @@ mod tests {
 
     use git2::{Delta, DiffOptions, IndexAddOption, Repository, Signature};
 
-    use super::super::{Change, Repository as Ours, Status, path_string};
+    use super::super::index::tests::git;
+    use super::super::{Change, Repository as Ours, Status};
+
+    /// `path` with `/` separators.
+    fn path_string(path: &Path) -> String {
+        path.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
 
     const PREFIXES: &[&str] = &["data", "schema", "Cargo.toml"];
 
@@ -479,15 +610,19 @@ mod tests {
             .changes_since(revision, PREFIXES)
             .unwrap();
         assert_eq!(ours, libgit2(repository, revision), "against libgit2");
-        let expected: Vec<Change> = expected
+        assert_eq!(ours, changes_of(expected));
+    }
+
+    /// The changes `(path, status, ignored)`.
+    fn changes_of(expected: &[(&str, Status, bool)]) -> Vec<Change> {
+        expected
             .iter()
             .map(|(path, status, ignored)| Change {
                 path: path.to_string(),
                 status: *status,
                 ignored: *ignored,
             })
-            .collect();
-        assert_eq!(ours, expected);
+            .collect()
     }
 
     #[test]
@@ -635,6 +770,57 @@ mod tests {
         write(root, "data/labs/b.json", "{\"id\": \"b\"}\n");
         write(root, "Cargo.toml", "[package]\n");
         agree(&repository, "HEAD~1", &[]);
+    }
+
+    #[test]
+    fn an_index_written_by_git_gives_the_same_changes_and_a_split_one_an_error() {
+        let (dir, repository) = repository();
+        let root = dir.path();
+        write(root, "data/labs/a.json", "{\"id\": \"committed\"}\n");
+        write(root, "data/places/c.json", "{\"id\": \"committed\"}\n");
+        git(root, &["commit", "--quiet", "-am", "one"]);
+        // The cache tree vouches for `data/places` (which differs from
+        // `HEAD~1`'s) and `schema`, no longer for `data/labs`, where a
+        // change is staged and another is not.
+        write(root, "data/labs/b.json", "{\"id\": \"staged\"}\n");
+        git(root, &["add", "data/labs/b.json"]);
+        write(root, "data/labs/new.json", "{}\n");
+        git(root, &["add", "data/labs/new.json"]);
+        write(root, "data/labs/b.json", "{\"id\": \"unstaged\"}\n");
+        let since_head = [
+            ("data/labs/b.json", Status::Modified, false),
+            ("data/labs/new.json", Status::Added, false),
+        ];
+        let since_before = [
+            ("data/labs/a.json", Status::Modified, false),
+            ("data/labs/b.json", Status::Modified, false),
+            ("data/labs/new.json", Status::Added, false),
+            ("data/places/c.json", Status::Modified, false),
+        ];
+        let index = super::index::read(&root.join(".git/index")).expect("an index git wrote");
+        let tree = index.tree.expect("a cache tree");
+        let data = tree.child(b"data").unwrap();
+        assert!(data.child(b"labs").unwrap().id.is_none());
+        assert!(data.child(b"places").unwrap().id.is_some());
+        agree(&repository, "HEAD", &since_head);
+        agree(&repository, "HEAD~1", &since_before);
+        // With no index every file is untracked, and settled by its bytes;
+        // so it is with the index `git reset` writes.
+        std::fs::remove_file(root.join(".git/index")).unwrap();
+        let ours = Ours::discover(root).unwrap();
+        assert_eq!(
+            ours.changes_since("HEAD", PREFIXES).unwrap(),
+            changes_of(&since_head)
+        );
+        git(root, &["reset", "--quiet", "--mixed"]);
+        agree(&repository, "HEAD", &since_head);
+        // A split index is one that neither techpact nor libgit2 reads.
+        git(root, &["update-index", "--split-index"]);
+        let error = ours
+            .changes_since("HEAD", PREFIXES)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("'link'"), "{error}");
     }
 
     #[cfg(unix)]
