@@ -162,6 +162,23 @@ fn org_ref(rng: &mut Rng, plan: &Plan) -> OrganizationId {
     OrganizationId(id("org", rng.below(plan.count(Collection::Organizations))))
 }
 
+/// Two different organizations (`hosts` holds each once, and only one when
+/// there is one); the second is the next one along when both draws agree,
+/// so that the draws, and every other record, stay the same.
+fn two_orgs(rng: &mut Rng, plan: &Plan) -> Vec<OrganizationId> {
+    let count = plan.count(Collection::Organizations);
+    let first = rng.below(count);
+    let mut second = rng.below(count);
+    if second == first {
+        second = (first + 1) % count.max(1);
+    }
+    let mut hosts = vec![OrganizationId(id("org", first))];
+    if second != first {
+        hosts.push(OrganizationId(id("org", second)));
+    }
+    hosts
+}
+
 fn place_ref(rng: &mut Rng, plan: &Plan) -> PlaceId {
     PlaceId(id("place", rng.below(plan.count(Collection::Places))))
 }
@@ -366,7 +383,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
-                hosts: vec![org_ref(rng, plan), org_ref(rng, plan)],
+                hosts: two_orgs(rng, plan),
                 partnership: Some(PartnershipId(id(
                     "partnership",
                     rng.below(plan.count(Collection::Partnerships)),
