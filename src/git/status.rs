@@ -106,7 +106,7 @@ pub(super) fn changes(
         prefixes,
         paths: FxHashSet::default(),
     };
-    staged.folder("", Some(tree.clone()), index.tree.as_ref(), &index.entries)?;
+    staged.folder(b"", Some(tree.clone()), index.tree.as_ref(), &index.entries)?;
     let staged_paths = staged.paths;
     let tracked: Vec<Tracked> = index
         .entries
@@ -209,21 +209,21 @@ struct Here<'e> {
 }
 
 impl<'r> Staged<'r> {
-    /// Compares the folder `dir` (empty, or ending in `/`) of the revision,
-    /// `tree`, with the index's `entries` under it, whose cache tree there
-    /// is `cache`.
+    /// Compares the folder `dir` (empty, or ending in `/`; bytes, as git
+    /// stores names) of the revision, `tree`, with the index's `entries`
+    /// under it, whose cache tree there is `cache`.
     fn folder(
         &mut self,
-        dir: &str,
+        dir: &[u8],
         tree: Option<git2::Tree<'r>>,
         cache: Option<&index::CacheTree>,
         entries: &[index::Entry],
     ) -> Result<()> {
-        let folder = dir.strip_suffix('/').unwrap_or(dir);
+        let folder = String::from_utf8_lossy(dir.strip_suffix(b"/").unwrap_or(dir));
         if !self
             .prefixes
             .iter()
-            .any(|p| under(folder, p) || under(p, folder))
+            .any(|p| under(&folder, p) || under(p, &folder))
         {
             return Ok(());
         }
@@ -260,7 +260,7 @@ impl<'r> Staged<'r> {
             }
         }
         for (name, here) in names {
-            let path = format!("{dir}{}", String::from_utf8_lossy(&name));
+            let path = [dir, name.as_slice()].concat();
             let subtree = match here.tree {
                 Some((id, mode)) if mode == MODE_TREE => Some(
                     self.repository
@@ -278,14 +278,14 @@ impl<'r> Staged<'r> {
                 _ => true,
             };
             if differs {
-                self.found(path.clone());
+                self.found(String::from_utf8_lossy(&path).into_owned());
             }
             if subtree.is_some() || !here.below.is_empty() {
                 // A cache tree vouches only for a folder the index holds.
                 let cache = cache
                     .and_then(|c| c.child(&name))
                     .filter(|_| !here.below.is_empty());
-                self.folder(&format!("{path}/"), subtree, cache, here.below)?;
+                self.folder(&[path, b"/".to_vec()].concat(), subtree, cache, here.below)?;
             }
         }
         Ok(())
@@ -821,6 +821,35 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("'link'"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_whose_name_is_not_utf8_is_compared_by_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let (dir, _repository) = repository();
+        let root = dir.path();
+        let odd = root.join(std::ffi::OsStr::from_bytes(b"data/labs/\xff\xfe"));
+        std::fs::create_dir_all(&odd).unwrap();
+        std::fs::write(odd.join("x.json"), "{}\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "--quiet", "-m", "odd"]);
+        // Staged changes in it and beside it: neither folder is vouched for.
+        std::fs::write(odd.join("x.json"), "{\"changed\": 1}\n").unwrap();
+        write(root, "data/labs/a.json", "{\"id\": \"staged\"}\n");
+        git(root, &["add", "-A"]);
+        let changes = Ours::discover(root)
+            .unwrap()
+            .changes_since("HEAD", PREFIXES)
+            .unwrap();
+        assert!(
+            changes.contains(&Change {
+                path: "data/labs/a.json".into(),
+                status: Status::Modified,
+                ignored: false,
+            }),
+            "{changes:?}"
+        );
     }
 
     #[cfg(unix)]
