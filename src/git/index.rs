@@ -52,24 +52,44 @@ impl CacheTree {
     }
 }
 
-/// An index: its entries, sorted by path then stage, and its cache tree.
+/// An index: its entries, sorted by path then stage, its cache tree, and
+/// when the file was written.
 #[derive(Debug)]
 pub(super) struct Index {
     pub entries: Vec<Entry>,
     pub tree: Option<CacheTree>,
+    /// The file's modification time, as git compares it with its entries'
+    /// (seconds, nanoseconds since the epoch); `None` when there is no file.
+    pub written: Option<(u32, u32)>,
 }
 
 /// The index file at `path`, empty when there is none; `None` when it is
-/// unreadable or not one this reader knows.
+/// unreadable or not one this reader knows. Its time and its bytes come
+/// from one opened file, so they belong to the same version of it.
 pub(super) fn read(path: &Path) -> Option<Index> {
-    match std::fs::read(path) {
-        Ok(bytes) => parse(&bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Index {
-            entries: Vec::new(),
-            tree: None,
-        }),
-        Err(_) => None,
-    }
+    use std::io::Read;
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(Index {
+                entries: Vec::new(),
+                tree: None,
+                written: None,
+            });
+        }
+        Err(_) => return None,
+    };
+    let written = file
+        .metadata()
+        .and_then(|meta| meta.modified())
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|since| (since.as_secs() as u32, since.subsec_nanos()));
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    let mut index = parse(&bytes)?;
+    index.written = written;
+    Some(index)
 }
 
 /// A cursor over the bytes of an index.
@@ -94,10 +114,10 @@ impl<'a> Bytes<'a> {
         Some(u16::from_be_bytes(self.take(2)?.try_into().ok()?))
     }
 
-    /// The bytes up to the next NUL, which is skipped.
-    fn until_nul(&mut self) -> Option<&'a [u8]> {
+    /// The bytes up to the next `stop`, which is skipped.
+    fn until(&mut self, stop: u8) -> Option<&'a [u8]> {
         let rest = self.bytes.get(self.at..)?;
-        let end = rest.iter().position(|&b| b == 0)?;
+        let end = rest.iter().position(|&b| b == stop)?;
         self.at += end + 1;
         Some(&rest[..end])
     }
@@ -154,10 +174,10 @@ fn parse(bytes: &[u8]) -> Option<Index> {
             let strip = cursor.varint()?;
             let kept = previous.len().checked_sub(strip)?;
             let mut path = previous[..kept].to_vec();
-            path.extend_from_slice(cursor.until_nul()?);
+            path.extend_from_slice(cursor.until(0)?);
             path
         } else {
-            let path = cursor.until_nul()?.to_vec();
+            let path = cursor.until(0)?.to_vec();
             // Padded with NULs to a multiple of eight bytes, the first NUL
             // being the path's end.
             let fixed = cursor.at - start - path.len() - 1;
@@ -195,15 +215,19 @@ fn parse(bytes: &[u8]) -> Option<Index> {
             _ => return None,
         }
     }
-    Some(Index { entries, tree })
+    Some(Index {
+        entries,
+        tree,
+        written: None,
+    })
 }
 
 /// One folder of the cache tree extension, with its name, and after it its
 /// subfolders.
 fn cache_tree(cursor: &mut Bytes<'_>) -> Option<(Vec<u8>, CacheTree)> {
-    let name = cursor.until_nul()?.to_vec();
-    let count = std::str::from_utf8(until(cursor, b' ')?).ok()?;
-    let children = std::str::from_utf8(until(cursor, b'\n')?).ok()?;
+    let name = cursor.until(0)?.to_vec();
+    let count = std::str::from_utf8(cursor.until(b' ')?).ok()?;
+    let children = std::str::from_utf8(cursor.until(b'\n')?).ok()?;
     let count: i64 = count.parse().ok()?;
     let children: usize = children.parse().ok()?;
     let id = if count >= 0 {
@@ -219,14 +243,6 @@ fn cache_tree(cursor: &mut Bytes<'_>) -> Option<(Vec<u8>, CacheTree)> {
         tree.children.push(cache_tree(cursor)?);
     }
     Some((name, tree))
-}
-
-/// The bytes up to the next `stop`, which is skipped.
-fn until<'a>(cursor: &mut Bytes<'a>, stop: u8) -> Option<&'a [u8]> {
-    let rest = cursor.bytes.get(cursor.at..)?;
-    let end = rest.iter().position(|&b| b == stop)?;
-    cursor.at += end + 1;
-    Some(&rest[..end])
 }
 
 #[cfg(test)]

@@ -81,16 +81,7 @@ pub(super) fn changes(
         .revparse_single(revision)
         .and_then(|object| object.peel_to_tree())
         .map_err(|e| git_error(&format!("cannot read revision `{revision}`"), &e))?;
-    // The index's own time: an entry written as late as that is racily
-    // clean, since the file may have changed after git looked at it.
     let index_path = repository.path().join("index");
-    let index_time = std::fs::metadata(&index_path)
-        .and_then(|meta| meta.modified())
-        .ok()
-        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or((u32::MAX, u32::MAX), |since| {
-            (since.as_secs() as u32, since.subsec_nanos())
-        });
     let Some(index) = index::read(&index_path) else {
         // libgit2 says what is wrong with it, or else what it is.
         return Err(match repository.index() {
@@ -101,6 +92,9 @@ pub(super) fn changes(
             )),
         });
     };
+    // The index's own time: an entry written as late as that is racily
+    // clean, since the file may have changed after git looked at it.
+    let index_time = index.written.unwrap_or((u32::MAX, u32::MAX));
     let mut staged = Staged {
         repository,
         prefixes,
