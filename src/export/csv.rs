@@ -30,12 +30,20 @@ pub fn render(table: &Table) -> Result<String> {
 
 /// Writes the CSV text of one table into `out`, row by row.
 pub fn write_to(table: &Table, out: &mut dyn std::io::Write) -> Result<()> {
+    write_rows(table, true, out)
+}
+
+/// Writes the rows of `table` as CSV into `out`, after its header when
+/// `header` is set.
+fn write_rows(table: &Table, header: bool, out: &mut dyn std::io::Write) -> Result<()> {
     let mut writer = ::csv::WriterBuilder::new().from_writer(out);
     let failed =
         |e: ::csv::Error| Error::Other(format!("writing table `{}` as CSV: {e}", table.name));
-    writer
-        .write_record(table.columns.iter().map(|c| c.name.as_str()))
-        .map_err(failed)?;
+    if header {
+        writer
+            .write_record(table.columns.iter().map(|c| c.name.as_str()))
+            .map_err(failed)?;
+    }
     for row in &table.rows {
         writer
             .write_record(row.iter().map(|c| match c.to_text() {
@@ -47,6 +55,63 @@ pub fn write_to(table: &Table, out: &mut dyn std::io::Write) -> Result<()> {
     writer
         .flush()
         .map_err(|e| Error::Other(format!("writing table `{}` as CSV: {e}", table.name)))
+}
+
+/// The CSV files of tables whose rows come a part at a time, written into
+/// a folder as they come: each file gets its table's header when the spool
+/// is made, and the rows of every part of its table appended in turn.
+pub struct Spool {
+    files: Vec<Spooled>,
+}
+
+/// One table's file in a spool.
+struct Spooled {
+    table: String,
+    path: PathBuf,
+    file: std::io::BufWriter<fs::File>,
+}
+
+impl Spool {
+    /// A spool in the existing folder `dir` for every table of `tables`,
+    /// each file holding its header.
+    pub fn new(dir: &Path, tables: &Tables) -> Result<Spool> {
+        let mut files = Vec::new();
+        for table in &tables.tables {
+            let path = dir.join(format!("{}.csv", table.name));
+            let file = fs::File::create_new(&path).map_err(|e| Error::io("creating", &path, e))?;
+            let mut file = std::io::BufWriter::new(file);
+            write_rows(table, true, &mut file)?;
+            files.push(Spooled {
+                table: table.name.clone(),
+                path,
+                file,
+            });
+        }
+        Ok(Spool { files })
+    }
+
+    /// Appends the rows of `part` to the file of the table of its name.
+    pub fn append(&mut self, part: &Table) -> Result<()> {
+        let Some(spooled) = self.files.iter_mut().find(|f| f.table == part.name) else {
+            return Err(Error::Other(format!(
+                "table `{}` has no file in the CSV spool",
+                part.name
+            )));
+        };
+        write_rows(part, false, &mut spooled.file)
+    }
+
+    /// Every file written out, in the order of the tables: its table's
+    /// name and its path.
+    pub fn finish(self) -> Result<Vec<(String, PathBuf)>> {
+        self.files
+            .into_iter()
+            .map(|mut f| {
+                std::io::Write::flush(&mut f.file).map_err(|e| Error::io("writing", &f.path, e))?;
+                Ok((f.table, f.path))
+            })
+            .collect()
+    }
 }
 
 /// The Data Package (v2) descriptor of `tables`, stamped with `stamp`.

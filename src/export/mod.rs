@@ -4,14 +4,16 @@
 //! An export describes a checked dataset: it runs the full check first and
 //! writes nothing when the check has errors, since a dangling reference would
 //! break the foreign keys consumers rely on. The tables of the CSV and SQLite
-//! exports come from `table`, so the two always agree. Every file is written
-//! to a temporary name and renamed into place, and the same data always gives
-//! the same bytes for JSON Lines, CSV and `datapackage.json`. Besides one
+//! exports come from `table`, made a part at a time by `parts`, so the two
+//! always agree. Every file is written to a temporary name and renamed into
+//! place, and the same data always gives the same bytes for JSON Lines, CSV
+//! and `datapackage.json`. Besides one
 //! table per collection and list field, CSV and SQLite carry `statements`
 //! (the evidence of every value) and `redirects` (every withdrawn id).
 
 pub mod csv;
 pub mod jsonl;
+mod parts;
 pub mod redirects;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -26,6 +28,7 @@ use serde::Serialize;
 use crate::check::{self, Outcome as Checked};
 use crate::diag::{self, Code, Finding, Severity};
 use crate::error::{Error, Result};
+pub use parts::Parts;
 use table::{Cell, Tables};
 
 /// An export format.
@@ -181,13 +184,7 @@ pub fn run(
 /// dataset's files): one per collection and list field, then `statements`
 /// and `redirects`. A release's CSV and SQLite hold the same.
 pub fn tables(records: &[Option<crate::model::Record>]) -> Result<Tables> {
-    // Each is a pass over every record: they are made at once.
-    let (tables, statements) =
-        rayon::join(|| table::tables(records), || statements::table(records));
-    let mut tables = tables?;
-    tables.tables.push(statements?);
-    tables.tables.push(redirects::table(records));
-    Ok(tables)
+    Parts::new(records)?.all()
 }
 
 fn has_errors(findings: &[Finding]) -> bool {

@@ -11,8 +11,8 @@ fn column(name: &str, required: bool, description: &str) -> Column {
     Column::new(name, ColumnType::String, required, description)
 }
 
-/// The `redirects` table of `records` (aligned with the dataset's files).
-pub fn table(records: &[Option<Record>]) -> Table {
+/// The `redirects` table, without rows.
+pub fn empty() -> Table {
     let mut collection = column(
         "collection",
         true,
@@ -41,7 +41,7 @@ pub fn table(records: &[Option<Record>]) -> Table {
         ),
         column("reason", true, "Why it was withdrawn."),
     ];
-    let mut table = Table {
+    Table {
         name: "redirects".into(),
         description: "Every withdrawn record with the record that replaces it: follow `successor_id` to the id to use now.".into(),
         collection: None,
@@ -50,7 +50,12 @@ pub fn table(records: &[Option<Record>]) -> Table {
         foreign_keys: Vec::new(),
         rows: Vec::new(),
         origins: Vec::new(),
-    };
+    }
+}
+
+/// The `redirects` table of `records` (aligned with the dataset's files).
+pub fn table(records: &[Option<Record>]) -> Table {
+    let mut table = empty();
     let by_key: HashMap<(Collection, &str), &Record> = records
         .iter()
         .flatten()

@@ -130,24 +130,51 @@ pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<()> {
         )));
     }
     let tmp = crate::format::temporary_beside(out)?;
-    let mut connection = Connection::open(tmp.path()).map_err(failed("opening the database"))?;
-    connection
-        .execute_batch("PRAGMA foreign_keys = ON;")
-        .map_err(failed("enabling foreign keys"))?;
-    let transaction = connection.transaction().map_err(failed("starting"))?;
-    transaction
-        .execute_batch("PRAGMA defer_foreign_keys = ON;")
-        .map_err(failed("deferring foreign keys"))?;
-    // Every table first: an insert checks that the tables its foreign keys name exist.
+    let mut writer = Writer::create(tmp.path(), tables)?;
     for table in &tables.tables {
-        transaction
-            .execute_batch(&schema(table))
-            .map_err(failed("creating the tables"))?;
+        writer.insert(table)?;
     }
-    for table in &tables.tables {
+    writer.finish(stamp)?;
+    tmp.persist(out)
+        .map_err(|e| Error::io("renaming into place", out, e.error))?;
+    Ok(())
+}
+
+/// A database being written, in one transaction: its tables are created
+/// first, their rows inserted as they come, and the stamp written last.
+pub struct Writer {
+    connection: Connection,
+}
+
+impl Writer {
+    /// A new database at `path` (a fresh file) with every table of
+    /// `tables`, none of their rows, and a transaction open.
+    pub fn create(path: &Path, tables: &Tables) -> Result<Writer> {
+        let connection = Connection::open(path).map_err(failed("opening the database"))?;
+        connection
+            .execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(failed("enabling foreign keys"))?;
+        connection
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(failed("starting"))?;
+        connection
+            .execute_batch("PRAGMA defer_foreign_keys = ON;")
+            .map_err(failed("deferring foreign keys"))?;
+        // Every table first: an insert checks that the tables its foreign keys name exist.
+        for table in &tables.tables {
+            connection
+                .execute_batch(&schema(table))
+                .map_err(failed("creating the tables"))?;
+        }
+        Ok(Writer { connection })
+    }
+
+    /// Inserts the rows of `table` into the table of its name.
+    pub fn insert(&mut self, table: &Table) -> Result<()> {
         let placeholders = vec!["?"; table.columns.len()].join(", ");
-        let mut insert = transaction
-            .prepare(&format!(
+        let mut insert = self
+            .connection
+            .prepare_cached(&format!(
                 "INSERT INTO {} VALUES ({placeholders})",
                 quote(&table.name)
             ))
@@ -157,27 +184,30 @@ pub fn write(tables: &Tables, stamp: &Stamp, out: &Path) -> Result<()> {
                 .execute(params_from_iter(row.iter().map(sql_value)))
                 .map_err(failed(&table.name))?;
         }
+        Ok(())
     }
-    transaction
-        .execute_batch(&format!(
-            "CREATE TABLE {METADATA_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);\nPRAGMA user_version = {LAYOUT_VERSION};"
-        ))
-        .map_err(failed("writing the metadata"))?;
-    for (key, value) in stamp.pairs() {
-        transaction
-            .execute(
-                &format!("INSERT INTO {METADATA_TABLE} VALUES (?1, ?2)"),
-                [key, value.as_str()],
-            )
+
+    /// Writes the metadata `stamp`, commits and closes the database.
+    pub fn finish(self, stamp: &Stamp) -> Result<()> {
+        let connection = self.connection;
+        connection
+            .execute_batch(&format!(
+                "CREATE TABLE {METADATA_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL);\nPRAGMA user_version = {LAYOUT_VERSION};"
+            ))
             .map_err(failed("writing the metadata"))?;
+        for (key, value) in stamp.pairs() {
+            connection
+                .execute(
+                    &format!("INSERT INTO {METADATA_TABLE} VALUES (?1, ?2)"),
+                    [key, value.as_str()],
+                )
+                .map_err(failed("writing the metadata"))?;
+        }
+        connection
+            .execute_batch("COMMIT")
+            .map_err(failed("committing (a foreign key may name a missing row)"))?;
+        connection
+            .close()
+            .map_err(|(_, e)| failed("closing the database")(e))
     }
-    transaction
-        .commit()
-        .map_err(failed("committing (a foreign key may name a missing row)"))?;
-    connection
-        .close()
-        .map_err(|(_, e)| failed("closing the database")(e))?;
-    tmp.persist(out)
-        .map_err(|e| Error::io("renaming into place", out, e.error))?;
-    Ok(())
 }

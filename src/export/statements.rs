@@ -3,6 +3,7 @@
 //! an editor inferred it. The rows come from the provenance rule's
 //! statements, so the exports say what `techpact show` and `check` say.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::table::{Cell, Column, ColumnType, Origin, Table};
@@ -61,8 +62,8 @@ fn column(name: &str, required: bool, description: &str) -> Column {
     Column::new(name, ColumnType::String, required, description)
 }
 
-/// The `statements` table of `records` (aligned with the dataset's files).
-pub fn table(records: &[Option<Record>]) -> Result<Table> {
+/// The `statements` table, without rows.
+pub fn empty() -> Table {
     let mut collection = column("collection", true, "The collection of the record.");
     collection.values = Collection::ALL
         .iter()
@@ -106,8 +107,7 @@ pub fn table(records: &[Option<Record>]) -> Result<Table> {
         ),
         column("reason", false, "Why an editor inferred the value."),
     ];
-    let text = |s: Option<String>| s.map_or(Cell::Null, Cell::Text);
-    let mut table = Table {
+    Table {
         name: "statements".into(),
         description: "One row per value of every record, with its evidence: the level, the source and quote that state it, or the reason an editor inferred it.".into(),
         collection: None,
@@ -116,32 +116,47 @@ pub fn table(records: &[Option<Record>]) -> Result<Table> {
         foreign_keys: Vec::new(),
         rows: Vec::new(),
         origins: Vec::new(),
-    };
-    let typed: Vec<(usize, &Record)> = records
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((i, r.as_ref()?)))
+    }
+}
+
+/// Adds to `table` the rows of the statements of `records`, each given with
+/// its index in the dataset's files, by record then value. The records'
+/// statements are made in parallel.
+pub fn fill(table: &mut Table, catalog: &Catalog<'_>, records: &[(usize, &Record)]) {
+    let text = |s: Option<String>| s.map_or(Cell::Null, Cell::Text);
+    let made: Vec<Vec<(Origin, Vec<Cell>)>> = records
+        .par_iter()
+        .map(|&(file, record)| {
+            catalog
+                .statements(record)
+                .into_iter()
+                .map(|statement| {
+                    let row = statement.row(record);
+                    let value = match row.value {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    let origin = Origin {
+                        file,
+                        pointer: row.pointer.clone(),
+                    };
+                    let cells = vec![
+                        Cell::Text(row.collection.dir_name().to_string()),
+                        Cell::Text(row.record),
+                        Cell::Text(row.pointer),
+                        Cell::Text(value),
+                        Cell::Text(row.level.name().to_string()),
+                        text(row.source),
+                        text(row.quote),
+                        text(row.reason),
+                    ];
+                    (origin, cells)
+                })
+                .collect()
+        })
         .collect();
-    for_each(&typed, |file, row| {
-        let value = match row.value {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        };
-        table.origins.push(Origin {
-            file,
-            pointer: row.pointer.clone(),
-        });
-        table.rows.push(vec![
-            Cell::Text(row.collection.dir_name().to_string()),
-            Cell::Text(row.record),
-            Cell::Text(row.pointer),
-            Cell::Text(value),
-            Cell::Text(row.level.name().to_string()),
-            text(row.source),
-            text(row.quote),
-            text(row.reason),
-        ]);
-        Ok(())
-    })?;
-    Ok(table)
+    for (origin, cells) in made.into_iter().flatten() {
+        table.origins.push(origin);
+        table.rows.push(cells);
+    }
 }

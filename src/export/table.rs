@@ -173,6 +173,18 @@ pub struct Tables {
     pub tables: Vec<Table>,
 }
 
+impl Tables {
+    /// Adds the rows of `part`'s tables to the tables of the same names.
+    pub fn append(&mut self, part: Vec<Table>) {
+        for mut table in part {
+            if let Some(whole) = self.tables.iter_mut().find(|t| t.name == table.name) {
+                whole.rows.append(&mut table.rows);
+                whole.origins.append(&mut table.origins);
+            }
+        }
+    }
+}
+
 /// How one table's rows are read from a JSON object.
 #[derive(Debug)]
 struct Plan {
@@ -189,8 +201,8 @@ struct Child {
     plan: Plan,
 }
 
-/// The empty tables and how to fill them.
-struct Layout {
+/// The empty tables of every collection and how to fill them.
+pub struct Layout {
     tables: Vec<Table>,
     /// For each table, what one of its rows is called in key column names:
     /// `partnership` for `partnerships`, `offer` for `partnerships_offers`.
@@ -391,7 +403,8 @@ fn reference(root: &Value, node: &Value) -> Option<Collection> {
 }
 
 impl Layout {
-    fn new() -> Result<Layout> {
+    /// The tables laid out from the generated schemas.
+    pub fn new() -> Result<Layout> {
         let mut layout = Layout {
             tables: Vec::new(),
             items: Vec::new(),
@@ -633,23 +646,47 @@ impl Layout {
     }
 }
 
-/// Every table, filled with the rows of `records` (aligned with the dataset's
-/// files; `None` entries are skipped).
+/// Every collection's tables, filled with the rows of `records` (aligned
+/// with the dataset's files; `None` entries are skipped).
 pub fn tables(records: &[Option<Record>]) -> Result<Tables> {
-    let mut layout = Layout::new()?;
-    let Layout { tables, plans, .. } = &mut layout;
-    for (file, record) in records.iter().enumerate() {
-        let Some(record) = record else { continue };
-        let value = serde_json::to_value(record)
-            .map_err(|e| Error::Other(format!("a record does not serialize: {e}")))?;
-        let Some((_, plan)) = plans.iter().find(|(c, _)| *c == record.collection()) else {
-            continue;
-        };
-        fill(tables, plan, &value, &[], file, String::new(), None);
+    let layout = Layout::new()?;
+    let mut tables = Vec::new();
+    for collection in Collection::ALL {
+        tables.extend(layout.filled(collection, records)?);
     }
-    Ok(Tables {
-        tables: layout.tables,
-    })
+    Ok(Tables { tables })
+}
+
+impl Layout {
+    /// Every collection's tables without rows, in collection order, each
+    /// followed by its children.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// The tables of `collection`, filled with the rows of its records among
+    /// `records` (aligned with the dataset's files), in record order.
+    pub fn filled(&self, collection: Collection, records: &[Option<Record>]) -> Result<Vec<Table>> {
+        let Some(k) = self.plans.iter().position(|(c, _)| *c == collection) else {
+            return Ok(Vec::new());
+        };
+        let plan = &self.plans[k].1;
+        // A collection's tables are laid out together, its own first.
+        let end = self
+            .plans
+            .get(k + 1)
+            .map_or(self.tables.len(), |(_, next)| next.table);
+        let mut tables = self.tables.clone();
+        for (file, record) in records.iter().enumerate() {
+            let Some(record) = record.as_ref().filter(|r| r.collection() == collection) else {
+                continue;
+            };
+            let value = serde_json::to_value(record)
+                .map_err(|e| Error::Other(format!("a record does not serialize: {e}")))?;
+            fill(&mut tables, plan, &value, &[], file, String::new(), None);
+        }
+        Ok(tables.drain(plan.table..end).collect())
+    }
 }
 
 /// Adds the row of `object` (and its children's rows) to `plan`'s table.

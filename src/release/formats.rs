@@ -29,20 +29,73 @@ pub fn jsonl(records: &[Option<Record>], stamp: &Stamp, out: &Path) -> Result<Pe
 
 /// The CSV archive and the SQLite database of `records`, into temporary
 /// files in `out`, archive entries dated `mtime`. Both are made from the
-/// same tables, the largest thing a release holds, dropped on return.
+/// same tables, a part at a time (`export::Parts`): while one part is
+/// written to both, the next is made, so no more than two parts are ever
+/// held. The CSV files gather in a private folder until the archive takes
+/// them whole.
+#[cfg(feature = "sqlite")]
 pub fn tabular(
     records: &[Option<Record>],
     stamp: &Stamp,
     mtime: u64,
     out: &Path,
 ) -> Result<(Pending, Pending)> {
+    tabular_of(&export::Parts::new(records)?, stamp, mtime, out)
+}
+
+/// The CSV archive and the SQLite database of the tables `parts` make, as
+/// `tabular` writes them.
+#[cfg(feature = "sqlite")]
+fn tabular_of(
+    parts: &export::Parts<'_>,
+    stamp: &Stamp,
+    mtime: u64,
+    out: &Path,
+) -> Result<(Pending, Pending)> {
     let version = stamp.version.as_deref().unwrap_or_default();
-    let tables = export::tables(records)?;
-    let (csv, sqlite) = rayon::join(
-        || csv_archive(&tables, stamp, version, mtime, out),
-        || sqlite_file(&tables, stamp, version, out),
-    );
-    Ok((csv?, sqlite?))
+    let empty = parts.empty();
+    let tmp = crate::format::private_temp_dir()?;
+    let csv_dir = tmp.path().join("csv");
+    std::fs::create_dir(&csv_dir).map_err(|e| Error::io("creating", &csv_dir, e))?;
+    let mut spool = csv::Spool::new(&csv_dir, &empty)?;
+    let database = tmp.path().join("release.sqlite");
+    let mut sqlite = export::sqlite::Writer::create(&database, &empty)?;
+    let mut next = parts.get(0)?;
+    for k in 0..parts.len() {
+        let current = std::mem::take(&mut next);
+        let (made, written) = rayon::join(
+            || match k + 1 < parts.len() {
+                true => parts.get(k + 1),
+                false => Ok(Vec::new()),
+            },
+            || {
+                let (spooled, inserted) = rayon::join(
+                    || current.iter().try_for_each(|t| spool.append(t)),
+                    || current.iter().try_for_each(|t| sqlite.insert(t)),
+                );
+                spooled.and(inserted)
+            },
+        );
+        written?;
+        next = made?;
+    }
+    sqlite.finish(stamp)?;
+    let csv = csv_archive(&empty, spool.finish()?, stamp, version, mtime, out)?;
+    let mut file =
+        std::fs::File::open(&database).map_err(|e| Error::io("reading", &database, e))?;
+    let sqlite = output::write(out, &super::manifest::sqlite_name(version), |w| {
+        std::io::copy(&mut file, w)
+            .map(drop)
+            .map_err(|e| Error::io("copying", &database, e))
+    })?;
+    Ok((csv, sqlite))
+}
+
+#[cfg(not(feature = "sqlite"))]
+pub fn tabular(_: &[Option<Record>], _: &Stamp, _: u64, _: &Path) -> Result<(Pending, Pending)> {
+    Err(Error::Usage(
+        "a release ships a SQLite database, and this build of techpact has none; build it with the default `sqlite` feature".into(),
+    ))
 }
 
 /// The site of `records` in a `.tar.gz`, into a temporary file in `out`,
@@ -60,10 +113,12 @@ pub fn site(
 }
 
 /// The CSV tables and their `datapackage.json` in a `.tar.gz`, under the
-/// folder `techpact-data-<version>-csv/`. Each table is rendered when the
-/// archive reaches it, so one table's text is held at a time.
+/// folder `techpact-data-<version>-csv/`: `tables` without rows for the
+/// descriptor, and `files`, each table's name with its CSV file, copied
+/// into the archive.
 fn csv_archive(
     tables: &table::Tables,
+    files: Vec<(String, std::path::PathBuf)>,
     stamp: &Stamp,
     version: &str,
     mtime: u64,
@@ -72,10 +127,9 @@ fn csv_archive(
     let folder = format!("{}-{version}-csv", super::manifest::NAME);
     let descriptor =
         crate::format::to_canonical_string(&csv::descriptor(tables, stamp)).into_bytes();
-    let mut paths: Vec<String> = tables
-        .tables
+    let mut paths: Vec<String> = files
         .iter()
-        .map(|t| format!("{folder}/{}.csv", t.name))
+        .map(|(name, _)| format!("{folder}/{name}.csv"))
         .collect();
     paths.push(format!("{folder}/{}", csv::DESCRIPTOR));
     let order = archive::order(&paths.iter().map(String::as_str).collect::<Vec<_>>())?;
@@ -83,17 +137,23 @@ fn csv_archive(
         let mut writer = archive::Writer::new(w, mtime)?;
         for (path, file) in &order {
             // The one path past the tables is the descriptor's.
-            match file.map(|k| tables.tables.get(k)) {
+            match file.map(|k| files.get(k)) {
                 None => writer.folder(path)?,
-                Some(Some(table)) => {
-                    // Rendered twice, to count and then to write, so that
-                    // no table's text is ever held whole.
-                    let mut counted = archive::Counting {
-                        inner: std::io::sink(),
-                        bytes: 0,
-                    };
-                    csv::write_to(table, &mut counted)?;
-                    writer.file_with(path, counted.bytes, |w| csv::write_to(table, w))?
+                Some(Some((_, spooled))) => {
+                    let mut file = std::fs::File::open(spooled)
+                        .map_err(|e| Error::io("reading", spooled, e))?;
+                    let len = file
+                        .metadata()
+                        .map_err(|e| Error::io("reading", spooled, e))?
+                        .len();
+                    let len = usize::try_from(len).map_err(|_| {
+                        Error::Other(format!("`{path}` is too large for this machine"))
+                    })?;
+                    writer.file_with(path, len, |w| {
+                        std::io::copy(&mut file, w)
+                            .map(drop)
+                            .map_err(|e| Error::io("copying", spooled, e))
+                    })?
                 }
                 Some(None) => writer.file(path, &descriptor)?,
             }
@@ -165,29 +225,39 @@ fn site_archive(
 /// How many files of the site are rendered at once for its archive.
 const SITE_BATCH: usize = 2048;
 
-/// The SQLite database, written to a private temporary file and copied
-/// into `out`.
-#[cfg(feature = "sqlite")]
-fn sqlite_file(
-    tables: &table::Tables,
-    stamp: &Stamp,
-    version: &str,
-    out: &Path,
-) -> Result<Pending> {
-    let dir = crate::format::private_temp_dir()?;
-    let path = dir.path().join("release.sqlite");
-    crate::export::sqlite::write(tables, stamp, &path)?;
-    let mut file = std::fs::File::open(&path).map_err(|e| Error::io("reading", &path, e))?;
-    output::write(out, &super::manifest::sqlite_name(version), |w| {
-        std::io::copy(&mut file, w)
-            .map(drop)
-            .map_err(|e| Error::io("copying", &path, e))
-    })
-}
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use std::path::Path;
 
-#[cfg(not(feature = "sqlite"))]
-fn sqlite_file(_: &table::Tables, _: &Stamp, _: &str, _: &Path) -> Result<Pending> {
-    Err(Error::Usage(
-        "a release ships a SQLite database, and this build of techpact has none; build it with the default `sqlite` feature".into(),
-    ))
+    use super::*;
+
+    #[test]
+    fn tables_written_a_part_at_a_time_give_the_bytes_of_whole_tables() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let records = crate::check::run(&data, "data", &Default::default())
+            .unwrap()
+            .typed
+            .records;
+        let stamp = Stamp {
+            version: Some("1.2.3".into()),
+            commit: Some("0".repeat(40)),
+            created: Some("2026-01-01T00:00:00Z".into()),
+            generator: "techpact test".into(),
+            license: export::DATA_LICENSE,
+        };
+        let out = tempfile::tempdir().unwrap();
+        let written = |slice: usize| {
+            let parts = export::Parts::sliced(&records, slice).unwrap();
+            let (csv, sqlite) = tabular_of(&parts, &stamp, 1_700_000_000, out.path()).unwrap();
+            let bytes = |p: &Pending| std::fs::read(p.file.path()).unwrap();
+            (bytes(&csv), bytes(&sqlite))
+        };
+        let (csv, sqlite) = written(usize::MAX);
+        assert_eq!(written(1), (csv.clone(), sqlite.clone()));
+        assert_eq!(written(7), (csv, sqlite.clone()));
+        // The database of whole tables, as `techpact export` writes it.
+        let whole = out.path().join("whole.sqlite");
+        export::sqlite::write(&export::tables(&records).unwrap(), &stamp, &whole).unwrap();
+        assert_eq!(std::fs::read(&whole).unwrap(), sqlite);
+    }
 }
