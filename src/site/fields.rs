@@ -91,16 +91,17 @@ const OWN_PLACE: [&str; 7] = [
     "inferred",
 ];
 
-/// The fields of entry `i` for its page; `root` leads from the page to the
-/// site's root.
-pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Row> {
+/// The fields of entry `i`, whose record is `node`, for its page; `root`
+/// leads from the page to the site's root.
+pub fn record_fields(index: &Index, i: usize, node: &Node, root: &str) -> Vec<Row> {
     let entry = &index.entries[i];
-    let Node::Object(members) = &entry.node else {
+    let Node::Object(members) = node else {
         return Vec::new();
     };
     let cx = Cx {
         index,
         entry,
+        node,
         detail: index.detail(i),
         root,
     };
@@ -120,6 +121,7 @@ pub fn record_fields(index: &Index, i: usize, root: &str) -> Vec<Row> {
 struct Cx<'a> {
     index: &'a Index<'a>,
     entry: &'a Entry,
+    node: &'a Node,
     detail: Detail,
     root: &'a str,
 }
@@ -174,7 +176,7 @@ impl Cx<'_> {
         }
         inferred.sort_unstable();
         inferred.dedup();
-        if let Some(Node::Array(entries)) = self.entry.node.get("inferred") {
+        if let Some(Node::Array(entries)) = self.node.get("inferred") {
             // Entries for several values of a group often give one reason:
             // the group shows it once.
             let mut reasons: Vec<&str> = Vec::new();

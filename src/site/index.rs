@@ -102,7 +102,8 @@ impl Node {
     }
 }
 
-/// One record as the site shows it.
+/// One record as the site shows it: what the pages besides its own read of
+/// it. Its own page reads the whole record (`Index::node`).
 #[derive(Debug)]
 pub struct Entry {
     /// Its collection.
@@ -111,12 +112,24 @@ pub struct Entry {
     pub id: String,
     /// What a link to it says: its name, title, or statement.
     pub title: String,
-    /// Its value, members in declared order.
-    pub node: Node,
+    /// Its `kind` or `category`, when it has one.
+    pub kind: Option<String>,
+    /// Its `aliases`.
+    pub aliases: Vec<String>,
+    /// Its `fields`.
+    pub fields: Vec<String>,
+    /// Its `country`, as a place has one.
+    pub country: Option<String>,
+    /// The place it lies `within`, as a place has one.
+    pub within: Option<String>,
+    /// How many citations it has.
+    pub sources: usize,
     /// Its references, in field order.
     pub refs: Vec<Reference>,
     /// The pointers of its dates.
     pub dates: BTreeSet<String>,
+    /// Its dates with their pointers, in the order of the record's fields.
+    pub dated: Vec<(String, String)>,
 }
 
 impl Entry {
@@ -127,39 +140,31 @@ impl Entry {
 
     /// Its `kind` or `category`, when it has one.
     pub fn kind(&self) -> Option<&str> {
-        self.node
-            .get("kind")
-            .or_else(|| self.node.get("category"))
-            .and_then(Node::as_str)
+        self.kind.as_deref()
     }
 
-    /// Its dates with their pointers, in pointer order of the record's fields.
-    pub fn dated(&self) -> Vec<(&str, &str)> {
-        let mut out = Vec::new();
-        walk_strings(&self.node, &mut String::new(), &mut |pointer, s| {
-            if let Some(p) = self.dates.get(pointer) {
-                out.push((p.as_str(), s));
-            }
-        });
-        out
+    /// Its dates with their pointers, in the order of the record's fields.
+    pub fn dated(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.dated.iter().map(|(p, d)| (p.as_str(), d.as_str()))
     }
+}
 
-    /// The citations: each source id with its optional quote and note.
-    pub fn citations(&self) -> Vec<(&str, Option<&str>, Option<&str>)> {
-        let Some(Node::Array(items)) = self.node.get("sources") else {
-            return Vec::new();
-        };
-        items
-            .iter()
-            .filter_map(|c| {
-                Some((
-                    c.get("source")?.as_str()?,
-                    c.get("quote").and_then(Node::as_str),
-                    c.get("note").and_then(Node::as_str),
-                ))
-            })
-            .collect()
-    }
+/// The citations of the record `node`: each source id with its optional
+/// quote and note.
+pub fn citations(node: &Node) -> Vec<(&str, Option<&str>, Option<&str>)> {
+    let Some(Node::Array(items)) = node.get("sources") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c.get("source")?.as_str()?,
+                c.get("quote").and_then(Node::as_str),
+                c.get("note").and_then(Node::as_str),
+            ))
+        })
+        .collect()
 }
 
 /// Calls `f` with the pointer and text of every string in `node`.
@@ -253,6 +258,12 @@ impl<'a> Index<'a> {
         Ok(index)
     }
 
+    /// Entry `i`'s record, members in declared order. Made when asked:
+    /// only the record's own page reads all of it.
+    pub fn node(&self, i: usize) -> Node {
+        node_of(self.records[i])
+    }
+
     /// The canonical JSON text of entry `i`'s record, as in `data/`.
     pub fn json(&self, i: usize) -> String {
         to_canonical_string(self.records[i])
@@ -306,14 +317,14 @@ impl<'a> Index<'a> {
             let mut seen = HashSet::new();
             let mut at = Some(start);
             while let Some(p) = at.filter(|p| seen.insert(*p)) {
-                let node = &self.entries[p].node;
-                if let Some(c) = node.get("country").and_then(Node::as_str) {
-                    out.insert(c.to_string());
+                let place = &self.entries[p];
+                if let Some(c) = &place.country {
+                    out.insert(c.clone());
                     break;
                 }
-                at = node
-                    .get("within")
-                    .and_then(Node::as_str)
+                at = place
+                    .within
+                    .as_deref()
                     .and_then(|w| self.find(Collection::Places, w));
             }
         }
@@ -339,13 +350,24 @@ impl<'a> Index<'a> {
 fn entry(record: &Record, fields: &RefFields) -> Entry {
     let collection = record.collection();
     let value = serde_json::to_value(record).unwrap_or(Value::Null);
-    // Through text, since a `Value`'s objects forget their members' order.
-    let node: Node = serde_json::to_vec(record)
-        .ok()
-        .and_then(|text| serde_json::from_slice(&text).ok())
-        .unwrap_or(Node::Null);
+    let node = node_of(record);
     let refs = fields.extract(collection, &value);
-    let dates = expand_all(date_fields(collection), &value).collect();
+    let dates: BTreeSet<String> = expand_all(date_fields(collection), &value).collect();
+    let mut dated = Vec::new();
+    walk_strings(&node, &mut String::new(), &mut |pointer, s| {
+        if dates.contains(pointer) {
+            dated.push((pointer.to_string(), s.to_string()));
+        }
+    });
+    let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
+    let texts = |key: &str| match node.get(key) {
+        Some(Node::Array(items)) => items
+            .iter()
+            .filter_map(Node::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
     let title = ["name", "title", "statement"]
         .iter()
         .find_map(|k| node.get(k).and_then(Node::as_str))
@@ -354,10 +376,25 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
         collection,
         id: record.id().to_string(),
         title,
-        node,
+        kind: text("kind").or_else(|| text("category")),
+        aliases: texts("aliases"),
+        fields: texts("fields"),
+        country: text("country"),
+        within: text("within"),
+        sources: citations(&node).len(),
         refs,
         dates,
+        dated,
     }
+}
+
+/// `record` as a `Node`, members in declared order: through text, since a
+/// `Value`'s objects forget their members' order.
+fn node_of(record: &Record) -> Node {
+    serde_json::to_vec(record)
+        .ok()
+        .and_then(|text| serde_json::from_slice(&text).ok())
+        .unwrap_or(Node::Null)
 }
 
 fn expand_all<'a>(

@@ -273,9 +273,7 @@ fn search_index(index: &Index) -> String {
         .iter()
         .map(|e| {
             let mut words = vec![e.title.clone(), e.id.clone()];
-            if let Some(Node::Array(aliases)) = e.node.get("aliases") {
-                words.extend(aliases.iter().filter_map(Node::as_str).map(str::to_string));
-            }
+            words.extend(e.aliases.iter().cloned());
             [
                 e.page(),
                 e.title.clone(),
@@ -416,17 +414,11 @@ fn facets(index: &Index, members: &[usize]) -> Facets {
         if let Some(k) = e.kind() {
             kind.entry(k.replace('-', " ")).or_default().push(i);
         }
-        if let Some(Node::Array(fs)) = e.node.get("fields") {
-            let set: BTreeSet<&str> = fs.iter().filter_map(Node::as_str).collect();
-            for f in set {
-                field.entry(f.replace('-', " ")).or_default().push(i);
-            }
+        let set: BTreeSet<&str> = e.fields.iter().map(String::as_str).collect();
+        for f in set {
+            field.entry(f.replace('-', " ")).or_default().push(i);
         }
-        let years: BTreeSet<&str> = e
-            .dated()
-            .iter()
-            .map(|(_, d)| &d[..4.min(d.len())])
-            .collect();
+        let years: BTreeSet<&str> = e.dated().map(|(_, d)| &d[..4.min(d.len())]).collect();
         for y in years {
             year.entry(y.to_string()).or_default().push(i);
         }
@@ -456,9 +448,9 @@ fn rows(index: &Index, members: &[usize], root: &str) -> Vec<Row> {
                 kind: e.kind().unwrap_or("").replace('-', " "),
                 date: e
                     .dated()
-                    .first()
+                    .next()
                     .map(|(_, d)| (d.to_string(), date_in_words(d))),
-                sources: e.citations().len(),
+                sources: e.sources,
                 referenced_by: index.incoming[i].len(),
             }
         })
@@ -521,7 +513,8 @@ fn record_page(
             text: t.title.clone(),
         })
     };
-    let withdrawn = e.node.get("withdrawn").map(|w| Withdrawn {
+    let node = index.node(i);
+    let withdrawn = node.get("withdrawn").map(|w| Withdrawn {
         date: w
             .get("date")
             .and_then(Node::as_str)
@@ -532,8 +525,7 @@ fn record_page(
             .and_then(Node::as_str)
             .and_then(|s| link_to(e.collection, s)),
     });
-    let citations = e
-        .citations()
+    let citations = index::citations(&node)
         .into_iter()
         .filter_map(|(source, quote, note)| citation(index, source, quote, note))
         .collect();
@@ -566,8 +558,8 @@ fn record_page(
         collection: e.collection.dir_name(),
         id: &e.id,
         withdrawn,
-        fields: record_fields(index, i, ROOT),
-        note: e.node.get("note").and_then(Node::as_str),
+        fields: record_fields(index, i, &node, ROOT),
+        note: node.get("note").and_then(Node::as_str),
         picture,
         citations,
         referenced_by,
@@ -584,14 +576,15 @@ fn citation(
     quote: Option<&str>,
     note: Option<&str>,
 ) -> Option<Citation> {
-    let s: &Entry = &index.entries[index.find(Collection::Sources, source)?];
-    let text = |k: &str| s.node.get(k).and_then(Node::as_str).map(str::to_string);
+    let k = index.find(Collection::Sources, source)?;
+    let s: &Entry = &index.entries[k];
+    let node = index.node(k);
+    let text = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);
     Some(Citation {
         href: format!("../{}", s.page()),
         title: s.title.clone(),
         publisher: text("publisher"),
-        date: s
-            .node
+        date: node
             .get("published")
             .and_then(Node::as_str)
             .map(|d| (d.to_string(), date_in_words(d))),
