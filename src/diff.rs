@@ -142,17 +142,50 @@ pub struct Changes {
 /// Compares `old` (absent for a first release) with `new`.
 pub fn diff(old: Option<&Snapshot>, new: &Snapshot) -> Changes {
     let empty = BTreeMap::new();
-    let mut names: Vec<&String> = new.collections.keys().collect();
-    if let Some(old) = old {
-        names.extend(old.collections.keys());
-    }
-    names.sort_by(|a, b| collection_order(a, b));
-    names.dedup();
-    let mut totals = Totals::default();
-    let mut collections = Vec::new();
+    let names = ordered(
+        new.collections
+            .keys()
+            .chain(old.into_iter().flat_map(|o| o.collections.keys()))
+            .map(String::as_str),
+    );
+    let mut changes = Changes::new(old.map(|o| o.label.clone()), new.label.clone());
     for name in names {
         let before = old.and_then(|o| o.collections.get(name)).unwrap_or(&empty);
         let after = new.collections.get(name).unwrap_or(&empty);
+        changes.add(name, before, after);
+    }
+    changes
+}
+
+/// The collection folder names `names` once each, in the order `Changes`
+/// lists collections: known collections in their usual order, then any
+/// other folder by name.
+pub fn ordered<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = names.into_iter().collect();
+    names.sort_by(|a, b| collection_order(a, b));
+    names.dedup();
+    names
+}
+
+impl Changes {
+    /// No changes yet, from `from` (`None` for a first release) to `to`.
+    pub fn new(from: Option<String>, to: String) -> Changes {
+        Changes {
+            from,
+            to,
+            totals: Totals::default(),
+            collections: Vec::new(),
+        }
+    }
+
+    /// Adds the changes of the collection `name` from `before` to `after`
+    /// (id → record): collections are added in the order `ordered` gives.
+    pub fn add(
+        &mut self,
+        name: &str,
+        before: &BTreeMap<String, Value>,
+        after: &BTreeMap<String, Value>,
+    ) {
         let added: Vec<String> = after
             .keys()
             .filter(|id| !before.contains_key(*id))
@@ -178,25 +211,19 @@ pub fn diff(old: Option<&Snapshot>, new: &Snapshot) -> Changes {
             })
             .collect();
         if added.is_empty() && removed.is_empty() && changed.is_empty() && withdrawn.is_empty() {
-            continue;
+            return;
         }
-        totals.added += added.len();
-        totals.changed += changed.len();
-        totals.removed += removed.len();
-        totals.withdrawn += withdrawn.len();
-        collections.push(CollectionChanges {
-            collection: name.clone(),
+        self.totals.added += added.len();
+        self.totals.changed += changed.len();
+        self.totals.removed += removed.len();
+        self.totals.withdrawn += withdrawn.len();
+        self.collections.push(CollectionChanges {
+            collection: name.to_string(),
             added,
             changed,
             removed,
             withdrawn,
         });
-    }
-    Changes {
-        from: old.map(|o| o.label.clone()),
-        to: new.label.clone(),
-        totals,
-        collections,
     }
 }
 

@@ -449,6 +449,25 @@ pub fn read_archive_files(
     Ok(files)
 }
 
+/// The JSON of the record file `path` of the state `label`, whose content
+/// is `bytes`; an error when it is not UTF-8 or not JSON, since its fields
+/// cannot be compared.
+pub fn record_value(label: &str, path: &str, bytes: &[u8]) -> Result<Value> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Error::Other(format!(
+            "{path} in {label} is not UTF-8; it cannot be compared"
+        ))
+    })?;
+    Ok(json::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
+        .map_err(|e| {
+            Error::Other(format!(
+                "{path} in {label} is not valid JSON (line {}: {}); it cannot be compared",
+                e.line, e.message
+            ))
+        })?
+        .value)
+}
+
 /// The records of one state of the dataset: collection folder name → id → record.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
@@ -473,19 +492,7 @@ impl Snapshot {
             let Some((collection, id)) = record_path(path) else {
                 continue;
             };
-            let text = std::str::from_utf8(bytes).map_err(|_| {
-                Error::Other(format!(
-                    "{path} in {label} is not UTF-8; it cannot be compared"
-                ))
-            })?;
-            let value = json::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
-                .map_err(|e| {
-                    Error::Other(format!(
-                        "{path} in {label} is not valid JSON (line {}: {}); it cannot be compared",
-                        e.line, e.message
-                    ))
-                })?
-                .value;
+            let value = record_value(&label, path, bytes)?;
             collections
                 .entry(collection.to_string())
                 .or_default()

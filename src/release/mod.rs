@@ -40,11 +40,12 @@ use crate::evidence::sha256_hex;
 use crate::format::{self, to_canonical_string};
 use crate::git::releases as git;
 use crate::lifecycle;
+use crate::lifecycle::redirects::Redirects;
 use crate::model::Collection;
 use crate::refs::Ids;
 use crate::rules;
 use crate::schema;
-use crate::snapshot::{self, Snapshot};
+use crate::snapshot;
 
 pub use compat::BreakingChange;
 pub use manifest::Manifest;
@@ -321,7 +322,8 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
         .iter()
         .map(|c| (c.dir_name().to_string(), schema::generate(*c)))
         .collect();
-    let mut old_snapshot = None;
+    let version_text = version.to_string();
+    let mut old_files = None;
     if let Some((previous_version, previous_tag)) = &previous {
         let old_schemas = schemas_at(&repo, previous_tag)?;
         let changes = compat::compare_all(&old_schemas, &current_schemas);
@@ -333,17 +335,15 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
                 changes,
             });
         }
-        old_snapshot = Some(Snapshot::at_revision(&repo, previous_tag)?);
+        old_files = Some(git::tree_files(&repo, previous_tag, "data")?);
     }
 
-    let version_text = version.to_string();
-    let files: Vec<(&str, &[u8])> = data
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-        .collect();
-    let new_snapshot = Snapshot::from_files(tag_name.clone(), files.iter().copied())?;
-    let changes = diff::diff(old_snapshot.as_ref(), &new_snapshot);
-    drop(old_snapshot);
+    let old = previous
+        .as_ref()
+        .zip(old_files.as_deref())
+        .map(|((_, tag), files)| (tag.as_str(), files));
+    let (changes, redirects) = compare(old, (&tag_name, &data), &version_text)?;
+    drop(old_files);
     let mut site = crate::site::feed::context_of(&workdir.join("data"), None)?;
     site.version = Some(version.to_string());
     site.commit = Some(head.id.clone());
@@ -367,7 +367,7 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
             records: &checked.records,
             site: &site,
         },
-        new_snapshot,
+        &redirects,
         &out,
     )?;
 
@@ -722,7 +722,7 @@ struct Built {
 
 /// Builds every artifact from committed bytes only, into temporary files
 /// in `out`.
-fn build(inputs: &Inputs<'_>, snapshot: Snapshot, out: &Path) -> Result<Built> {
+fn build(inputs: &Inputs<'_>, redirects: &Redirects, out: &Path) -> Result<Built> {
     let mut records: BTreeMap<String, usize> = Collection::ALL
         .iter()
         .map(|c| (c.dir_name().to_string(), 0))
@@ -775,20 +775,18 @@ fn build(inputs: &Inputs<'_>, snapshot: Snapshot, out: &Path) -> Result<Built> {
         redirects: None,
     };
     // Built in three steps, each using both cores, so that the largest
-    // things held never meet: the two streamed documents while the snapshot
-    // lives, then the tables of CSV and SQLite, then the site.
-    let redirects =
-        lifecycle::redirects::of_records(inputs.version, &snapshot.collections).to_json();
+    // things held never meet: the two streamed documents, then the tables
+    // of CSV and SQLite a part at a time, then the site.
+    let redirects = redirects.to_json();
     let (document, jsonl) = rayon::join(
         || {
             output::write(out, &manifest::document_name(inputs.version), |w| {
-                document(inputs, &snapshot, &manifest, w)
+                document(inputs, &manifest, w)
             })
         },
         || formats::jsonl(inputs.records, &stamp, out),
     );
     let (document, jsonl) = (document?, jsonl?);
-    drop(snapshot);
     let (csv, sqlite) = formats::tabular(inputs.records, &stamp, mtime, out)?;
     let site = formats::site(inputs.records, inputs.version, mtime, inputs.site, out)?;
     // In the order `SHA256SUMS` lists them.
@@ -831,33 +829,115 @@ fn build(inputs: &Inputs<'_>, snapshot: Snapshot, out: &Path) -> Result<Built> {
     Ok(Built { manifest, files })
 }
 
+/// The changes from the previous release's record files `old` (its tag and
+/// files; `None` for a first release) to this release's `new` (its tag and
+/// files), and this release's redirects. A collection at a time: only one
+/// collection's records are ever parsed at once.
+fn compare(
+    old: Option<(&str, &[git::TreeFile])>,
+    (tag, new): (&str, &[git::TreeFile]),
+    version: &str,
+) -> Result<(diff::Changes, Redirects)> {
+    let old_records = old
+        .map(|(_, files)| by_collection(files.iter().filter(|f| f.kind == git::EntryKind::File)));
+    let new_records = by_collection(new.iter());
+    let names = diff::ordered(
+        new_records
+            .keys()
+            .chain(old_records.iter().flat_map(|o| o.keys()))
+            .copied(),
+    );
+    let mut changes = diff::Changes::new(old.map(|(t, _)| t.to_string()), tag.to_string());
+    let mut redirects = Redirects {
+        version: version.to_string(),
+        redirects: BTreeMap::new(),
+    };
+    let parse = |label: &str,
+                 files: Option<&Vec<(&str, &git::TreeFile)>>|
+     -> Result<BTreeMap<String, Value>> {
+        files
+            .into_iter()
+            .flatten()
+            .map(|(id, f)| {
+                Ok((
+                    id.to_string(),
+                    snapshot::record_value(label, &f.path, &f.bytes)?,
+                ))
+            })
+            .collect()
+    };
+    for name in names {
+        let before = match (old, &old_records) {
+            (Some((label, _)), Some(records)) => parse(label, records.get(name))?,
+            _ => BTreeMap::new(),
+        };
+        let after = parse(tag, new_records.get(name))?;
+        changes.add(name, &before, &after);
+        drop(before);
+        let one = BTreeMap::from([(name.to_string(), after)]);
+        redirects
+            .redirects
+            .extend(lifecycle::redirects::of_records(version, &one).redirects);
+    }
+    Ok((changes, redirects))
+}
+
+/// The record files among `files` by collection folder, each with its id,
+/// in id order.
+fn by_collection<'f>(
+    files: impl Iterator<Item = &'f git::TreeFile>,
+) -> BTreeMap<&'f str, Vec<(&'f str, &'f git::TreeFile)>> {
+    let mut out: BTreeMap<&str, Vec<(&str, &git::TreeFile)>> = BTreeMap::new();
+    for file in files {
+        if let Some((collection, id)) = snapshot::record_path(&file.path) {
+            out.entry(collection).or_default().push((id, file));
+        }
+    }
+    for records in out.values_mut() {
+        records.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    out
+}
+
 /// `techpact-data-<v>.json`: the whole dataset in one document, records by
 /// collection (every collection listed) in id order, then `statements`: every
-/// value of every record with its evidence, in the same order.
-fn document(
-    inputs: &Inputs<'_>,
-    snapshot: &Snapshot,
-    manifest: &Manifest,
-    out: &mut dyn std::io::Write,
-) -> Result<()> {
+/// value of every record with its evidence, in the same order. Each record
+/// is parsed from its committed bytes as the document reaches it.
+fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Write) -> Result<()> {
     #[derive(Serialize)]
     struct Document<'a> {
         name: &'a str,
         version: &'a str,
         commit: &'a str,
         commit_time: &'a str,
-        collections: BTreeMap<&'a str, Vec<&'a Value>>,
+        collections: BTreeMap<&'a str, Records<'a>>,
         statements: crate::export::statements::Sequence<'a>,
     }
-    let mut collections: BTreeMap<&str, Vec<&Value>> = Collection::ALL
+    /// A collection's records, each parsed when it is written, with the
+    /// release's tag to name in an error.
+    struct Records<'a>(&'a str, Vec<(&'a str, &'a git::TreeFile)>);
+    impl Serialize for Records<'_> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::{Error as _, SerializeSeq};
+            let mut seq = serializer.serialize_seq(Some(self.1.len()))?;
+            for (_, file) in &self.1 {
+                let value = snapshot::record_value(self.0, &file.path, &file.bytes)
+                    .map_err(|e| S::Error::custom(e.to_string()))?;
+                seq.serialize_element(&value)?;
+            }
+            seq.end()
+        }
+    }
+    let tag = format!("v{}", inputs.version);
+    let mut collections: BTreeMap<&str, Records<'_>> = Collection::ALL
         .iter()
-        .map(|c| (c.dir_name(), Vec::new()))
+        .map(|c| (c.dir_name(), Records(&tag, Vec::new())))
         .collect();
-    for (name, records) in &snapshot.collections {
-        collections
-            .entry(name.as_str())
-            .or_default()
-            .extend(records.values());
+    for (name, records) in by_collection(inputs.data.iter()) {
+        collections.insert(name, Records(&tag, records));
     }
     // The checked records, in the order of the collections above.
     let mut typed: Vec<&crate::model::Record> = inputs.records.iter().flatten().collect();
@@ -878,7 +958,6 @@ fn document(
     )
 }
 
-/// The tag message: the version, the archive's SHA-256 and the record counts.
 fn tag_message(version: &str, archive: &Artifact, records: &BTreeMap<String, usize>) -> String {
     let total: usize = records.values().sum();
     let counts: Vec<String> = Collection::ALL
