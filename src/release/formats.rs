@@ -12,12 +12,18 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::archive;
-use super::manifest::{csv_name, jsonl_name, site_name};
+use super::manifest::{jsonl_name, site_name};
 use super::output::{self, Pending};
 use crate::error::{Error, Result};
-use crate::export::{self, Stamp, csv, jsonl, table};
+use crate::export::{Stamp, jsonl};
 use crate::model::Record;
 use crate::site;
+// The CSV and SQLite files are written together, so only with SQLite.
+#[cfg(feature = "sqlite")]
+use {
+    super::manifest::csv_name,
+    crate::export::{self, csv, table},
+};
 
 /// The JSON Lines export of `records`, into a temporary file in `out`.
 pub fn jsonl(records: &[Option<Record>], stamp: &Stamp, out: &Path) -> Result<Pending> {
@@ -64,9 +70,12 @@ fn tabular_of(
     for k in 0..parts.len() {
         let current = std::mem::take(&mut next);
         let (made, written) = rayon::join(
-            || match k + 1 < parts.len() {
-                true => parts.get(k + 1),
-                false => Ok(Vec::new()),
+            || {
+                if k + 1 < parts.len() {
+                    parts.get(k + 1)
+                } else {
+                    Ok(Vec::new())
+                }
             },
             || {
                 let (spooled, inserted) = rayon::join(
@@ -91,6 +100,7 @@ fn tabular_of(
     Ok((csv, sqlite))
 }
 
+/// Without SQLite a release cannot ship its formats: an error.
 #[cfg(not(feature = "sqlite"))]
 pub fn tabular(_: &[Option<Record>], _: &Stamp, _: u64, _: &Path) -> Result<(Pending, Pending)> {
     Err(Error::Usage(
@@ -116,6 +126,7 @@ pub fn site(
 /// folder `techpact-data-<version>-csv/`: `tables` without rows for the
 /// descriptor, and `files`, each table's name with its CSV file, copied
 /// into the archive.
+#[cfg(feature = "sqlite")]
 fn csv_archive(
     tables: &table::Tables,
     files: Vec<(String, std::path::PathBuf)>,
