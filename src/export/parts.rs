@@ -107,7 +107,7 @@ impl<'r> Parts<'r> {
             .collect::<Result<_>>()?;
         let mut tables = self.empty();
         for part in made {
-            tables.append(part);
+            tables.append(part)?;
         }
         Ok(tables)
     }

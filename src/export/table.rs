@@ -174,14 +174,20 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// Adds the rows of `part`'s tables to the tables of the same names.
-    pub fn append(&mut self, part: Vec<Table>) {
+    /// Adds the rows of `part`'s tables to the tables of the same names; an
+    /// error for a table it does not have.
+    pub fn append(&mut self, part: Vec<Table>) -> Result<()> {
         for mut table in part {
-            if let Some(whole) = self.tables.iter_mut().find(|t| t.name == table.name) {
-                whole.rows.append(&mut table.rows);
-                whole.origins.append(&mut table.origins);
-            }
+            let Some(whole) = self.tables.iter_mut().find(|t| t.name == table.name) else {
+                return Err(Error::Other(format!(
+                    "table `{}` is not among the export's tables",
+                    table.name
+                )));
+            };
+            whole.rows.append(&mut table.rows);
+            whole.origins.append(&mut table.origins);
         }
+        Ok(())
     }
 }
 

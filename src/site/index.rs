@@ -258,6 +258,11 @@ impl<'a> Index<'a> {
         Ok(index)
     }
 
+    /// Entry `i`'s typed record.
+    pub fn record(&self, i: usize) -> &'a Record {
+        self.records[i]
+    }
+
     /// Entry `i`'s record, members in declared order. Made when asked:
     /// only the record's own page reads all of it.
     pub fn node(&self, i: usize) -> Node {

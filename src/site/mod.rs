@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::check::{self, Outcome as Checked};
 use crate::diag::Severity;
 use crate::error::{Error, Result};
-use crate::model::Collection;
+use crate::model::{Collection, Record};
 use fields::record_fields;
 use graph::Network;
 use index::{Entry, Index, Node, date_in_words, field_label};
@@ -578,17 +578,18 @@ fn citation(
 ) -> Option<Citation> {
     let k = index.find(Collection::Sources, source)?;
     let s: &Entry = &index.entries[k];
-    let node = index.node(k);
-    let text = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);
+    let Record::Source(record) = index.record(k) else {
+        return None;
+    };
     Some(Citation {
         href: format!("../{}", s.page()),
         title: s.title.clone(),
-        publisher: text("publisher"),
-        date: node
-            .get("published")
-            .and_then(Node::as_str)
-            .map(|d| (d.to_string(), date_in_words(d))),
-        url: text("url"),
+        publisher: record.publisher.as_ref().map(|p| p.as_str().to_string()),
+        date: record
+            .published
+            .as_ref()
+            .map(|d| (d.as_str().to_string(), date_in_words(d.as_str()))),
+        url: record.url.as_ref().map(|u| u.as_str().to_string()),
         quote: quote.map(str::to_string),
         note: note.map(str::to_string),
     })
