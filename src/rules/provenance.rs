@@ -17,6 +17,7 @@ mod matching;
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -162,16 +163,29 @@ fn to_value(record: &Record) -> Value {
         .unwrap_or_else(|e| unreachable!("a typed record always serializes: {e}"))
 }
 
+/// What the evidence of a record reads of the records it references: their
+/// names, by which a quote states a reference, and inside which a value is
+/// theirs rather than the record's.
+pub trait Referents: Sync {
+    /// The names of `collection`/`id`, folded; `None` when no such record is known.
+    fn names(&self, collection: Collection, id: &str) -> Option<&[String]>;
+}
+
+/// The folded names of `record`, made once however many records reference it.
+fn folded_names<'c>(cache: &'c OnceLock<Box<[String]>>, record: &Record) -> &'c [String] {
+    cache.get_or_init(|| record.names().into_iter().map(fold).collect())
+}
+
 /// The statements of `record`, whose JSON is `value` and whose references
-/// are `refs`; `lookup` finds a referenced record, whose names a quote may
-/// use for the reference.
-pub fn statements<'a>(
+/// are `refs`; `referents` gives the names of the records it references,
+/// which a quote may use for a reference.
+pub fn statements(
     record: &Record,
     value: &Value,
     refs: &[Reference],
-    lookup: impl Fn(Collection, &str) -> Option<&'a Record>,
+    referents: &impl Referents,
 ) -> Vec<Statement> {
-    evidence(record, value, refs, lookup)
+    evidence(record, value, refs, referents)
         .into_iter()
         .map(|(pointer, value, level, citation, inference)| Statement {
             pointer,
@@ -188,11 +202,11 @@ type Evidence<'v> = (String, &'v Value, Level, Option<usize>, Option<usize>);
 
 /// The evidence of each leaf of `value`, the JSON of `record`: the work of
 /// `statements`, without copying the values.
-fn evidence<'a, 'v>(
+fn evidence<'v, 'n>(
     record: &Record,
     value: &'v Value,
-    refs: &[Reference],
-    lookup: impl Fn(Collection, &str) -> Option<&'a Record>,
+    refs: &'n [Reference],
+    referents: &'n impl Referents,
 ) -> Vec<Evidence<'v>> {
     let mut values = Vec::new();
     if let Value::Object(map) = value {
@@ -205,7 +219,7 @@ fn evidence<'a, 'v>(
     // Quotes are folded once, lazily: most values are covered by a pointer.
     let mut quotes: Option<(Vec<Quote>, Vec<String>)> = None;
     // The names of the referenced records, only once a quote holds a value.
-    let named: OnceCell<Vec<Referenced>> = OnceCell::new();
+    let named: OnceCell<Vec<Referenced<'n>>> = OnceCell::new();
     let own = matches!(record, Record::Source(_));
     values
         .into_iter()
@@ -236,7 +250,7 @@ fn evidence<'a, 'v>(
                 None => {
                     let (quotes, own) =
                         quotes.get_or_insert_with(|| (Quote::all(record), own_names(record)));
-                    match quoted(quotes, own, &named, &pointer, value, refs, &lookup) {
+                    match quoted(quotes, own, &named, &pointer, value, refs, referents) {
                         Some(c) => (Level::Quoted, Some(c), None),
                         None => (Level::Uncovered, None, None),
                     }
@@ -286,25 +300,20 @@ impl Quote {
 }
 
 /// A record the record references, and its names, folded.
-type Referenced = ((Collection, Box<str>), Vec<String>);
+type Referenced<'n> = ((Collection, &'n str), &'n [String]);
 
 /// The records `refs` name, each once, with their folded names.
-fn referenced<'a>(
-    refs: &[Reference],
-    lookup: &impl Fn(Collection, &str) -> Option<&'a Record>,
-) -> Vec<Referenced> {
-    let mut out: Vec<Referenced> = Vec::new();
+fn referenced<'n>(refs: &'n [Reference], referents: &'n impl Referents) -> Vec<Referenced<'n>> {
+    let mut out: Vec<Referenced<'n>> = Vec::new();
     for r in refs {
         if out
             .iter()
-            .any(|((c, id), _)| (*c, &**id) == (r.target, &*r.id))
+            .any(|((c, id), _)| (*c, *id) == (r.target, &*r.id))
         {
             continue;
         }
-        let names = lookup(r.target, &r.id)
-            .map(|t| t.names().into_iter().map(fold).collect())
-            .unwrap_or_default();
-        out.push(((r.target, r.id.clone()), names));
+        let names = referents.names(r.target, &r.id).unwrap_or_default();
+        out.push(((r.target, &r.id), names));
     }
     out
 }
@@ -320,24 +329,23 @@ fn own_names(record: &Record) -> Vec<String> {
 /// one of its target's names, a number or a partial date in one of its
 /// written forms, any other text as it is. The record's own names are
 /// stated only by a quote that contains them.
-fn quoted<'a>(
+fn quoted<'n>(
     quotes: &[Quote],
     own: &[String],
-    named: &OnceCell<Vec<Referenced>>,
+    named: &OnceCell<Vec<Referenced<'n>>>,
     pointer: &str,
     value: &Value,
-    refs: &[Reference],
-    lookup: &impl Fn(Collection, &str) -> Option<&'a Record>,
+    refs: &'n [Reference],
+    referents: &'n impl Referents,
 ) -> Option<usize> {
     let own_name = pointer == "/name" || pointer.starts_with("/aliases/");
     let reference = refs.iter().find(|r| *r.pointer == *pointer);
     let texts: Vec<matching::Text> = match value {
         _ if reference.is_some() => reference
-            .and_then(|r| lookup(r.target, &r.id))
-            .map(Record::names)
+            .and_then(|r| referents.names(r.target, &r.id))
             .unwrap_or_default()
-            .into_iter()
-            .map(matching::Text::new)
+            .iter()
+            .map(|n| matching::Text::of_folded(n.clone()))
             .collect(),
         Value::String(s) if !matching::is_date(s) => vec![matching::Text::new(s)],
         _ => Vec::new(),
@@ -351,12 +359,10 @@ fn quoted<'a>(
             return Vec::new();
         }
         named
-            .get_or_init(|| referenced(refs, lookup))
+            .get_or_init(|| referenced(refs, referents))
             .iter()
-            .filter(|(target, _)| {
-                reference.is_none_or(|v| (v.target, &*v.id) != (target.0, &*target.1))
-            })
-            .flat_map(|(_, names)| names)
+            .filter(|(target, _)| reference.is_none_or(|v| (v.target, &*v.id) != *target))
+            .flat_map(|(_, names)| names.iter())
             .flat_map(|n| matching::ranges(text, n))
             .collect()
     };
@@ -387,32 +393,62 @@ fn quoted<'a>(
 /// The statements of every record of a dataset, with what it takes to
 /// compute them: the records by id, for the names of references.
 pub struct Catalog<'a> {
-    records: HashMap<(Collection, &'a str), &'a Record>,
+    /// An index into `records` by collection and id.
+    index: HashMap<(Collection, &'a str), usize>,
+    /// Each record with its names, folded when first asked for.
+    records: Vec<(&'a Record, OnceLock<Box<[String]>>)>,
     fields: RefFields,
 }
 
 impl<'a> Catalog<'a> {
     /// A catalog of the typed `records`.
     pub fn new(records: impl IntoIterator<Item = &'a Record>) -> Result<Catalog<'a>> {
+        let records: Vec<_> = records.into_iter().map(|r| (r, OnceLock::new())).collect();
         Ok(Catalog {
-            records: records
-                .into_iter()
-                .map(|r| ((r.collection(), r.id()), r))
+            index: records
+                .iter()
+                .enumerate()
+                .map(|(i, (r, _))| ((r.collection(), r.id()), i))
                 .collect(),
+            records,
             fields: RefFields::for_run()?,
         })
     }
 
     /// The record `collection`/`id`, when the catalog holds it.
     pub fn record(&self, collection: Collection, id: &str) -> Option<&'a Record> {
-        self.records.get(&(collection, id)).copied()
+        let i = *self.index.get(&(collection, id))?;
+        Some(self.records[i].0)
     }
 
     /// The statements of `record`.
     pub fn statements(&self, record: &Record) -> Vec<Statement> {
         let value = to_value(record);
         let refs = self.fields.extract(record.collection(), &value);
-        statements(record, &value, &refs, |c, id| self.record(c, id))
+        statements(record, &value, &refs, self)
+    }
+}
+
+impl Referents for Catalog<'_> {
+    fn names(&self, collection: Collection, id: &str) -> Option<&[String]> {
+        let i = *self.index.get(&(collection, id))?;
+        let (record, names) = &self.records[i];
+        Some(folded_names(names, record))
+    }
+}
+
+/// The records of a check, by the index of their file, with their names
+/// folded once.
+struct Checked<'c, 'a> {
+    cx: &'c Context<'a>,
+    names: Vec<OnceLock<Box<[String]>>>,
+}
+
+impl Referents for Checked<'_, '_> {
+    fn names(&self, collection: Collection, id: &str) -> Option<&[String]> {
+        let i = self.cx.graph.file(collection, id)?;
+        let record = self.cx.typed.records.get(i)?.as_ref()?;
+        Some(folded_names(&self.names[i], record))
     }
 }
 
@@ -420,12 +456,18 @@ impl<'a> Catalog<'a> {
 /// `supports` it, or an `inferred` entry covers it.
 pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let records: Vec<(usize, &RecordFile, &Record)> = cx.records().collect();
+    let referents = Checked {
+        cx,
+        names: (0..cx.typed.records.len())
+            .map(|_| OnceLock::new())
+            .collect(),
+    };
     let found: Vec<Finding> = records
         .par_iter()
         .flat_map_iter(|&(i, file, record)| {
             let refs = cx.graph.refs.get(i).map_or(&[][..], Vec::as_slice);
             let value = to_value(record);
-            evidence(record, &value, refs, |c, id| cx.record(c, id))
+            evidence(record, &value, refs, &referents)
                 .into_iter()
                 .filter(|e| e.2 == Level::Uncovered)
                 .map(move |(pointer, ..)| {

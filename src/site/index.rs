@@ -280,9 +280,12 @@ impl<'a> Index<'a> {
         let value = serde_json::to_value(record).unwrap_or(Value::Null);
         Detail {
             enums: expand_all(enum_fields(record.collection()), &value).collect(),
-            statements: provenance::statements(record, &value, &self.entries[i].refs, |c, id| {
-                self.catalog.record(c, id)
-            }),
+            statements: provenance::statements(
+                record,
+                &value,
+                &self.entries[i].refs,
+                &self.catalog,
+            ),
         }
     }
 

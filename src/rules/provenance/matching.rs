@@ -150,7 +150,11 @@ pub struct Text {
 impl Text {
     /// `value`, folded, with its spaced form when it is a slug.
     pub fn new(value: &str) -> Text {
-        let folded = fold(value);
+        Text::of_folded(fold(value))
+    }
+
+    /// A text already folded (`fold` is idempotent, so this is `new` of it).
+    pub fn of_folded(folded: String) -> Text {
         let slug = folded.contains('-')
             && folded
                 .chars()
