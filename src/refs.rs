@@ -53,8 +53,17 @@ impl PathPattern {
     /// Every value of `root` this pattern reaches, with its JSON pointer.
     pub fn expand<'v>(&self, root: &'v Value) -> Vec<(String, &'v Value)> {
         let mut out = Vec::new();
-        expand_steps(&self.steps, root, &mut String::new(), &mut out);
+        self.visit(root, |pointer, value| {
+            out.push((pointer.to_string(), value))
+        });
         out
+    }
+
+    /// Calls `each` with every value of `root` this pattern reaches and its
+    /// JSON pointer, which lives only for the call: `expand` without a copy
+    /// of each pointer.
+    pub fn visit<'v>(&self, root: &'v Value, mut each: impl FnMut(&str, &'v Value)) {
+        expand_steps(&self.steps, root, &mut String::new(), &mut each);
     }
 
     /// The pattern as a pointer with `*` for every array element or map member,
@@ -76,22 +85,21 @@ impl PathPattern {
     }
 }
 
-/// The values `steps` reach from `node`, whose pointer is `pointer`. One
-/// buffer holds the pointer as the walk goes down; only a value reached gets
-/// its own copy.
+/// The values `steps` reach from `node`, whose pointer is `pointer`, each
+/// given to `each`. One buffer holds the pointer as the walk goes down.
 fn expand_steps<'v>(
     steps: &[Step],
     node: &'v Value,
     pointer: &mut String,
-    out: &mut Vec<(String, &'v Value)>,
+    each: &mut impl FnMut(&str, &'v Value),
 ) {
     let Some((step, rest)) = steps.split_first() else {
-        out.push((pointer.clone(), node));
+        each(pointer, node);
         return;
     };
     let len = pointer.len();
     let mut down = |pointer: &mut String, child: &'v Value| {
-        expand_steps(rest, child, pointer, out);
+        expand_steps(rest, child, pointer, each);
         pointer.truncate(len);
     };
     match (step, node) {
@@ -314,16 +322,16 @@ impl RefFields {
     pub fn extract(&self, collection: Collection, value: &Value) -> Vec<Reference> {
         let mut out = Vec::new();
         for (field, f) in self.of(collection).iter().enumerate() {
-            for (pointer, v) in f.pattern.expand(value) {
+            f.pattern.visit(value, |pointer, v| {
                 if let Value::String(id) = v {
                     out.push(Reference {
-                        pointer: pointer.into_boxed_str(),
+                        pointer: pointer.into(),
                         field: u32::try_from(field).unwrap_or(u32::MAX),
                         target: f.target,
                         id: id.as_str().into(),
                     });
                 }
-            }
+            });
         }
         out.shrink_to_fit();
         out

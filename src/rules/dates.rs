@@ -142,17 +142,17 @@ pub fn date_fields(collection: Collection) -> &'static [PathPattern] {
 /// Every date, partial or full, is a real calendar date.
 pub fn dates_are_real(file: &RecordFile, value: &Value, _: &Record, out: &mut Vec<Finding>) {
     for pattern in date_fields(file.collection) {
-        for (pointer, date) in pattern.expand(value) {
+        pattern.visit(value, |pointer, date| {
             if let Value::String(date) = date
                 && let Err(reason) = interval(date)
             {
                 out.push(file.finding(
                     Code::DateInvalid,
-                    &pointer,
+                    pointer,
                     format!("{reason}; not a real date"),
                 ));
             }
-        }
+        });
     }
 }
 

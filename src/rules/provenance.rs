@@ -14,6 +14,7 @@
 //! unless it declares one inferred.
 
 mod matching;
+mod members;
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -464,9 +465,11 @@ pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let found: Vec<Finding> = records
         .par_iter()
+        // A source's values are its own: none can lack evidence.
+        .filter(|(_, _, record)| !matches!(record, Record::Source(_)))
         .flat_map_iter(|&(i, file, record)| {
             let refs = cx.graph.refs.get(i).map_or(&[][..], Vec::as_slice);
-            let value = to_value(record);
+            let value = members::picked(record, |key| may_lack_evidence(record, key));
             evidence(record, &value, refs, &referents)
                 .into_iter()
                 .filter(|e| e.2 == Level::Uncovered)
@@ -481,6 +484,26 @@ pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
         })
         .collect();
     out.extend(found);
+}
+
+/// Whether a value of `record`'s member `key` may lack evidence: the member
+/// needs evidence and no `supports` or `inferred` pointer covers all of it.
+/// Every value of a covered member is cited or inferred, so the coverage
+/// rule need not turn it into JSON.
+fn may_lack_evidence(record: &Record, key: &str) -> bool {
+    if EXEMPT.contains(&key) {
+        return false;
+    }
+    let member = format!("/{}", escape(key));
+    let covered = |p: &str| covers(p, &member);
+    !(record
+        .citations()
+        .iter()
+        .any(|c| c.supports.iter().any(|p| covered(p.as_str())))
+        || record
+            .inferred()
+            .iter()
+            .any(|i| covered(i.pointer.as_str())))
 }
 
 /// Whether the JSON pointer `pointer` names a value inside `value`, as
