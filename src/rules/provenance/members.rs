@@ -202,27 +202,25 @@ mod tests {
     use super::*;
     use crate::model::Collection;
 
-    fn record(collection: Collection, json: &str) -> Record {
-        Record::from_value(collection, &serde_json::from_str(json).unwrap()).unwrap()
+    fn acme() -> Record {
+        let json = r#"{"id": "acme", "name": "Acme", "kind": "company", "aliases": ["ACME"],
+                       "sources": [{"source": "s", "quote": "Acme"}]}"#;
+        Record::from_value(
+            Collection::Organizations,
+            &serde_json::from_str(json).unwrap(),
+        )
+        .unwrap()
     }
 
     #[test]
     fn every_member_picked_is_the_records_json() {
-        let r = record(
-            Collection::Organizations,
-            r#"{"id": "acme", "name": "Acme", "kind": "company", "aliases": ["ACME"],
-                "sources": [{"source": "s", "quote": "Acme"}]}"#,
-        );
+        let r = acme();
         assert_eq!(picked(&r, |_| true), serde_json::to_value(&r).unwrap());
     }
 
     #[test]
     fn members_left_out_are_not_in_it_and_the_order_stays() {
-        let r = record(
-            Collection::Organizations,
-            r#"{"id": "acme", "name": "Acme", "kind": "company", "aliases": ["ACME"],
-                "sources": [{"source": "s", "quote": "Acme"}]}"#,
-        );
+        let r = acme();
         let value = picked(&r, |k| k != "name" && k != "sources");
         let keys: Vec<&str> = value
             .as_object()
