@@ -16,6 +16,7 @@
 mod matching;
 mod members;
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -469,7 +470,7 @@ pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .filter(|(_, _, record)| !matches!(record, Record::Source(_)))
         .flat_map_iter(|&(i, file, record)| {
             let refs = cx.graph.refs.get(i).map_or(&[][..], Vec::as_slice);
-            let value = members::picked(record, |key| may_lack_evidence(record, key));
+            let value = members::picked(record, may_lack_evidence(record));
             evidence(record, &value, refs, &referents)
                 .into_iter()
                 .filter(|e| e.2 == Level::Uncovered)
@@ -486,24 +487,29 @@ pub fn values_have_evidence(cx: &Context<'_>, out: &mut Vec<Finding>) {
     out.extend(found);
 }
 
-/// Whether a value of `record`'s member `key` may lack evidence: the member
-/// needs evidence and no `supports` or `inferred` pointer covers all of it.
-/// Every value of a covered member is cited or inferred, so the coverage
-/// rule need not turn it into JSON.
-fn may_lack_evidence(record: &Record, key: &str) -> bool {
-    if EXEMPT.contains(&key) {
-        return false;
-    }
-    let member = format!("/{}", escape(key));
-    let covered = |p: &str| covers(p, &member);
-    !(record
+/// The members of `record` whose values may lack evidence: members that
+/// need evidence and that no `supports` or `inferred` pointer covers whole.
+/// Every value of a member covered whole is cited or inferred, so the
+/// coverage rule need not turn it into JSON.
+fn may_lack_evidence(record: &Record) -> impl Fn(&str) -> bool {
+    let pointers: Vec<&str> = record
         .citations()
         .iter()
-        .any(|c| c.supports.iter().any(|p| covered(p.as_str())))
-        || record
-            .inferred()
-            .iter()
-            .any(|i| covered(i.pointer.as_str())))
+        .flat_map(|c| c.supports.iter().map(|p| p.as_str()))
+        .chain(record.inferred().iter().map(|i| i.pointer.as_str()))
+        .collect();
+    move |key| {
+        let escaped = if key.contains(['~', '/']) {
+            Cow::Owned(escape(key))
+        } else {
+            Cow::Borrowed(key)
+        };
+        // The empty pointer is the whole record; `/key`, the member.
+        !EXEMPT.contains(&key)
+            && !pointers
+                .iter()
+                .any(|p| p.is_empty() || p.strip_prefix('/') == Some(&*escaped))
+    }
 }
 
 /// Whether the JSON pointer `pointer` names a value inside `value`, as
