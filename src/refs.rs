@@ -111,13 +111,13 @@ fn expand_steps<'v>(
         }
         (Step::Items, Value::Array(items)) => {
             for (i, child) in items.iter().enumerate() {
-                let _ = write!(pointer, "/{i}");
+                push_index(pointer, i);
                 down(pointer, child);
             }
         }
         (Step::Index(i), Value::Array(items)) => {
             if let Some(child) = items.get(*i) {
-                let _ = write!(pointer, "/{i}");
+                push_index(pointer, *i);
                 down(pointer, child);
             }
         }
@@ -131,10 +131,30 @@ fn expand_steps<'v>(
     }
 }
 
+/// Appends `/` and the array index `i` to `pointer`, without the
+/// formatting machinery: a walk writes one for every element it enters.
+fn push_index(pointer: &mut String, mut i: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // `i % 10` is below 10, so the cast keeps it whole.
+        digits[at] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    pointer.push('/');
+    for &d in &digits[at..] {
+        pointer.push(char::from(d));
+    }
+}
+
 /// Appends `/` and the escaped `token` to `pointer`.
 fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         pointer.push_str(&escape(token));
     } else {
         pointer.push_str(token);
@@ -816,6 +836,15 @@ fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_is_written_in_decimal() {
+        for i in [0, 7, 10, 99, 12_345, usize::MAX] {
+            let mut pointer = String::from("/a");
+            push_index(&mut pointer, i);
+            assert_eq!(pointer, format!("/a/{i}"));
+        }
+    }
 
     /// Every schema node carrying `x-techpact-ref`, by its pointer in the schema.
     fn marked_nodes(node: &Value, pointer: String, out: &mut Vec<String>) {
