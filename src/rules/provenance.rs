@@ -356,6 +356,8 @@ fn quoted<'n>(
     // references: a value inside one of them ("HKUST" in "HKUST Guodun") is
     // that record's name. Found only for a text the quote holds somewhere,
     // since a text stated nowhere is stated nowhere outside them either.
+    // Only a name longer than a text can hold an occurrence of it.
+    let shortest = texts.iter().map(matching::Text::folded_len).min();
     let inside = |text: &str| -> Vec<std::ops::Range<usize>> {
         if !matches!(value, Value::String(_)) {
             return Vec::new();
@@ -365,6 +367,7 @@ fn quoted<'n>(
             .iter()
             .filter(|(target, _)| reference.is_none_or(|v| (v.target, &*v.id) != *target))
             .flat_map(|(_, names)| names.iter())
+            .filter(|n| shortest.is_some_and(|len| n.len() > len))
             .flat_map(|n| matching::ranges(text, n))
             .collect()
     };

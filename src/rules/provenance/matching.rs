@@ -163,6 +163,11 @@ impl Text {
         Text { folded, spaced }
     }
 
+    /// The length of the folded text, in bytes; its spaced form has the same.
+    pub fn folded_len(&self) -> usize {
+        self.folded.len()
+    }
+
     /// Whether the folded `quote` holds the text at all, as a word or not:
     /// a cheap test that `stated_outside` can only pass after.
     pub fn anywhere_in(&self, quote: &str) -> bool {
