@@ -610,6 +610,45 @@ pub fn pointers_name_values(
 mod tests {
     use super::*;
 
+    /// One referenced record's folded names.
+    struct OneReferent(Vec<String>);
+
+    impl Referents for OneReferent {
+        fn names(&self, _: Collection, id: &str) -> Option<&[String]> {
+            (id == "guodun").then_some(self.0.as_slice())
+        }
+    }
+
+    /// The level of `/aliases/0` ("HKUST") of a record whose parent is
+    /// named "HKUST Guodun", as `quote` states it.
+    fn alias_level(quote: &str) -> Level {
+        let json = serde_json::json!({
+            "id": "hkust", "name": "Hong Kong Science", "aliases": ["HKUST"],
+            "kind": "university", "parent": "guodun",
+            "sources": [{"source": "s", "quote": quote, "supports": ["/name", "/kind", "/parent"]}],
+        });
+        let record = Record::from_value(Collection::Organizations, &json).unwrap();
+        let value = to_value(&record);
+        let refs = RefFields::for_run()
+            .unwrap()
+            .extract(Collection::Organizations, &value);
+        let referents = OneReferent(vec![fold("HKUST Guodun"), fold("Guodun")]);
+        let statements = statements(&record, &value, &refs, &referents);
+        let alias = statements
+            .iter()
+            .find(|s| s.pointer == "/aliases/0")
+            .unwrap();
+        alias.level
+    }
+
+    #[test]
+    fn a_value_only_inside_a_referenced_records_name_is_not_stated() {
+        assert_eq!(alias_level("HKUST Guodun was founded"), Level::Uncovered);
+        assert_eq!(alias_level("HKUST founded HKUST Guodun"), Level::Quoted);
+        // A name no longer than the value cannot hold it.
+        assert_eq!(alias_level("Guodun and HKUST"), Level::Quoted);
+    }
+
     #[test]
     fn names_a_value_as_value_pointer_does() {
         let value = serde_json::json!({
