@@ -77,6 +77,9 @@ restore_one() { git -C "$1" checkout --quiet -- "$changed"; }
 # command (by `measure`'s caller), so the timing is the command's own.
 run_release() { (cd "$1" && "$techpact" release 0.0.1 --out "$work/dist" --quiet >/dev/null); }
 run_site() { "$techpact" site --data "$1" --out "$work/site" --quiet >/dev/null; }
+# The filesystem's share of `site`: the same files, written by `tar -x` from
+# a tar of the first run's output.
+run_untar_site() { mkdir -p "$work/site-copy" && tar -xf "$work/site.tar" -C "$work/site-copy"; }
 run_tar_gzip_sha() {
   (cd "$1" && tar -c data schema | gzip -n > "$work/plain.tar.gz" && sha256sum "$work/plain.tar.gz" >/dev/null)
 }
@@ -172,6 +175,7 @@ measure() { # name tool dir
 }
 
 log "timing $RUNS interleaved runs of each tool on $N records"
+rm -f "$work/site.tar"
 for run in $(seq "$RUNS"); do
   log "run $run/$RUNS"
   measure "serde_json parse floor (2 threads)" floor "$data"
@@ -179,7 +183,10 @@ for run in $(seq "$RUNS"); do
   if [ "$N" -le 100000 ]; then
     rm -rf "$work/site"
     measure "techpact site" site "$data"
-    rm -rf "$work/site"
+    [ -f "$work/site.tar" ] || tar -cf "$work/site.tar" -C "$work/site" .
+    rm -rf "$work/site" "$work/site-copy"
+    measure "tar -x of the site's files" untar_site "$data"
+    rm -rf "$work/site-copy"
   fi
   [ "$peers" = 0 ] && continue
   measure "jsonschema-cli 0.60.2" jsonschema_cli "$data"
@@ -219,6 +226,7 @@ def peak_mib(name):
 CHECK, FLOOR = "techpact check", "serde_json parse floor (2 threads)"
 CLI, PR = "jsonschema-cli 0.60.2", "techpact check --changed-since (1 file)"
 RELEASE, PLAIN, SITE = "techpact release", "tar -c | gzip -n + sha256sum", "techpact site"
+UNTAR = "tar -x of the site's files"
 base = median(CHECK)
 print(f"\n{n:,} records, {len(rows[CHECK])} runs each, interleaved\n")
 print("| tool | median wall | records/s | peak RSS | ratio to techpact check |")
@@ -255,6 +263,9 @@ target("release / (tar -c | gzip -n + sha256sum)", ratio(median(RELEASE), median
        why=no_peers if not peers else "this techpact has no release")
 target("site / check", ratio(median(SITE), base), 3,
        why="site is timed up to 100,000 records")
+if median(UNTAR) is not None:
+    print(f"| tar -x of the site's files / check: what writing them alone costs | "
+          f"{median(UNTAR) / base:.2f} | - | for information |")
 release_peak = peak_mib(RELEASE)
 if release_peak is not None and n != 100_000:
     print(f"| release peak RSS at {n:,} records (the target is at 100,000) | {release_peak:.0f} MiB | - | for information |")
