@@ -184,13 +184,18 @@ for run in $(seq "$RUNS"); do
     # ext4 skips the inodes freed in the last 30 to 35 seconds
     # (vm.dirty_expire_centisecs, plus 5 s), searching the inode tables
     # for others: writing 200,000 files right after deleting as many takes
-    # several times as long. Both writers start after that window.
+    # several times as long. Both writers start after that window, and
+    # each, like every tool after them, with no other writer's gigabyte
+    # still waiting to reach the disk (`sync`, untimed).
     rm -rf "$work/site" "$work/site-copy"
+    sync
     sleep 40
     measure "techpact site" site "$data"
     [ -f "$work/site.tar" ] || tar -cf "$work/site.tar" -C "$work/site" .
+    sync
     measure "tar -x of the site's files" untar_site "$data"
     rm -rf "$work/site" "$work/site-copy"
+    sync
   fi
   [ "$peers" = 0 ] && continue
   measure "jsonschema-cli 0.60.2" jsonschema_cli "$data"
