@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [N] [RUNS]        (defaults: 100000 records, 5 runs)
 #   BENCH_PEERS=0 bench/run.sh 1000000 3
-#                                  only the parse floor, `techpact check` and `site`
+#                                  only the parse floor, `techpact check`, `site` and tar -x of its files
 #                                  (`site` up to 100,000 records: beyond, it writes
 #                                  millions of files), for sizes where the peers
 #                                  take minutes
