@@ -499,6 +499,23 @@ pub fn is_date(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn folding_twice_is_folding_once() {
+        // `Text::of_folded` takes a folded name for the name itself.
+        for text in [
+            "  The  Hong\u{a0}Kong\tUniversity ",
+            "“Quantum” — ‘AI’ ‐ Lab`s",
+            "İstanbul ẞTRASSE Σίσυφος",
+            "HKUST-Guodun",
+            "",
+        ] {
+            let once = fold(text);
+            assert_eq!(fold(&once), once, "{text:?}");
+            let (a, b) = (Text::new(text), Text::of_folded(once.clone()));
+            assert_eq!((a.folded, a.spaced), (b.folded, b.spaced), "{text:?}");
+        }
+    }
+
     fn states_text_plain(quote: &str, value: &str) -> bool {
         states_text_outside(quote, value, &[])
     }
