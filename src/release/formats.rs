@@ -5,7 +5,6 @@
 //! code as `techpact export` and `techpact site`, written as it is built,
 //! and gives the same bytes for the same commit.
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -184,43 +183,41 @@ fn site_archive(
 ) -> Result<()> {
     /// Where an archive entry's bytes come from.
     enum File {
-        Shared(usize),
+        Shared(site::Shared),
         Record(usize, site::RecordPart),
     }
     let index = site::index::Index::new(records)?;
     let site = site::Site::new(&index, context);
     let folder = format!("techpact-site-{version}");
-    let shared = site.shared_files()?;
-    let files: Vec<File> = (0..shared.len())
-        .map(File::Shared)
+    let (site_ref, folder_ref) = (&site, folder.as_str());
+    let (paths, files): (Vec<String>, Vec<File>) = site
+        .shared_files()
+        .into_iter()
+        .map(|(path, file)| (format!("{folder}/{path}"), File::Shared(file)))
         .chain((0..index.entries.len()).flat_map(|i| {
-            site::RecordPart::BOTH
-                .into_iter()
-                .map(move |part| File::Record(i, part))
-        }))
-        .collect();
-    let order = {
-        let paths: Vec<String> = files
-            .iter()
-            .map(|file| match file {
-                File::Shared(k) => format!("{folder}/{}", shared[*k].0),
-                File::Record(i, part) => format!("{folder}/{}", site.record_path(*i, *part)),
+            site::RecordPart::BOTH.into_iter().map(move |part| {
+                (
+                    format!("{folder_ref}/{}", site_ref.record_path(i, part)),
+                    File::Record(i, part),
+                )
             })
-            .collect();
-        archive::order(&paths.iter().map(String::as_str).collect::<Vec<_>>())?
-    };
-    // Pages are rendered a batch at a time, in parallel, and written in the
-    // archive's order: only one batch is ever held.
+        }))
+        .unzip();
+    let order = archive::order(&paths.iter().map(String::as_str).collect::<Vec<_>>())?;
+    drop(paths);
+    // Every file, shared pages too, is rendered when the archive reaches it,
+    // a batch at a time in parallel, and written in the archive's order:
+    // only one batch is ever held.
     let mut writer = archive::Writer::new(out, mtime)?;
     for batch in order.chunks(SITE_BATCH) {
-        let bodies: Vec<Option<Cow<'_, [u8]>>> = batch
+        let bodies: Vec<Option<Vec<u8>>> = batch
             .par_iter()
             .map(|(_, file)| {
-                Ok(match file.map(|k| &files[k]) {
-                    None => None,
-                    Some(File::Shared(k)) => Some(Cow::Borrowed(shared[*k].1.as_slice())),
-                    Some(File::Record(i, part)) => Some(Cow::Owned(site.record_file(*i, *part)?)),
+                file.map(|k| match files[k] {
+                    File::Shared(shared) => site.shared_file(shared),
+                    File::Record(i, part) => site.record_file(i, part),
                 })
+                .transpose()
             })
             .collect::<Result<_>>()?;
         for ((path, _), body) in batch.iter().zip(bodies) {
@@ -236,19 +233,82 @@ fn site_archive(
 /// How many files of the site are rendered at once for its archive.
 const SITE_BATCH: usize = 2048;
 
-#[cfg(all(test, feature = "sqlite"))]
+#[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+    use std::io::Read;
     use std::path::Path;
+    use std::sync::Mutex;
 
     use super::*;
 
-    #[test]
-    fn tables_written_a_part_at_a_time_give_the_bytes_of_whole_tables() {
+    fn bundled_records() -> Vec<Option<Record>> {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let records = crate::check::run(&data, "data", &Default::default())
+        crate::check::run(&data, "data", &Default::default())
             .unwrap()
             .typed
-            .records;
+            .records
+    }
+
+    #[test]
+    fn the_site_archive_holds_every_file_the_site_builds_with_its_bytes() {
+        let records = bundled_records();
+        let context = site::Context {
+            version: Some("1.2.3".into()),
+            ..Default::default()
+        };
+        let built = Mutex::new(BTreeMap::new());
+        let index = site::index::Index::new(&records).unwrap();
+        let count = site::build(&index, &context, &|path: &str, bytes: &[u8]| {
+            built
+                .lock()
+                .unwrap()
+                .insert(format!("techpact-site-1.2.3/{path}"), bytes.to_vec());
+            Ok(())
+        })
+        .unwrap();
+        let built = built.into_inner().unwrap();
+        assert_eq!(count, built.len());
+        // Shared pages of every kind are among them.
+        for path in [
+            "index.html",
+            "search-index.js",
+            "facts/index.json",
+            "network.svg",
+        ] {
+            assert!(
+                built.contains_key(&format!("techpact-site-1.2.3/{path}")),
+                "{path}"
+            );
+        }
+        assert!(built.keys().any(|p| p.contains("/kind/")));
+
+        let mut archive = Vec::new();
+        site_archive(&records, "1.2.3", 1_700_000_000, &context, &mut archive).unwrap();
+        let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive.as_slice()));
+        let mut archived = BTreeMap::new();
+        for entry in tar.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            if entry.header().entry_type().is_file() {
+                let path = entry.path().unwrap().to_string_lossy().into_owned();
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes).unwrap();
+                archived.insert(path, bytes);
+            }
+        }
+        assert_eq!(archived.len(), built.len());
+        for (path, bytes) in &built {
+            assert!(
+                archived.get(path) == Some(bytes),
+                "{path} differs or is missing"
+            );
+        }
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn tables_written_a_part_at_a_time_give_the_bytes_of_whole_tables() {
+        let records = bundled_records();
         let stamp = Stamp {
             version: Some("1.2.3".into()),
             commit: Some("0".repeat(40)),

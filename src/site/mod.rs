@@ -22,6 +22,7 @@ pub mod pages;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use askama::Template;
 use rayon::prelude::*;
@@ -104,14 +105,14 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
 /// Where the built files go: a relative path (with `/`) and its bytes.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 'a;
 
-/// Renders every file of the site into `sink`, the records' files in
-/// parallel and in no particular order; returns how many.
+/// Renders every file of the site into `sink`, in parallel and in no
+/// particular order, each dropped once written; returns how many.
 pub fn build(index: &Index, context: &Context, sink: &Sink<'_>) -> Result<usize> {
     let site = Site::new(index, context);
-    let shared = site.shared_files()?;
-    for (path, bytes) in &shared {
-        sink(path, bytes)?;
-    }
+    let shared = site.shared_files();
+    shared
+        .par_iter()
+        .try_for_each(|(path, file)| sink(path, &site.shared_file(*file)?))?;
     let per_record: usize = (0..index.entries.len())
         .into_par_iter()
         .map(|i| -> Result<usize> {
@@ -134,8 +135,47 @@ pub enum RecordPart {
 }
 
 impl RecordPart {
-    /// Both parts, in the order `build` writes them.
+    /// Both parts of a record.
     pub const BOTH: [RecordPart; 2] = [RecordPart::Page, RecordPart::Json];
+}
+
+/// A file of the site that is not one record's own. Collections are named
+/// by their position in `Collection::ALL`, facets and their values by their
+/// position in the collection's facets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shared {
+    /// `style.css`.
+    Style,
+    /// `search.js`.
+    Script,
+    /// `search-index.js`.
+    SearchIndex,
+    /// `collections.json`.
+    Collections,
+    /// `index.html`.
+    Home,
+    /// `network.html`.
+    Network,
+    /// `network.svg`.
+    NetworkSvg,
+    /// `timeline.html`.
+    Timeline,
+    /// `feed.xml`.
+    Feed,
+    /// A collection's `index.json`.
+    CollectionJson(usize),
+    /// A collection's `index.html`.
+    CollectionPage(usize),
+    /// A collection's page of one facet value: the collection, the facet,
+    /// the value.
+    FacetPage(usize, usize, usize),
+}
+
+/// A collection's records and their facets, as its pages list them.
+struct Shelf {
+    collection: Collection,
+    members: Vec<usize>,
+    facets: Facets,
 }
 
 /// The site of an index, ready to render: what every page shares is made
@@ -145,6 +185,10 @@ pub struct Site<'a> {
     context: &'a Context,
     info: SiteInfo,
     net: Network,
+    /// Each collection's, in the order of `Collection::ALL`.
+    shelves: Vec<Shelf>,
+    /// The whole network's picture, drawn when a page first needs it.
+    whole: OnceLock<graph::Picture>,
 }
 
 impl<'a> Site<'a> {
@@ -165,50 +209,83 @@ impl<'a> Site<'a> {
                 commit: context.commit.clone(),
             },
             net: Network::new(index),
+            shelves: Collection::ALL
+                .iter()
+                .map(|&collection| {
+                    let members: Vec<usize> = index.of(collection).collect();
+                    Shelf {
+                        collection,
+                        facets: facets(index, &members),
+                        members,
+                    }
+                })
+                .collect(),
+            whole: OnceLock::new(),
         }
     }
 
-    /// Every file that is not one record's own: the home page, the network,
-    /// the timeline, the feed, the search index, the style sheet and script,
-    /// and each collection's pages and index.
-    pub fn shared_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
-        let (index, site, context) = (self.index, &self.info, self.context);
-        let whole = graph::whole(index, &self.net, "");
-        let mut files: Vec<(String, Vec<u8>)> = vec![
-            (
-                "style.css".into(),
-                include_bytes!("templates/style.css").to_vec(),
-            ),
-            (
-                "search.js".into(),
-                include_bytes!("templates/search.js").to_vec(),
-            ),
-            ("search-index.js".into(), search_index(index).into_bytes()),
-            (
-                "collections.json".into(),
-                collections_json(index).into_bytes(),
-            ),
-            ("index.html".into(), home(index, site)?.into_bytes()),
-            (
-                "network.html".into(),
-                network_page(&whole, site)?.into_bytes(),
-            ),
-            (
-                "network.svg".into(),
-                standalone_svg(&whole.svg).into_bytes(),
-            ),
-            ("timeline.html".into(), timeline(index, site)?.into_bytes()),
-            (
-                "feed.xml".into(),
-                feed::render(index, &context.releases)?.into_bytes(),
-            ),
-        ];
-        for c in Collection::ALL {
-            for (path, text) in collection_files(index, c, site)? {
-                files.push((path, text.into_bytes()));
+    /// Every file that is not one record's own, by path: the home page, the
+    /// network, the timeline, the feed, the search index, the style sheet
+    /// and script, and each collection's pages and index. Each is rendered
+    /// by `shared_file` when it is wanted, so none need be held for long.
+    pub fn shared_files(&self) -> Vec<(String, Shared)> {
+        let mut files: Vec<(String, Shared)> = [
+            ("style.css", Shared::Style),
+            ("search.js", Shared::Script),
+            ("search-index.js", Shared::SearchIndex),
+            ("collections.json", Shared::Collections),
+            ("index.html", Shared::Home),
+            ("network.html", Shared::Network),
+            ("network.svg", Shared::NetworkSvg),
+            ("timeline.html", Shared::Timeline),
+            ("feed.xml", Shared::Feed),
+        ]
+        .into_iter()
+        .map(|(path, file)| (path.to_string(), file))
+        .collect();
+        for (k, shelf) in self.shelves.iter().enumerate() {
+            let c = shelf.collection;
+            files.push((format!("{c}/index.json"), Shared::CollectionJson(k)));
+            files.push((format!("{c}/index.html"), Shared::CollectionPage(k)));
+            for (f, (name, values)) in shelf.facets.iter().enumerate() {
+                for (v, (value, _)) in values.iter().enumerate() {
+                    files.push((
+                        format!("{c}/{name}/{}.html", slug(value)),
+                        Shared::FacetPage(k, f, v),
+                    ));
+                }
             }
         }
-        Ok(files)
+        files
+    }
+
+    /// One of the files `shared_files` lists, rendered.
+    pub fn shared_file(&self, file: Shared) -> Result<Vec<u8>> {
+        let (index, site, context) = (self.index, &self.info, self.context);
+        let whole = || {
+            self.whole
+                .get_or_init(|| graph::whole(index, &self.net, ""))
+        };
+        let text = match file {
+            Shared::Style => return Ok(include_bytes!("templates/style.css").to_vec()),
+            Shared::Script => return Ok(include_bytes!("templates/search.js").to_vec()),
+            Shared::SearchIndex => search_index(index),
+            Shared::Collections => collections_json(index),
+            Shared::Home => home(index, site)?,
+            Shared::Network => network_page(whole(), site)?,
+            Shared::NetworkSvg => standalone_svg(&whole().svg),
+            Shared::Timeline => timeline(index, site)?,
+            Shared::Feed => feed::render(index, &context.releases)?,
+            Shared::CollectionJson(k) => collection_json(index, &self.shelves[k].members),
+            Shared::CollectionPage(k) => collection_page(index, &self.shelves[k], site)?,
+            Shared::FacetPage(k, f, v) => {
+                let shelf = &self.shelves[k];
+                let (name, values) = &shelf.facets[f];
+                let (value, list) = &values[v];
+                facet_page(index, shelf.collection, name, value, list, site)?
+            }
+        };
+        Ok(text.into_bytes())
     }
 
     /// The path of one of record `i`'s files.
@@ -315,14 +392,9 @@ fn collections_json(index: &Index) -> String {
     crate::format::to_canonical_string(&list)
 }
 
-/// A collection's page, its facet pages and its `index.json`.
-fn collection_files(
-    index: &Index,
-    c: Collection,
-    site: &SiteInfo,
-) -> Result<Vec<(String, String)>> {
-    let members: Vec<usize> = index.of(c).collect();
-    let json_rows: Vec<IndexRow> = members
+/// A collection's `index.json`: each of its `members` with its files.
+fn collection_json(index: &Index, members: &[usize]) -> String {
+    let rows: Vec<IndexRow> = members
         .iter()
         .map(|&i| {
             let e = &index.entries[i];
@@ -335,13 +407,15 @@ fn collection_files(
             }
         })
         .collect();
-    let mut files = vec![(
-        format!("{c}/index.json"),
-        crate::format::to_canonical_string(&json_rows),
-    )];
-    let facets = facets(index, &members);
-    let title = format!("{} ({})", c, members.len());
-    let facet_links: Vec<Facet> = facets
+    crate::format::to_canonical_string(&rows)
+}
+
+/// A collection's page: every record, and links to its facet pages.
+fn collection_page(index: &Index, shelf: &Shelf, site: &SiteInfo) -> Result<String> {
+    let c = shelf.collection;
+    let title = format!("{} ({})", c, shelf.members.len());
+    let facet_links: Vec<Facet> = shelf
+        .facets
         .iter()
         .map(|(name, values)| Facet {
             name: (*name).to_string(),
@@ -355,40 +429,40 @@ fn collection_files(
                 .collect(),
         })
         .collect();
-    files.push((
-        format!("{c}/index.html"),
-        render(&CollectionPage {
-            frame: Frame {
-                root: "../",
-                title: &title,
-                site,
-            },
-            collection: c.dir_name(),
-            filter: None,
-            rows: rows(index, &members, "../"),
-            facets: facet_links,
-        })?,
-    ));
-    for (name, values) in &facets {
-        for (value, list) in values {
-            let title = format!("{c} with {name} {value}");
-            files.push((
-                format!("{c}/{name}/{}.html", slug(value)),
-                render(&CollectionPage {
-                    frame: Frame {
-                        root: "../../",
-                        title: &title,
-                        site,
-                    },
-                    collection: c.dir_name(),
-                    filter: Some(format!("{name} {value}")),
-                    rows: rows(index, list, "../../"),
-                    facets: Vec::new(),
-                })?,
-            ));
-        }
-    }
-    Ok(files)
+    render(&CollectionPage {
+        frame: Frame {
+            root: "../",
+            title: &title,
+            site,
+        },
+        collection: c.dir_name(),
+        filter: None,
+        rows: rows(index, &shelf.members, "../"),
+        facets: facet_links,
+    })
+}
+
+/// A collection's page of the records with one value of a facet.
+fn facet_page(
+    index: &Index,
+    c: Collection,
+    name: &str,
+    value: &str,
+    list: &[usize],
+    site: &SiteInfo,
+) -> Result<String> {
+    let title = format!("{c} with {name} {value}");
+    render(&CollectionPage {
+        frame: Frame {
+            root: "../../",
+            title: &title,
+            site,
+        },
+        collection: c.dir_name(),
+        filter: Some(format!("{name} {value}")),
+        rows: rows(index, list, "../../"),
+        facets: Vec::new(),
+    })
 }
 
 /// A facet value as a file name.
@@ -400,7 +474,8 @@ fn slug(value: &str) -> String {
         .collect()
 }
 
-type Facets = Vec<(&'static str, BTreeMap<String, Vec<usize>>)>;
+/// Each facet's name and its values in order, each with its records.
+type Facets = Vec<(&'static str, Vec<(String, Vec<usize>)>)>;
 
 /// The facets of a collection's records: kind, field, year and country,
 /// each value with its records; a facet without values is left out.
@@ -434,6 +509,7 @@ fn facets(index: &Index, members: &[usize]) -> Facets {
     ]
     .into_iter()
     .filter(|(_, v)| !v.is_empty())
+    .map(|(name, values)| (name, values.into_iter().collect()))
     .collect()
 }
 
