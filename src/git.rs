@@ -308,8 +308,53 @@ pub mod releases {
         pub path: String,
         /// What it is.
         pub kind: EntryKind,
-        /// The committed bytes (for a link, its target); empty for `Other`.
+        /// The committed bytes (for a link, its target); empty for `Other`,
+        /// and while set aside (`set_aside`).
         pub bytes: Vec<u8>,
+        /// The blob the bytes were read from, to read them again; `None` for
+        /// `Other`, and for a file not read from a repository.
+        pub blob: Option<git2::Oid>,
+    }
+
+    /// Frees the bytes of each of `files` that `read_again` can read back.
+    pub fn set_aside(files: &mut [TreeFile]) {
+        for file in files.iter_mut().filter(|f| f.blob.is_some()) {
+            file.bytes = Vec::new();
+        }
+    }
+
+    /// Reads back from `repo`, in parallel, the bytes `set_aside` freed of
+    /// `files`, which `tree_files` read at `rev`.
+    pub fn read_again(repo: &Repository, rev: &str, files: &mut [TreeFile]) -> Result<()> {
+        let git_dir = repo.path().to_path_buf();
+        files
+            .par_iter_mut()
+            .filter(|f| f.blob.is_some() && f.bytes.is_empty())
+            .try_for_each_init(
+                || Repository::open(&git_dir),
+                |handle, file| {
+                    let blob = file.blob.expect("filtered on a blob id");
+                    file.bytes = read_blob(handle, blob, &file.path, rev)?;
+                    Ok(())
+                },
+            )
+    }
+
+    /// The bytes of `blob`, read through `handle`, a repository opened for
+    /// one thread; `path` and `rev` name it in an error.
+    fn read_blob(
+        handle: &std::result::Result<Repository, git2::Error>,
+        blob: git2::Oid,
+        path: &str,
+        rev: &str,
+    ) -> Result<Vec<u8>> {
+        let handle = handle
+            .as_ref()
+            .map_err(|e| Error::Git(format!("opening the repository again: {}", e.message())))?;
+        handle
+            .find_blob(blob)
+            .map(|blob| blob.content().to_vec())
+            .map_err(|e| git_error(format_args!("reading `{path}` at `{rev}`"), e))
     }
 
     /// Every file under the folder `prefix` (such as `data`) of the tree at
@@ -329,6 +374,7 @@ pub mod releases {
                     path: prefix.to_string(),
                     kind: EntryKind::Other,
                     bytes: Vec::new(),
+                    blob: None,
                 }]);
             }
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
@@ -357,20 +403,21 @@ pub mod releases {
             .map_init(
                 || Repository::open(&git_dir),
                 |handle, (path, kind, id)| {
-                    let bytes = if kind == EntryKind::Other {
-                        Vec::new()
-                    } else {
-                        let handle = handle.as_ref().map_err(|e| {
-                            Error::Git(format!("opening the repository again: {}", e.message()))
-                        })?;
-                        handle
-                            .find_blob(id)
-                            .map(|blob| blob.content().to_vec())
-                            .map_err(|e| {
-                                git_error(format_args!("reading `{path}` at `{rev}`"), e)
-                            })?
-                    };
-                    Ok(TreeFile { path, kind, bytes })
+                    if kind == EntryKind::Other {
+                        return Ok(TreeFile {
+                            path,
+                            kind,
+                            bytes: Vec::new(),
+                            blob: None,
+                        });
+                    }
+                    let bytes = read_blob(handle, id, &path, rev)?;
+                    Ok(TreeFile {
+                        path,
+                        kind,
+                        bytes,
+                        blob: Some(id),
+                    })
                 },
             )
             .collect();
@@ -424,5 +471,51 @@ pub mod releases {
             .tag(name, &head, &signature, message, false)
             .map_err(|e| git_error(format_args!("creating tag `{name}`"), e))?;
         Ok(oid.to_string())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// A repository with one commit of `files` (path, bytes).
+        fn committed(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Repository) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = Repository::init(dir.path()).unwrap();
+            let mut index = repo.index().unwrap();
+            for (path, bytes) in files {
+                let on_disk = dir.path().join(path);
+                std::fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
+                std::fs::write(&on_disk, bytes).unwrap();
+                index.add_path(Path::new(path)).unwrap();
+            }
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let who = Signature::now("t", "t@localhost").unwrap();
+            repo.commit(Some("HEAD"), &who, &who, "files", &tree, &[])
+                .unwrap();
+            drop(tree);
+            (dir, repo)
+        }
+
+        #[test]
+        fn bytes_set_aside_are_read_again_as_they_were() {
+            let (_dir, repo) = committed(&[
+                ("data/labs/a.json", b"{\"id\": \"a\"}\n"),
+                ("data/labs/b.json", b""),
+                ("data/facts/c.json", b"{\"id\": \"c\"}\n"),
+                ("other/d.json", b"{}"),
+            ]);
+            let read = tree_files(&repo, "HEAD", "data").unwrap();
+            let paths: Vec<&str> = read.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(
+                paths,
+                ["data/facts/c.json", "data/labs/a.json", "data/labs/b.json"]
+            );
+            assert!(read.iter().all(|f| f.blob.is_some()));
+            let mut files = read.clone();
+            set_aside(&mut files);
+            assert!(files.iter().all(|f| f.bytes.is_empty()));
+            read_again(&repo, "HEAD", &mut files).unwrap();
+            assert_eq!(files, read);
+        }
     }
 }

@@ -304,7 +304,7 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     // never the work tree: `git status` can look clean while the work tree
     // differs (assume-unchanged, skip-worktree, line-end conversion, a
     // committed link followed on disk).
-    let data = git::tree_files(&repo, "HEAD", "data")?;
+    let mut data = git::tree_files(&repo, "HEAD", "data")?;
     let schemas = git::tree_files(&repo, "HEAD", "schema")?;
     let mut checked = check_tree(&data, &schemas)?;
     if let Some((_, previous_tag)) = &previous {
@@ -361,12 +361,12 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
             version: &version_text,
             commit: &head,
             previous: previous.as_ref().map(|(_, t)| t.as_str()),
-            data: &data,
             schemas: &schemas,
             changes: &changes,
             records: &checked.records,
             site: &site,
         },
+        (&repo, &mut data),
         &redirects,
         &out,
     )?;
@@ -706,7 +706,6 @@ struct Inputs<'a> {
     version: &'a str,
     commit: &'a git::CommitInfo,
     previous: Option<&'a str>,
-    data: &'a [git::TreeFile],
     schemas: &'a [git::TreeFile],
     changes: &'a diff::Changes,
     records: &'a [Option<crate::model::Record>],
@@ -722,21 +721,25 @@ struct Built {
 
 /// Builds every artifact from committed bytes only, into temporary files
 /// in `out`.
-fn build(inputs: &Inputs<'_>, redirects: &Redirects, out: &Path) -> Result<Built> {
+/// `data` holds the committed record files, read from `repo` at HEAD.
+fn build(
+    inputs: &Inputs<'_>,
+    (repo, data): (&git2::Repository, &mut [git::TreeFile]),
+    redirects: &Redirects,
+    out: &Path,
+) -> Result<Built> {
     let mut records: BTreeMap<String, usize> = Collection::ALL
         .iter()
         .map(|c| (c.dir_name().to_string(), 0))
         .collect();
-    for file in inputs.data {
+    for file in data.iter() {
         if let Some((collection, _)) = snapshot::record_path(&file.path) {
             *records.entry(collection.to_string()).or_default() += 1;
         }
     }
     let files: BTreeMap<String, String> = {
         use rayon::prelude::*;
-        inputs
-            .data
-            .par_iter()
+        data.par_iter()
             .map(|file| (file.path.clone(), sha256_hex(&file.bytes)))
             .collect()
     };
@@ -778,17 +781,22 @@ fn build(inputs: &Inputs<'_>, redirects: &Redirects, out: &Path) -> Result<Built
     // things held never meet: the two streamed documents, then the tables
     // of CSV and SQLite a part at a time, then the site.
     let redirects = redirects.to_json();
+    let committed: &[git::TreeFile] = data;
     let (document, jsonl) = rayon::join(
         || {
             output::write(out, &manifest::document_name(inputs.version), |w| {
-                document(inputs, &manifest, w)
+                document(inputs, committed, &manifest, w)
             })
         },
         || formats::jsonl(inputs.records, &stamp, out),
     );
     let (document, jsonl) = (document?, jsonl?);
+    // The tables and the site need none of the committed bytes: they are
+    // read again from the repository for the archive, which comes last.
+    git::set_aside(data);
     let (csv, sqlite) = formats::tabular(inputs.records, &stamp, mtime, out)?;
     let site = formats::site(inputs.records, inputs.version, mtime, inputs.site, out)?;
+    git::read_again(repo, "HEAD", data)?;
     // In the order `SHA256SUMS` lists them.
     let formats = [jsonl, csv, sqlite, site];
     manifest.artifacts = formats
@@ -798,8 +806,7 @@ fn build(inputs: &Inputs<'_>, redirects: &Redirects, out: &Path) -> Result<Built
     manifest.redirects = Some(sha256_hex(redirects.as_bytes()));
     let manifest_text = to_canonical_string(&manifest);
 
-    let mut entries: Vec<(&str, &[u8])> = inputs
-        .data
+    let mut entries: Vec<(&str, &[u8])> = data
         .iter()
         .chain(inputs.schemas)
         .map(|f| (f.path.as_str(), f.bytes.as_slice()))
@@ -902,8 +909,13 @@ fn by_collection<'f>(
 /// `techpact-data-<v>.json`: the whole dataset in one document, records by
 /// collection (every collection listed) in id order, then `statements`: every
 /// value of every record with its evidence, in the same order. Each record
-/// is parsed from its committed bytes as the document reaches it.
-fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Write) -> Result<()> {
+/// is parsed from its committed bytes, in `data`, as the document reaches it.
+fn document(
+    inputs: &Inputs<'_>,
+    data: &[git::TreeFile],
+    manifest: &Manifest,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     #[derive(Serialize)]
     struct Document<'a> {
         name: &'a str,
@@ -936,7 +948,7 @@ fn document(inputs: &Inputs<'_>, manifest: &Manifest, out: &mut dyn std::io::Wri
         .iter()
         .map(|c| (c.dir_name(), Records(&tag, Vec::new())))
         .collect();
-    for (name, records) in by_collection(inputs.data.iter()) {
+    for (name, records) in by_collection(data.iter()) {
         collections.insert(name, Records(&tag, records));
     }
     // The checked records, in the order of the collections above.
@@ -1071,6 +1083,7 @@ mod tests {
                     path: shown,
                     kind: git::EntryKind::File,
                     bytes: fs::read(&path).unwrap(),
+                    blob: None,
                 });
             }
         }
@@ -1118,6 +1131,7 @@ mod tests {
             path: path.to_string(),
             kind,
             bytes: b"{}".to_vec(),
+            blob: None,
         };
         assert!(listing_of(&[file("data/labs/a.json", git::EntryKind::File)]).is_some());
         for odd in [
