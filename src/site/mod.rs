@@ -269,7 +269,7 @@ impl<'a> Site<'a> {
         let text = match file {
             Shared::Style => return Ok(include_bytes!("templates/style.css").to_vec()),
             Shared::Script => return Ok(include_bytes!("templates/search.js").to_vec()),
-            Shared::SearchIndex => search_index(index),
+            Shared::SearchIndex => return Ok(search_index(index)),
             Shared::Collections => collections_json(index),
             Shared::Home => home(index, site)?,
             Shared::Network => network_page(whole(), site)?,
@@ -343,24 +343,30 @@ fn standalone_svg(svg: &str) -> String {
 }
 
 /// `search-index.js`: `[page, title, what to match, collection]` per record,
-/// as a script so it loads from `file://` too.
-fn search_index(index: &Index) -> String {
-    let rows: Vec<[String; 4]> = index
-        .entries
-        .iter()
-        .map(|e| {
-            let mut words = vec![e.title.clone(), e.id.clone()];
-            words.extend(e.aliases.iter().cloned());
-            [
-                e.page(),
-                e.title.clone(),
-                words.join(" ").to_lowercase(),
-                e.collection.to_string(),
-            ]
-        })
-        .collect();
-    let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
-    format!("window.TECHPACT_RECORDS = {json};\n")
+/// as a script so it loads from `file://` too. Each row is made as it is
+/// written: the index of a large dataset is tens of megabytes.
+fn search_index(index: &Index) -> Vec<u8> {
+    struct Rows<'a>(&'a Index<'a>);
+    impl Serialize for Rows<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.entries.iter().map(|e| {
+                let mut words = vec![e.title.as_str(), e.id.as_str()];
+                words.extend(e.aliases.iter().map(String::as_str));
+                (
+                    e.page(),
+                    e.title.as_str(),
+                    words.join(" ").to_lowercase(),
+                    e.collection.to_string(),
+                )
+            }))
+        }
+    }
+    let mut out = b"window.TECHPACT_RECORDS = ".to_vec();
+    if serde_json::to_writer(&mut out, &Rows(index)).is_err() {
+        out.extend_from_slice(b"[]");
+    }
+    out.extend_from_slice(b";\n");
+    out
 }
 
 #[derive(Serialize)]
