@@ -266,7 +266,7 @@ impl Cx<'_> {
                 text: target.title.clone(),
             };
         }
-        if self.entry.dates.contains(pointer) {
+        if self.entry.is_date(pointer) {
             return Shown::Date {
                 iso: text.to_string(),
                 words: date_in_words(text),

@@ -126,8 +126,6 @@ pub struct Entry {
     pub sources: usize,
     /// Its references, in field order.
     pub refs: Vec<Reference>,
-    /// The pointers of its dates.
-    pub dates: BTreeSet<String>,
     /// Its dates with their pointers, in the order of the record's fields.
     pub dated: Vec<(String, String)>,
 }
@@ -146,6 +144,11 @@ impl Entry {
     /// Its dates with their pointers, in the order of the record's fields.
     pub fn dated(&self) -> impl Iterator<Item = (&str, &str)> {
         self.dated.iter().map(|(p, d)| (p.as_str(), d.as_str()))
+    }
+
+    /// Whether the text at `pointer` is one of its dates.
+    pub fn is_date(&self, pointer: &str) -> bool {
+        self.dated.iter().any(|(p, _)| p == pointer)
     }
 }
 
@@ -197,8 +200,8 @@ pub fn walk_strings<'a>(node: &'a Node, pointer: &mut String, f: &mut dyn FnMut(
 pub struct Incoming {
     /// The referring entry.
     pub from: usize,
-    /// Where the reference sits in it.
-    pub pointer: String,
+    /// The reference, by its place in the referring entry's `refs`.
+    pub reference: usize,
 }
 
 /// Every record, in collection order then id order, with lookups. What
@@ -245,12 +248,9 @@ impl<'a> Index<'a> {
         };
         let mut incoming = vec![Vec::new(); index.entries.len()];
         for (from, e) in index.entries.iter().enumerate() {
-            for r in &e.refs {
+            for (reference, r) in e.refs.iter().enumerate() {
                 if let Some(to) = index.find(r.target, &r.id) {
-                    incoming[to].push(Incoming {
-                        from,
-                        pointer: r.pointer.to_string(),
-                    });
+                    incoming[to].push(Incoming { from, reference });
                 }
             }
         }
@@ -344,8 +344,9 @@ impl<'a> Index<'a> {
         let mut out: BTreeMap<(Collection, String), Vec<usize>> = BTreeMap::new();
         for inc in &self.incoming[i] {
             let from = &self.entries[inc.from];
+            let pointer = &from.refs[inc.reference].pointer;
             let list = out
-                .entry((from.collection, field_label(&inc.pointer)))
+                .entry((from.collection, field_label(pointer)))
                 .or_default();
             if list.last() != Some(&inc.from) {
                 list.push(inc.from);
@@ -391,7 +392,6 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
         within: text("within"),
         sources: citations(&node).len(),
         refs,
-        dates,
         dated,
     }
 }
