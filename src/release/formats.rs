@@ -187,9 +187,8 @@ fn site_archive(
         Record(usize, site::RecordPart),
     }
     let index = site::index::Index::new(records)?;
-    let site = site::Site::new(&index, context);
-    let folder = format!("techpact-site-{version}");
-    let (site_ref, folder_ref) = (&site, folder.as_str());
+    let site = &site::Site::new(&index, context);
+    let folder = &format!("techpact-site-{version}");
     let (paths, files): (Vec<String>, Vec<File>) = site
         .shared_files()
         .into_iter()
@@ -197,7 +196,7 @@ fn site_archive(
         .chain((0..index.entries.len()).flat_map(|i| {
             site::RecordPart::BOTH.into_iter().map(move |part| {
                 (
-                    format!("{folder_ref}/{}", site_ref.record_path(i, part)),
+                    format!("{folder}/{}", site.record_path(i, part)),
                     File::Record(i, part),
                 )
             })

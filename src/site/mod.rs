@@ -269,7 +269,7 @@ impl<'a> Site<'a> {
         let text = match file {
             Shared::Style => return Ok(include_bytes!("templates/style.css").to_vec()),
             Shared::Script => return Ok(include_bytes!("templates/search.js").to_vec()),
-            Shared::SearchIndex => return Ok(search_index(index)),
+            Shared::SearchIndex => return search_index(index),
             Shared::Collections => collections_json(index),
             Shared::Home => home(index, site)?,
             Shared::Network => network_page(whole(), site)?,
@@ -345,7 +345,7 @@ fn standalone_svg(svg: &str) -> String {
 /// `search-index.js`: `[page, title, what to match, collection]` per record,
 /// as a script so it loads from `file://` too. Each row is made as it is
 /// written: the index of a large dataset is tens of megabytes.
-fn search_index(index: &Index) -> Vec<u8> {
+fn search_index(index: &Index) -> Result<Vec<u8>> {
     struct Rows<'a>(&'a Index<'a>);
     impl Serialize for Rows<'_> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -362,11 +362,10 @@ fn search_index(index: &Index) -> Vec<u8> {
         }
     }
     let mut out = b"window.TECHPACT_RECORDS = ".to_vec();
-    if serde_json::to_writer(&mut out, &Rows(index)).is_err() {
-        out.extend_from_slice(b"[]");
-    }
+    serde_json::to_writer(&mut out, &Rows(index))
+        .map_err(|e| Error::Other(format!("writing the search index of the site: {e}")))?;
     out.extend_from_slice(b";\n");
-    out
+    Ok(out)
 }
 
 #[derive(Serialize)]
