@@ -720,8 +720,8 @@ struct Built {
 }
 
 /// Builds every artifact from committed bytes only, into temporary files
-/// in `out`.
-/// `data` holds the committed record files, read from `repo` at HEAD.
+/// in `out`. `data` holds the committed record files, read from `repo` at
+/// HEAD; their bytes are set aside while the tables and the site are made.
 fn build(
     inputs: &Inputs<'_>,
     (repo, data): (&git2::Repository, &mut [git::TreeFile]),
