@@ -477,32 +477,27 @@ pub mod releases {
     mod tests {
         use super::*;
 
-        /// A repository with one commit of `files` (path, bytes).
-        fn committed(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Repository) {
+        use crate::git::status::tests::{commit, stage_all, write};
+
+        /// A repository with one commit of `files` (path, text).
+        fn committed(files: &[(&str, &str)]) -> (tempfile::TempDir, Repository) {
             let dir = tempfile::tempdir().unwrap();
-            let repo = Repository::init(dir.path()).unwrap();
-            let mut index = repo.index().unwrap();
-            for (path, bytes) in files {
-                let on_disk = dir.path().join(path);
-                std::fs::create_dir_all(on_disk.parent().unwrap()).unwrap();
-                std::fs::write(&on_disk, bytes).unwrap();
-                index.add_path(Path::new(path)).unwrap();
+            for (path, text) in files {
+                write(dir.path(), path, text);
             }
-            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-            let who = Signature::now("t", "t@localhost").unwrap();
-            repo.commit(Some("HEAD"), &who, &who, "files", &tree, &[])
-                .unwrap();
-            drop(tree);
+            let repo = Repository::init(dir.path()).unwrap();
+            stage_all(&repo);
+            commit(&repo);
             (dir, repo)
         }
 
         #[test]
         fn bytes_set_aside_are_read_again_as_they_were() {
             let (_dir, repo) = committed(&[
-                ("data/labs/a.json", b"{\"id\": \"a\"}\n"),
-                ("data/labs/b.json", b""),
-                ("data/facts/c.json", b"{\"id\": \"c\"}\n"),
-                ("other/d.json", b"{}"),
+                ("data/labs/a.json", "{\"id\": \"a\"}\n"),
+                ("data/labs/b.json", ""),
+                ("data/facts/c.json", "{\"id\": \"c\"}\n"),
+                ("other/d.json", "{}"),
             ]);
             let read = tree_files(&repo, "HEAD", "data").unwrap();
             let paths: Vec<&str> = read.iter().map(|f| f.path.as_str()).collect();

@@ -453,7 +453,7 @@ fn read_folder(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! Each case against libgit2's own comparison of a tree with the work
     //! tree through the index, which reads every file's status. libgit2
     //! also reports a path staged and then reverted in the work tree, whose
@@ -558,20 +558,20 @@ mod tests {
         (dir, repository)
     }
 
-    fn write(root: &Path, path: &str, text: &str) {
+    pub(in crate::git) fn write(root: &Path, path: &str, text: &str) {
         let path = root.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
 
-    fn stage_all(repository: &Repository) {
+    pub(in crate::git) fn stage_all(repository: &Repository) {
         let mut index = repository.index().unwrap();
         index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
         index.update_all(["*"], None).unwrap();
         index.write().unwrap();
     }
 
-    fn commit(repository: &Repository) {
+    pub(in crate::git) fn commit(repository: &Repository) {
         let mut index = repository.index().unwrap();
         let tree = repository.find_tree(index.write_tree().unwrap()).unwrap();
         let signature = Signature::now("techpact", "techpact@example.org").unwrap();

@@ -181,27 +181,13 @@ fn site_archive(
     context: &site::Context,
     out: &mut dyn Write,
 ) -> Result<()> {
-    /// Where an archive entry's bytes come from.
-    enum File {
-        Shared(site::Shared),
-        Record(usize, site::RecordPart),
-    }
     let index = site::index::Index::new(records)?;
-    let site = &site::Site::new(&index, context);
-    let folder = &format!("techpact-site-{version}");
-    let (paths, files): (Vec<String>, Vec<File>) = site
-        .shared_files()
-        .into_iter()
-        .map(|(path, file)| (format!("{folder}/{path}"), File::Shared(file)))
-        .chain((0..index.entries.len()).flat_map(|i| {
-            site::RecordPart::BOTH.into_iter().map(move |part| {
-                (
-                    format!("{folder}/{}", site.record_path(i, part)),
-                    File::Record(i, part),
-                )
-            })
-        }))
-        .unzip();
+    let site = site::Site::new(&index, context);
+    let files = site.files();
+    let paths: Vec<String> = files
+        .iter()
+        .map(|&file| format!("techpact-site-{version}/{}", site.path(file)))
+        .collect();
     let order = archive::order(&paths.iter().map(String::as_str).collect::<Vec<_>>())?;
     drop(paths);
     // Every file, shared pages too, is rendered when the archive reaches it,
@@ -211,13 +197,7 @@ fn site_archive(
     for batch in order.chunks(SITE_BATCH) {
         let bodies: Vec<Option<Vec<u8>>> = batch
             .par_iter()
-            .map(|(_, file)| {
-                file.map(|k| match files[k] {
-                    File::Shared(shared) => site.shared_file(shared),
-                    File::Record(i, part) => site.record_file(i, part),
-                })
-                .transpose()
-            })
+            .map(|(_, file)| file.map(|k| site.render(files[k])).transpose())
             .collect::<Result<_>>()?;
         for ((path, _), body) in batch.iter().zip(bodies) {
             match body {

@@ -109,41 +109,19 @@ pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<()> + Sync + 'a;
 /// particular order, each dropped once written; returns how many.
 pub fn build(index: &Index, context: &Context, sink: &Sink<'_>) -> Result<usize> {
     let site = Site::new(index, context);
-    let shared = site.shared_files();
-    shared
+    let files = site.files();
+    files
         .par_iter()
-        .try_for_each(|(path, file)| sink(path, &site.shared_file(*file)?))?;
-    let per_record: usize = (0..index.entries.len())
-        .into_par_iter()
-        .map(|i| -> Result<usize> {
-            for part in RecordPart::BOTH {
-                sink(&site.record_path(i, part), &site.record_file(i, part)?)?;
-            }
-            Ok(RecordPart::BOTH.len())
-        })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    Ok(shared.len() + per_record)
+        .try_for_each(|&file| sink(&site.path(file), &site.render(file)?))?;
+    Ok(files.len())
 }
 
-/// One of the two files the site has for each record.
+/// A file of the site, named (`Site::path`) and rendered (`Site::render`)
+/// on its own, in any order. Collections are named by their position in
+/// `Collection::ALL`, facets and their values by their position in the
+/// collection's facets, records by their place in the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordPart {
-    /// Its page, `<collection>/<id>.html`.
-    Page,
-    /// Its JSON, `<collection>/<id>.json`.
-    Json,
-}
-
-impl RecordPart {
-    /// Both parts of a record.
-    pub const BOTH: [RecordPart; 2] = [RecordPart::Page, RecordPart::Json];
-}
-
-/// A file of the site that is not one record's own. Collections are named
-/// by their position in `Collection::ALL`, facets and their values by their
-/// position in the collection's facets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shared {
+pub enum File {
     /// `style.css`.
     Style,
     /// `search.js`.
@@ -169,6 +147,10 @@ pub enum Shared {
     /// A collection's page of one facet value: the collection, the facet,
     /// the value.
     FacetPage(usize, usize, usize),
+    /// A record's page, `<collection>/<id>.html`.
+    RecordPage(usize),
+    /// A record's JSON, `<collection>/<id>.json`.
+    RecordJson(usize),
 }
 
 /// A collection's records and their facets, as its pages list them.
@@ -224,87 +206,92 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Every file that is not one record's own, by path: the home page, the
-    /// network, the timeline, the feed, the search index, the style sheet
-    /// and script, and each collection's pages and index. Each is rendered
-    /// by `shared_file` when it is wanted, so none need be held for long.
-    pub fn shared_files(&self) -> Vec<(String, Shared)> {
-        let mut files: Vec<(String, Shared)> = [
-            ("style.css", Shared::Style),
-            ("search.js", Shared::Script),
-            ("search-index.js", Shared::SearchIndex),
-            ("collections.json", Shared::Collections),
-            ("index.html", Shared::Home),
-            ("network.html", Shared::Network),
-            ("network.svg", Shared::NetworkSvg),
-            ("timeline.html", Shared::Timeline),
-            ("feed.xml", Shared::Feed),
-        ]
-        .into_iter()
-        .map(|(path, file)| (path.to_string(), file))
-        .collect();
+    /// Every file of the site: the style sheet and script, the search
+    /// index, the home page, the network, the timeline, the feed, each
+    /// collection's index, page and facet pages, then each record's page and
+    /// JSON. Each is rendered by `render` when it is wanted, so none need be
+    /// held for long.
+    pub fn files(&self) -> Vec<File> {
+        let mut files = vec![
+            File::Style,
+            File::Script,
+            File::SearchIndex,
+            File::Collections,
+            File::Home,
+            File::Network,
+            File::NetworkSvg,
+            File::Timeline,
+            File::Feed,
+        ];
         for (k, shelf) in self.shelves.iter().enumerate() {
-            let c = shelf.collection;
-            files.push((format!("{c}/index.json"), Shared::CollectionJson(k)));
-            files.push((format!("{c}/index.html"), Shared::CollectionPage(k)));
-            for (f, (name, values)) in shelf.facets.iter().enumerate() {
-                for (v, (value, _)) in values.iter().enumerate() {
-                    files.push((
-                        format!("{c}/{name}/{}.html", slug(value)),
-                        Shared::FacetPage(k, f, v),
-                    ));
-                }
+            files.push(File::CollectionJson(k));
+            files.push(File::CollectionPage(k));
+            for (f, (_, values)) in shelf.facets.iter().enumerate() {
+                files.extend((0..values.len()).map(|v| File::FacetPage(k, f, v)));
             }
+        }
+        for i in 0..self.index.entries.len() {
+            files.extend([File::RecordPage(i), File::RecordJson(i)]);
         }
         files
     }
 
-    /// One of the files `shared_files` lists, rendered.
-    pub fn shared_file(&self, file: Shared) -> Result<Vec<u8>> {
+    /// Where `file` goes, relative to the site's root.
+    pub fn path(&self, file: File) -> String {
+        let collection = |k: usize| self.shelves[k].collection;
+        match file {
+            File::Style => "style.css".into(),
+            File::Script => "search.js".into(),
+            File::SearchIndex => "search-index.js".into(),
+            File::Collections => "collections.json".into(),
+            File::Home => "index.html".into(),
+            File::Network => "network.html".into(),
+            File::NetworkSvg => "network.svg".into(),
+            File::Timeline => "timeline.html".into(),
+            File::Feed => "feed.xml".into(),
+            File::CollectionJson(k) => format!("{}/index.json", collection(k)),
+            File::CollectionPage(k) => format!("{}/index.html", collection(k)),
+            File::FacetPage(k, f, v) => {
+                let (name, values) = &self.shelves[k].facets[f];
+                format!("{}/{name}/{}.html", collection(k), slug(&values[v].0))
+            }
+            File::RecordPage(i) => self.index.entries[i].page(),
+            File::RecordJson(i) => {
+                let e = &self.index.entries[i];
+                format!("{}/{}.json", e.collection, e.id)
+            }
+        }
+    }
+
+    /// `file`, rendered.
+    pub fn render(&self, file: File) -> Result<Vec<u8>> {
         let (index, site, context) = (self.index, &self.info, self.context);
         let whole = || {
             self.whole
                 .get_or_init(|| graph::whole(index, &self.net, ""))
         };
         let text = match file {
-            Shared::Style => return Ok(include_bytes!("templates/style.css").to_vec()),
-            Shared::Script => return Ok(include_bytes!("templates/search.js").to_vec()),
-            Shared::SearchIndex => return search_index(index),
-            Shared::Collections => collections_json(index),
-            Shared::Home => home(index, site)?,
-            Shared::Network => network_page(whole(), site)?,
-            Shared::NetworkSvg => standalone_svg(&whole().svg),
-            Shared::Timeline => timeline(index, site)?,
-            Shared::Feed => feed::render(index, &context.releases)?,
-            Shared::CollectionJson(k) => collection_json(index, &self.shelves[k].members),
-            Shared::CollectionPage(k) => collection_page(index, &self.shelves[k], site)?,
-            Shared::FacetPage(k, f, v) => {
+            File::Style => return Ok(include_bytes!("templates/style.css").to_vec()),
+            File::Script => return Ok(include_bytes!("templates/search.js").to_vec()),
+            File::SearchIndex => return search_index(index),
+            File::Collections => collections_json(index),
+            File::Home => home(index, site)?,
+            File::Network => network_page(whole(), site)?,
+            File::NetworkSvg => standalone_svg(&whole().svg),
+            File::Timeline => timeline(index, site)?,
+            File::Feed => feed::render(index, &context.releases)?,
+            File::CollectionJson(k) => collection_json(index, &self.shelves[k].members),
+            File::CollectionPage(k) => collection_page(index, &self.shelves[k], site)?,
+            File::FacetPage(k, f, v) => {
                 let shelf = &self.shelves[k];
                 let (name, values) = &shelf.facets[f];
                 let (value, list) = &values[v];
                 facet_page(index, shelf.collection, name, value, list, site)?
             }
+            File::RecordPage(i) => record_page(index, &self.net, i, site, context)?,
+            File::RecordJson(i) => index.json(i),
         };
         Ok(text.into_bytes())
-    }
-
-    /// The path of one of record `i`'s files.
-    pub fn record_path(&self, i: usize, part: RecordPart) -> String {
-        let e = &self.index.entries[i];
-        match part {
-            RecordPart::Page => e.page(),
-            RecordPart::Json => format!("{}/{}.json", e.collection, e.id),
-        }
-    }
-
-    /// One of record `i`'s files, rendered.
-    pub fn record_file(&self, i: usize, part: RecordPart) -> Result<Vec<u8>> {
-        Ok(match part {
-            RecordPart::Page => {
-                record_page(self.index, &self.net, i, &self.info, self.context)?.into_bytes()
-            }
-            RecordPart::Json => self.index.json(i).into_bytes(),
-        })
     }
 }
 
