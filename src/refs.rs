@@ -396,7 +396,7 @@ pub struct Reference {
 /// known without reading a single record.
 #[derive(Debug, Clone, Default)]
 pub struct Ids<'a> {
-    by_collection: HashMap<Collection, FxHashSet<&'a str>>,
+    by_collection: FxHashMap<Collection, FxHashSet<&'a str>>,
 }
 
 impl<'a> Ids<'a> {
@@ -451,7 +451,7 @@ pub struct Graph<'a> {
     /// `refs[i]` holds the references of `dataset.files[i]`; empty when the
     /// file could not be parsed.
     pub refs: Vec<Vec<Reference>>,
-    index: HashMap<Collection, FxHashMap<&'a str, usize>>,
+    index: FxHashMap<Collection, FxHashMap<&'a str, usize>>,
 }
 
 impl<'a> Graph<'a> {
@@ -470,7 +470,7 @@ impl<'a> Graph<'a> {
     /// The graph of `dataset` from the references of each file, `refs[i]`
     /// being those of `dataset.files[i]`.
     pub fn new(dataset: &'a Dataset, refs: Vec<Vec<Reference>>) -> Graph<'a> {
-        let mut index: HashMap<Collection, FxHashMap<&str, usize>> = HashMap::new();
+        let mut index: FxHashMap<Collection, FxHashMap<&str, usize>> = FxHashMap::default();
         for (i, f) in dataset.files.iter().enumerate() {
             index
                 .entry(f.collection)
