@@ -492,8 +492,10 @@ impl<'l> Texts<'l> {
 fn read_small(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(16 * 1024);
+    // Through `take`: `File::read_to_end` itself asks for the file's size
+    // and position first, two more system calls a file.
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
         .ok()?;
     // Kept until the searches end: hold only what the file has.
     bytes.shrink_to_fit();
