@@ -136,6 +136,11 @@ impl Entry {
         format!("{}/{}.html", self.collection, self.id)
     }
 
+    /// The JSON of this record, beside its page.
+    pub fn json_file(&self) -> String {
+        format!("{}/{}.json", self.collection, self.id)
+    }
+
     /// Its `kind` or `category`, when it has one.
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_deref()

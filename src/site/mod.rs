@@ -256,10 +256,7 @@ impl<'a> Site<'a> {
                 format!("{}/{name}/{}.html", collection(k), slug(&values[v].0))
             }
             File::RecordPage(i) => self.index.entries[i].page(),
-            File::RecordJson(i) => {
-                let e = &self.index.entries[i];
-                format!("{}/{}.json", e.collection, e.id)
-            }
+            File::RecordJson(i) => self.index.entries[i].json_file(),
         }
     }
 
