@@ -5,6 +5,8 @@
 //! Every schema error is reported, not just the first, each located at the
 //! offending value (or, for an unexpected property, at its key).
 
+use std::sync::{Arc, OnceLock};
+
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
@@ -17,26 +19,40 @@ use crate::schema;
 use crate::span::escape;
 use crate::suggest;
 
-/// One compiled validator per collection, built once per run.
+/// One compiled validator per collection, compiled once per process: the
+/// schemas are generated from the record types, so every run of one
+/// process compiles the same validators (a library caller checking again,
+/// or the tools that check before and after they rewrite).
+#[derive(Clone)]
 pub struct Validators {
-    by_collection: Vec<(Collection, Value, Validator)>,
+    by_collection: Arc<[(Collection, Value, Validator)]>,
 }
 
 impl Validators {
-    /// Compiles the schema of every collection.
+    /// The validator of every collection, compiled on the first call.
     pub fn new() -> Result<Validators> {
+        static COMPILED: OnceLock<std::result::Result<Validators, String>> = OnceLock::new();
+        COMPILED
+            .get_or_init(Validators::compile)
+            .clone()
+            .map_err(Error::Other)
+    }
+
+    /// Compiles the schema of every collection.
+    fn compile() -> std::result::Result<Validators, String> {
         let mut by_collection = Vec::new();
         for collection in Collection::ALL {
             let schema = schema::generate(collection);
             // `draft202012::new` is compiled in jsonschema: building a
             // validator through the generic `options().build` would compile
             // jsonschema's whole compiler a second time, in techpact.
-            let validator = jsonschema::draft202012::new(&schema).map_err(|e| {
-                Error::Other(format!("the {collection} schema does not compile: {e}"))
-            })?;
+            let validator = jsonschema::draft202012::new(&schema)
+                .map_err(|e| format!("the {collection} schema does not compile: {e}"))?;
             by_collection.push((collection, schema, validator));
         }
-        Ok(Validators { by_collection })
+        Ok(Validators {
+            by_collection: by_collection.into(),
+        })
     }
 
     fn get(&self, collection: Collection) -> (&Value, &Validator) {
