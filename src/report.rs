@@ -220,6 +220,7 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
         Some(line) => {
             let line = visible_line(line);
             let (start, end) = marked(&line, f.column as usize);
+            let (line, end) = within_reach(&line, start, end);
             let label = notes.join("; ");
             let snippet = Snippet::source(line.as_ref())
                 .line_start(f.line as usize)
@@ -252,25 +253,20 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
 /// `line`, for the marker. The renderer cuts a long line around it
 /// (`term_width`) and still reports the true column.
 fn marked(line: &str, column: usize) -> (usize, usize) {
-    let chars: Vec<char> = line.chars().collect();
-    let at = column.saturating_sub(1).min(chars.len());
-    let start = chars[..at].iter().map(|c| c.len_utf8()).sum::<usize>();
-    let token = token_len(&chars[at..]);
-    let end = start
-        + chars[at..at + token]
-            .iter()
-            .map(|c| c.len_utf8())
-            .sum::<usize>();
-    (start, end.max(start))
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    (start, start + token_len(&line[start..]))
 }
 
-/// How many characters of the JSON token at the start of `rest` to underline.
-fn token_len(rest: &[char]) -> usize {
-    match rest.first() {
+/// How many bytes of the JSON token at the start of `rest` to underline.
+fn token_len(rest: &str) -> usize {
+    match rest.chars().next() {
         None => 0,
         Some('"') => {
             let mut escaped = false;
-            for (i, c) in rest.iter().enumerate().skip(1) {
+            for (i, c) in rest.char_indices().skip(1) {
                 match c {
                     '\\' if !escaped => escaped = true,
                     '"' if !escaped => return i + 1,
@@ -280,12 +276,41 @@ fn token_len(rest: &[char]) -> usize {
             rest.len()
         }
         Some('{' | '[') => 1,
-        Some(_) => rest
-            .iter()
-            .position(|c| matches!(c, ',' | '}' | ']' | ' ' | '\t'))
+        Some(first) => rest
+            .find([',', '}', ']', ' ', '\t'])
             .unwrap_or(rest.len())
-            .max(1),
+            .max(first.len_utf8()),
     }
+}
+
+/// `line` as the renderer needs it to show the marked bytes `start..end`,
+/// and where the mark then ends. The renderer shows at most `WIDTH`
+/// characters of a line: a mark longer than that by its two ends, with
+/// `...` between them. It reads all of the line it is given, which for a
+/// 30 MB value or a minified record is most of the file, once per finding.
+/// So the middle of a long mark and the line past `WIDTH` characters after
+/// it are left out; what comes before the mark stays, so that the column
+/// shown stays the true one.
+fn within_reach(line: &str, start: usize, end: usize) -> (Cow<'_, str>, usize) {
+    // The byte `n` characters after byte `from` of `line`, or its end.
+    let after = |from: usize, n: usize| {
+        line[from..]
+            .char_indices()
+            .nth(n)
+            .map_or(line.len(), |(i, _)| from + i)
+    };
+    let head = after(start, WIDTH);
+    let tail = line[..end]
+        .char_indices()
+        .rev()
+        .nth(WIDTH - 1)
+        .map_or(start, |(i, _)| i);
+    let cut = after(end, WIDTH);
+    if head >= tail {
+        return (Cow::Borrowed(&line[..cut]), end);
+    }
+    let kept = [&line[..head], &line[tail..cut]].concat();
+    (Cow::Owned(kept), end - (tail - head))
 }
 
 /// "3 errors and 1 warning in 40 record files (38 records passed their
@@ -433,6 +458,30 @@ mod tests {
         let long = format!("{}x", "é".repeat(500));
         let (start, end) = marked(&long, 501);
         assert_eq!(&long[start..end], "x");
+    }
+
+    #[test]
+    fn a_long_mark_keeps_its_ends_and_what_comes_before_it() {
+        let value = format!(
+            "\"{}{}{}\"",
+            "h".repeat(WIDTH),
+            "m".repeat(10_000),
+            "t".repeat(WIDTH)
+        );
+        let line = format!("  \"name\": {value}, {}", "r".repeat(10_000));
+        let (start, end) = marked(&line, 11);
+        assert_eq!(&line[start..end], value);
+        let (kept, kept_end) = within_reach(&line, start, end);
+        let tail = "t".repeat(WIDTH - 1) + "\"";
+        assert_eq!(
+            &kept[..kept_end],
+            format!("  \"name\": \"{}{tail}", "h".repeat(WIDTH - 1))
+        );
+        assert_eq!(&kept[kept_end..], format!(", {}", "r".repeat(WIDTH - 2)));
+        // A short mark and a short line are left whole.
+        let short = r#"  "kind": "nowhere","#;
+        let (start, end) = marked(short, 11);
+        assert_eq!(within_reach(short, start, end), (short.into(), end));
     }
 
     #[test]
