@@ -11,6 +11,9 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::diag::{Counted, Finding, Severity, Summary};
+use excerpt::{Excerpt, Source, WIDTH};
+
+mod excerpt;
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -139,24 +142,6 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A line of a file with each control character shown as one visible
-/// character (a control picture such as `␛`, or `�`), so that columns
-/// still match the line's characters.
-fn visible_line(line: &str) -> Cow<'_, str> {
-    if !line.chars().any(char::is_control) {
-        return Cow::Borrowed(line);
-    }
-    line.chars()
-        .map(|c| match u32::from(c) {
-            code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
-            0x7f => '\u{2421}',
-            _ if c.is_control() => '\u{fffd}',
-            _ => c,
-        })
-        .collect::<String>()
-        .into()
-}
-
 /// Escapes the message of a workflow command.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -168,9 +153,6 @@ fn escape_data(s: &str) -> String {
 fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
-
-/// The width long source lines are cut to around their marker.
-const WIDTH: usize = 140;
 
 /// The human report: each finding with its source line, then a summary by code.
 pub fn human(
@@ -190,8 +172,19 @@ pub fn human(
         return out;
     }
     if !style.quiet {
+        // Each file's lines are found once, however many findings it has.
+        let mut lines: HashMap<&str, Source<'_>> = HashMap::new();
         for f in findings {
-            out.push_str(&one_finding(&renderer, f, sources.get(&f.file).copied()));
+            let excerpt = sources
+                .get(&f.file)
+                .filter(|_| f.line > 0)
+                .and_then(|text| {
+                    lines
+                        .entry(f.file.as_str())
+                        .or_insert_with(|| Source::new(text))
+                        .excerpt(f.line, f.column)
+                });
+            out.push_str(&one_finding(&renderer, f, excerpt));
             out.push_str("\n\n");
         }
     }
@@ -199,7 +192,7 @@ pub fn human(
     out
 }
 
-fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
+fn one_finding(renderer: &Renderer, f: &Finding, excerpt: Option<Excerpt>) -> String {
     let level = match f.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -213,24 +206,27 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
     if let Some(keyword) = &f.keyword {
         notes.push(format!("schema keyword `{}`", visible(keyword)));
     }
-    let line_text = text
-        .filter(|_| f.line > 0)
-        .and_then(|t| t.lines().nth(f.line as usize - 1));
-    match line_text {
-        Some(line) => {
-            let line = visible_line(line);
-            let (start, end) = marked(&line, f.column as usize);
-            let (line, end) = within_reach(&line, start, end);
+    match excerpt {
+        Some(excerpt) => {
             let label = notes.join("; ");
-            let snippet = Snippet::source(line.as_ref())
+            let snippet = Snippet::source(excerpt.text.as_str())
                 .line_start(f.line as usize)
                 .path(file.as_ref())
                 .annotation(
                     AnnotationKind::Primary
-                        .span(start..end)
+                        .span(excerpt.mark.clone())
                         .label(label.as_str()),
                 );
-            renderer.render(&[level.primary_title(title.as_str()).element(snippet)])
+            let text = renderer.render(&[level.primary_title(title.as_str()).element(snippet)]);
+            if excerpt.dropped == 0 {
+                return text;
+            }
+            true_column(
+                text,
+                f.line,
+                excerpt.column - excerpt.dropped,
+                excerpt.column,
+            )
         }
         None => {
             let location = if f.line > 0 {
@@ -249,68 +245,27 @@ fn one_finding(renderer: &Renderer, f: &Finding, text: Option<&str>) -> String {
     }
 }
 
-/// The byte range of the JSON token at 1-based character `column` of
-/// `line`, for the marker. The renderer cuts a long line around it
-/// (`term_width`) and still reports the true column.
-fn marked(line: &str, column: usize) -> (usize, usize) {
-    let start = line
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i);
-    (start, start + token_len(&line[start..]))
-}
-
-/// How many bytes of the JSON token at the start of `rest` to underline.
-fn token_len(rest: &str) -> usize {
-    match rest.chars().next() {
-        None => 0,
-        Some('"') => {
-            let mut escaped = false;
-            for (i, c) in rest.char_indices().skip(1) {
-                match c {
-                    '\\' if !escaped => escaped = true,
-                    '"' if !escaped => return i + 1,
-                    _ => escaped = false,
-                }
-            }
-            rest.len()
-        }
-        Some('{' | '[') => 1,
-        Some(first) => rest
-            .find([',', '}', ']', ' ', '\t'])
-            .unwrap_or(rest.len())
-            .max(first.len_utf8()),
-    }
-}
-
-/// `line` as the renderer needs it to show the marked bytes `start..end`,
-/// and where the mark then ends. The renderer shows at most `WIDTH`
-/// characters of a line: a mark longer than that by its two ends, with
-/// `...` between them. It reads all of the line it is given, which for a
-/// 30 MB value or a minified record is most of the file, once per finding.
-/// So the middle of a long mark and the line past `WIDTH` characters after
-/// it are left out; what comes before the mark stays, so that the column
-/// shown stays the true one.
-fn within_reach(line: &str, start: usize, end: usize) -> (Cow<'_, str>, usize) {
-    // The byte `n` characters after byte `from` of `line`, or its end.
-    let after = |from: usize, n: usize| {
-        line[from..]
-            .char_indices()
-            .nth(n)
-            .map_or(line.len(), |(i, _)| from + i)
+/// `rendered` with the column of its location (`--> file:line:column`, the
+/// line after the title) put back from `shown` to `column`: the renderer
+/// was given the source line without some of the text before the mark,
+/// which changes nothing else it prints.
+fn true_column(rendered: String, line: u32, shown: usize, column: usize) -> String {
+    let Some(title_end) = rendered.find('\n') else {
+        return rendered;
     };
-    let head = after(start, WIDTH);
-    let tail = line[..end]
-        .char_indices()
-        .rev()
-        .nth(WIDTH - 1)
-        .map_or(start, |(i, _)| i);
-    let cut = after(end, WIDTH);
-    if head >= tail {
-        return (Cow::Borrowed(&line[..cut]), end);
+    let from = title_end + 1;
+    let to = rendered[from..]
+        .find('\n')
+        .map_or(rendered.len(), |i| from + i);
+    let printed = format!(":{line}:{shown}");
+    match rendered[from..to].rfind(&printed) {
+        Some(i) => {
+            let at = from + i;
+            let after = at + printed.len();
+            format!("{}:{line}:{column}{}", &rendered[..at], &rendered[after..])
+        }
+        None => rendered,
     }
-    let kept = [&line[..head], &line[tail..cut]].concat();
-    (Cow::Owned(kept), end - (tail - head))
 }
 
 /// "3 errors and 1 warning in 40 record files (38 records passed their
@@ -449,39 +404,58 @@ mod tests {
         assert_eq!(back, value);
     }
 
+    /// Leaving out text before a mark changes nothing the renderer prints
+    /// but the column, which is put back: the same report as for the whole
+    /// line, for lines of every shape around the cut.
     #[test]
-    fn marks_the_value() {
-        let line = r#"  "name": "Hong \"K\"","#;
-        let (start, end) = marked(line, 11);
-        assert_eq!(&line[start..end], r#""Hong \"K\"""#);
-        assert_eq!(marked("ab", 2), (1, 2));
-        let long = format!("{}x", "é".repeat(500));
-        let (start, end) = marked(&long, 501);
-        assert_eq!(&long[start..end], "x");
-    }
-
-    #[test]
-    fn a_long_mark_keeps_its_ends_and_what_comes_before_it() {
-        let value = format!(
-            "\"{}{}{}\"",
-            "h".repeat(WIDTH),
-            "m".repeat(10_000),
-            "t".repeat(WIDTH)
-        );
-        let line = format!("  \"name\": {value}, {}", "r".repeat(10_000));
-        let (start, end) = marked(&line, 11);
-        assert_eq!(&line[start..end], value);
-        let (kept, kept_end) = within_reach(&line, start, end);
-        let tail = "t".repeat(WIDTH - 1) + "\"";
-        assert_eq!(
-            &kept[..kept_end],
-            format!("  \"name\": \"{}{tail}", "h".repeat(WIDTH - 1))
-        );
-        assert_eq!(&kept[kept_end..], format!(", {}", "r".repeat(WIDTH - 2)));
-        // A short mark and a short line are left whole.
-        let short = r#"  "kind": "nowhere","#;
-        let (start, end) = marked(short, 11);
-        assert_eq!(within_reach(short, start, end), (short.into(), end));
+    fn text_left_out_before_a_mark_changes_nothing_shown() {
+        use crate::diag::Code;
+        use excerpt::{BEFORE, excerpt_keeping};
+        let renderers = [
+            Renderer::plain().term_width(WIDTH),
+            Renderer::styled().term_width(WIDTH),
+        ];
+        let mut cut = 0;
+        for lead in ["", "    ", &" ".repeat(30), "\u{3000} "] {
+            for unit in ["a", "漢é\u{1b}\t"] {
+                for fill in [0, 139, 141, 281, 500, 2_000] {
+                    for token in ["\"x\"", &format!("\"{}\"", "m".repeat(300)), "12"] {
+                        for label in ["/a", &"/b".repeat(60)] {
+                            let before = format!("{lead}{}", unit.repeat(fill));
+                            let line = format!("{before}{token}, {}", "r".repeat(200));
+                            let column = before.chars().count() as u32 + 1;
+                            let f = Finding::new(
+                                Code::SchemaViolation,
+                                "d/x.json",
+                                (1, column),
+                                label,
+                                "m",
+                            );
+                            let kept = excerpt_keeping(&line, column, BEFORE);
+                            let whole = excerpt_keeping(&line, column, usize::MAX);
+                            assert_eq!(whole.dropped, 0);
+                            cut += usize::from(kept.dropped > 0);
+                            for renderer in &renderers {
+                                assert_eq!(
+                                    one_finding(
+                                        renderer,
+                                        &f,
+                                        Some(excerpt_keeping(&line, column, BEFORE))
+                                    ),
+                                    one_finding(
+                                        renderer,
+                                        &f,
+                                        Some(excerpt_keeping(&line, column, usize::MAX))
+                                    ),
+                                    "{line:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(cut > 50, "only {cut} lines were cut");
     }
 
     #[test]
