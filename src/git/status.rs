@@ -122,8 +122,11 @@ pub(super) fn changes(
         || {
             tracked
                 .par_iter()
-                .filter(|t| !t.gitlink && (t.conflicted || !clean(t, workdir, index_time)))
-                .map(|t| t.path.as_str())
+                .map_init(Opened::default, |opened, t| {
+                    let dirty = t.conflicted || !clean(t, workdir, opened, index_time);
+                    (!t.gitlink && dirty).then_some(t.path.as_str())
+                })
+                .flatten()
                 .collect::<Vec<&str>>()
         },
         || untracked(workdir, prefixes, &known, &submodules),
@@ -308,12 +311,39 @@ fn in_tree(tree: &git2::Tree<'_>, path: &str) -> Option<Object> {
     })
 }
 
+/// The folder of the work tree last opened for the stat data of its files,
+/// by its path; no descriptor when it could not be opened.
+#[derive(Default)]
+struct Opened {
+    #[cfg(unix)]
+    folder: Option<(String, Option<rustix::fd::OwnedFd>)>,
+}
+
 /// Whether the file of `t` is vouched for by its stat data: the same kind,
 /// size, inode, change and modification times as the index recorded, and
 /// recorded before the index was written (else a change in the same clock
-/// tick could hide). Times without nanoseconds compare by seconds.
-fn clean(t: &Tracked, workdir: &Path, index_time: (u32, u32)) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(workdir.join(&t.path)) else {
+/// tick could hide). Times without nanoseconds compare by seconds. The
+/// file is asked of its folder, opened once for all its files, so that the
+/// kernel looks up one name per file, not every part of its path (most of
+/// the stat's cost). Elsewhere than on Unix the stat data git records is
+/// not all at hand, and every file is read.
+#[cfg(unix)]
+fn clean(t: &Tracked, workdir: &Path, opened: &mut Opened, index_time: (u32, u32)) -> bool {
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+    let (folder, name) = t.path.rsplit_once('/').unwrap_or(("", &t.path));
+    if opened
+        .folder
+        .as_ref()
+        .is_none_or(|(open, _)| open != folder)
+    {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(rustix::fs::CWD, workdir.join(folder), flags, Mode::empty());
+        opened.folder = Some((folder.to_string(), fd.ok()));
+    }
+    let Some((_, Some(fd))) = &opened.folder else {
+        return false;
+    };
+    let Ok(stat) = rustix::fs::statat(fd, name, AtFlags::SYMLINK_NOFOLLOW) else {
         return false;
     };
     let racy = if t.mtime.1 == 0 {
@@ -321,28 +351,21 @@ fn clean(t: &Tracked, workdir: &Path, index_time: (u32, u32)) -> bool {
     } else {
         t.mtime >= index_time
     };
-    let kind = meta.file_type();
-    (kind.is_file() && !t.object.link || kind.is_symlink() && t.object.link)
-        && meta.len() as u32 == t.size
-        && same_stat(t, &meta)
+    // Truncated to 32 bits, as git records them.
+    let same_time = |recorded: (u32, u32), now: (u32, u32)| {
+        recorded.0 == now.0 && (recorded.1 == 0 || recorded.1 == now.1)
+    };
+    let kind = FileType::from_raw_mode(stat.st_mode);
+    (kind == FileType::RegularFile && !t.object.link || kind == FileType::Symlink && t.object.link)
+        && stat.st_size as u32 == t.size
+        && stat.st_ino as u32 == t.ino
+        && same_time(t.mtime, (stat.st_mtime as u32, stat.st_mtime_nsec as u32))
+        && same_time(t.ctime, (stat.st_ctime as u32, stat.st_ctime_nsec as u32))
         && !racy
 }
 
-/// Whether the inode and the times of `meta` are those git recorded in `t`.
-#[cfg(unix)]
-fn same_stat(t: &Tracked, meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let same_time = |recorded: (u32, u32), s: i64, ns: i64| {
-        recorded.0 == s as u32 && (recorded.1 == 0 || recorded.1 == ns as u32)
-    };
-    meta.ino() as u32 == t.ino
-        && same_time(t.mtime, meta.mtime(), meta.mtime_nsec())
-        && same_time(t.ctime, meta.ctime(), meta.ctime_nsec())
-}
-
-/// Elsewhere the stat data git records is not all at hand: every file is read.
 #[cfg(not(unix))]
-fn same_stat(_: &Tracked, _: &std::fs::Metadata) -> bool {
+fn clean(_: &Tracked, _: &Path, _: &mut Opened, _: (u32, u32)) -> bool {
     false
 }
 
@@ -466,7 +489,8 @@ pub(super) mod tests {
     use git2::{Delta, DiffOptions, IndexAddOption, Repository, Signature};
 
     use super::super::index::tests::git;
-    use super::super::{Change, Repository as Ours, Status};
+    use super::super::{Change, Repository as Ours, Status, index};
+    use super::{Opened, Tracked, clean};
 
     /// `path` with `/` separators.
     fn path_string(path: &Path) -> String {
@@ -623,6 +647,50 @@ pub(super) mod tests {
     fn a_clean_work_tree_has_no_change() {
         let (_dir, repository) = repository();
         agree(&repository, "HEAD", &[]);
+    }
+
+    /// The stat data the index keeps vouches for the files nobody touched,
+    /// in the work tree's root as in a folder, and for no other: else every
+    /// file would be read, or an edit missed.
+    #[test]
+    fn stat_data_vouches_for_untouched_files_only() {
+        let (dir, _repository) = repository();
+        let root = dir.path();
+        let index = index::read(&root.join(".git/index")).unwrap();
+        let tracked: Vec<Tracked> = index
+            .entries
+            .into_iter()
+            .filter_map(|e| Tracked::new(e, &[""]))
+            .collect();
+        // An index written after all its entries: none is racily clean.
+        let written = (u32::MAX - 1, 0);
+        let vouched = || {
+            let mut opened = Opened::default();
+            tracked
+                .iter()
+                .filter(|t| clean(t, root, &mut opened, written))
+                .map(|t| t.path.as_str())
+                .collect::<Vec<&str>>()
+        };
+        assert_eq!(
+            vouched(),
+            [
+                ".gitignore",
+                "Cargo.toml",
+                "data/labs/a.json",
+                "data/labs/b.json",
+                "data/places/c.json",
+                "schema/labs.schema.json"
+            ]
+        );
+        write(root, "data/labs/a.json", "{\"id\": \"z\"}\n");
+        std::fs::remove_file(root.join("data/places/c.json")).unwrap();
+        std::fs::remove_file(root.join("Cargo.toml")).unwrap();
+        std::fs::create_dir(root.join("Cargo.toml")).unwrap();
+        assert_eq!(
+            vouched(),
+            [".gitignore", "data/labs/b.json", "schema/labs.schema.json"]
+        );
     }
 
     #[test]
