@@ -172,17 +172,19 @@ pub fn human(
         return out;
     }
     if !style.quiet {
-        // Each file's lines are found once, however many findings it has.
-        let mut lines: HashMap<&str, Source<'_>> = HashMap::new();
+        // Findings come sorted by file: the lines of the file at hand are
+        // found once, however many findings it has.
+        let mut at_hand: Option<(&str, Source<'_>)> = None;
         for f in findings {
             let excerpt = sources
                 .get(&f.file)
                 .filter(|_| f.line > 0)
                 .and_then(|text| {
-                    lines
-                        .entry(f.file.as_str())
-                        .or_insert_with(|| Source::new(text))
-                        .excerpt(f.line, f.column)
+                    if at_hand.as_ref().is_none_or(|(file, _)| *file != f.file) {
+                        at_hand = Some((f.file.as_str(), Source::new(text)));
+                    }
+                    let (_, source) = at_hand.as_mut()?;
+                    source.excerpt(f.line, f.column)
                 });
             out.push_str(&one_finding(&renderer, f, excerpt));
             out.push_str("\n\n");
