@@ -165,7 +165,9 @@ fn many_findings_on_one_long_line_took_quadratic_time() {
         serde_json::from_str(&within_a_minute(dir.path(), &["check", "--format", "json"])).unwrap();
     let findings = json["findings"].as_array().unwrap();
     assert!(findings.len() >= 10_000, "{} findings", findings.len());
-    let mut shown = human.lines().filter_map(|l| l.strip_prefix(" --> "));
+    let mut shown = human
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "));
     for f in findings {
         let location = format!(
             "{}:{}:{}",
