@@ -439,16 +439,8 @@ mod tests {
                             cut += usize::from(kept.dropped > 0);
                             for renderer in &renderers {
                                 assert_eq!(
-                                    one_finding(
-                                        renderer,
-                                        &f,
-                                        Some(excerpt_keeping(&line, column, BEFORE))
-                                    ),
-                                    one_finding(
-                                        renderer,
-                                        &f,
-                                        Some(excerpt_keeping(&line, column, usize::MAX))
-                                    ),
+                                    one_finding(renderer, &f, Some(kept.clone())),
+                                    one_finding(renderer, &f, Some(whole.clone())),
                                     "{line:?}"
                                 );
                             }

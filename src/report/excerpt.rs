@@ -39,7 +39,7 @@ struct At {
 }
 
 /// What the renderer is given for one finding.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Excerpt {
     /// The kept text, each control character shown as one visible one.
     pub text: String,
@@ -82,10 +82,16 @@ impl<'a> Source<'a> {
     /// character `column` (or the line's end), or `None` when the file has
     /// no such line.
     pub fn excerpt(&mut self, line: u32, column: u32) -> Option<Excerpt> {
+        self.excerpt_keeping(line, column, BEFORE)
+    }
+
+    /// The excerpt of line `line`, keeping at most `before` characters
+    /// between its leading whitespace and the mark.
+    fn excerpt_keeping(&mut self, line: u32, column: u32, before: usize) -> Option<Excerpt> {
         let text = self.line(line)?;
         let at = self.place(line, text, column as usize);
         let end = at.byte + token_len(&text[at.byte..]);
-        Some(cut(text, at, end, BEFORE))
+        Some(cut(text, at, end, before))
     }
 
     /// Character `column - 1` of `text`, line `line`, or the line's end;
@@ -236,10 +242,9 @@ fn visible_line(line: &str) -> Cow<'_, str> {
 /// `before` characters between its leading whitespace and the mark.
 #[cfg(test)]
 pub(super) fn excerpt_keeping(line: &str, column: u32, before: usize) -> Excerpt {
-    let mut source = Source::new(line);
-    let at = source.place(1, line, column as usize);
-    let end = at.byte + token_len(&line[at.byte..]);
-    cut(line, at, end, before)
+    Source::new(line)
+        .excerpt_keeping(1, column, before)
+        .expect("a line to excerpt")
 }
 
 #[cfg(test)]
