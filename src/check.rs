@@ -29,6 +29,7 @@ use rustc_hash::FxHashMap;
 use crate::diag::{self, Counted, Finding, Summary};
 use crate::error::Result;
 use crate::evidence;
+use crate::folders::Folders;
 use crate::git;
 use crate::load::{self, Dataset, Listed, Listing, RecordFile};
 use crate::model::{Collection, Record, WithdrawalView};
@@ -150,9 +151,14 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let Some(since) = &options.changed_since else {
         return full(dir, display, options, Scope::Full);
     };
-    // The work tree is compared with git while the data is listed.
-    let (changes, prepared) =
-        rayon::join(|| changes_since(dir, since), || Prepared::new(dir, display));
+    // The work tree is compared with git while the data is listed; each
+    // folder is read once, for both.
+    let folders = Folders::default();
+    let (changes, prepared) = rayon::join(
+        || changes_since(dir, since, &folders),
+        || Prepared::new(dir, display, &folders),
+    );
+    drop(folders);
     let (repository, data, changes) = changes?;
     let in_data = |path: &str| git::under(path, &data);
     // Ignored files count in the data, which a full check reads from disk, but
@@ -186,7 +192,11 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
 
 /// The data directory relative to its work tree, and the changes since
 /// `since` under it and under the toolkit's paths.
-fn changes_since(dir: &Path, since: &str) -> Result<(git::Repository, String, Vec<git::Change>)> {
+fn changes_since(
+    dir: &Path,
+    since: &str,
+    folders: &Folders,
+) -> Result<(git::Repository, String, Vec<git::Change>)> {
     let repository = git::Repository::discover(dir)?;
     let data = repository.relative(dir)?;
     // A toolkit path inside the data directory is data.
@@ -195,7 +205,7 @@ fn changes_since(dir: &Path, since: &str) -> Result<(git::Repository, String, Ve
         .filter(|prefix| !git::under(&data, prefix))
         .collect();
     prefixes.push(&data);
-    let changes = repository.changes_since(since, &prefixes)?;
+    let changes = repository.changes_since(since, &prefixes, folders)?;
     Ok((repository, data, changes))
 }
 
@@ -207,9 +217,9 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new(dir: &Path, display: &str) -> Result<Prepared> {
+    fn new(dir: &Path, display: &str, folders: &Folders) -> Result<Prepared> {
         Ok(Prepared {
-            listing: load::list(dir, display)?,
+            listing: load::list_in(dir, display, folders)?,
             fields: RefFields::for_run()?,
             validators: Validators::new()?,
         })

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::folders::Folders;
 
 mod index;
 mod status;
@@ -96,9 +97,15 @@ impl Repository {
     ///
     /// The work tree is compared as `git status` compares it, by the stat
     /// data in the index (see `status`): a file is read only when that data
-    /// cannot vouch for it.
-    pub fn changes_since(&self, revision: &str, prefixes: &[&str]) -> Result<Vec<Change>> {
-        let mut changes = status::changes(&self.inner, &self.workdir, revision, prefixes)?;
+    /// cannot vouch for it. Folders are read through `folders`, which a
+    /// caller reading the same folders meanwhile can share.
+    pub fn changes_since(
+        &self,
+        revision: &str,
+        prefixes: &[&str],
+        folders: &Folders,
+    ) -> Result<Vec<Change>> {
+        let mut changes = status::changes(&self.inner, &self.workdir, revision, prefixes, folders)?;
         changes.retain(|c| prefixes.iter().any(|p| under(&c.path, p)));
         changes.sort();
         changes.dedup();

@@ -16,6 +16,7 @@ pub mod error;
 pub mod evidence;
 pub mod export;
 pub mod fmt;
+pub mod folders;
 pub mod format;
 pub mod git;
 pub mod json;

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::diag::{Code, Finding};
 use crate::error::{Error, Result};
+use crate::folders::{self, Folders};
 use crate::format;
 use crate::json;
 use crate::model::Collection;
@@ -210,13 +211,26 @@ impl Listing {
 ///
 /// Fails only when `dir` itself is missing or unreadable.
 pub fn list(dir: &Path, display: &str) -> Result<Listing> {
-    let top = read_dir_sorted(dir).map_err(|e| Error::io("reading data directory", dir, e))?;
+    list_in(dir, display, &Folders::default())
+}
+
+/// `list`, reading each folder through `folders`: a folder read there
+/// already is not read again.
+pub fn list_in(dir: &Path, display: &str, folders: &Folders) -> Result<Listing> {
+    let top = folders.read(dir);
+    let top = match &*top {
+        Ok(entries) => entries,
+        Err(e) => {
+            let e = std::io::Error::new(e.kind(), e.to_string());
+            return Err(Error::io("reading data directory", dir, e));
+        }
+    };
     let display = display.trim_end_matches('/');
     // The collection folders are walked in parallel, each into its own part;
     // the parts are joined in the order of the entries.
     let parts: Vec<Part> = top
         .par_iter()
-        .map(|entry| list_entry(entry, display))
+        .map(|entry| list_entry(dir, entry, display, folders))
         .collect();
     let mut findings = Vec::new();
     // Sized once: a listing of a large dataset would otherwise be copied as it grows.
@@ -256,21 +270,22 @@ struct Part {
 
 /// The record files of one entry of the data directory, with the findings
 /// about it: a collection folder is walked, anything else is reported.
-fn list_entry(entry: &Entry, display: &str) -> Part {
-    let shown = format!("{display}/{}", entry.name_lossy());
+fn list_entry(dir: &Path, entry: &folders::Entry, display: &str, folders: &Folders) -> Part {
+    let name = entry.name.to_string_lossy();
+    let shown = format!("{display}/{name}");
     let collection = entry.name.to_str().and_then(Collection::from_dir_name);
     let mut records = Vec::new();
     let mut findings = Vec::new();
     let mut unexpected_entry = 1;
-    match (entry.kind(), collection) {
-        _ if format::is_leftover(&entry.name_lossy()) => findings.push(leftover(&shown)),
+    match (kind(entry), collection) {
+        _ if format::is_leftover(&name) => findings.push(leftover(&shown)),
         (Kind::Dir, Some(collection)) => {
             unexpected_entry = 0;
-            walk_collection(&entry.path, collection, &shown, &mut records, &mut findings);
+            let folder = dir.join(&entry.name);
+            let (records_, findings_) = (&mut records, &mut findings);
+            walk_collection(&folder, collection, &shown, folders, records_, findings_);
         }
-        (Kind::Dir, None) => {
-            findings.push(unexpected(&shown, not_a_collection(&entry.name_lossy())))
-        }
+        (Kind::Dir, None) => findings.push(unexpected(&shown, not_a_collection(&name))),
         (Kind::Symlink, _) => findings.push(unexpected(
             &shown,
             "symbolic links are not followed in the data directory",
@@ -349,11 +364,13 @@ fn walk_collection(
     dir: &Path,
     collection: Collection,
     shown_dir: &str,
+    folders: &Folders,
     records: &mut Vec<Listed>,
     findings: &mut Vec<Finding>,
 ) {
     let folder: Arc<Path> = Arc::from(dir);
-    let entries = match read_dir_sorted(dir) {
+    let read = folders.read(dir);
+    let entries = match &*read {
         Ok(entries) => entries,
         Err(e) => {
             findings.push(Finding::new(
@@ -368,9 +385,9 @@ fn walk_collection(
     };
     records.reserve(entries.len());
     for entry in entries {
-        let name = entry.name_lossy();
+        let name = entry.name.to_string_lossy();
         let shown = format!("{shown_dir}/{name}");
-        match entry.kind() {
+        match kind(entry) {
             _ if format::is_leftover(&name) => findings.push(leftover(&shown)),
             // Exactly one `.json` is taken off: `x.json.json` is the file of
             // a record `x.json`, whose name is then not an id.
@@ -389,7 +406,7 @@ fn walk_collection(
                     collection,
                     path: shown,
                     stem,
-                    location: entry.path,
+                    location: dir.join(&entry.name),
                     folder: Arc::clone(&folder),
                 });
             }
@@ -535,39 +552,13 @@ enum Kind {
     Unreadable(std::io::Error),
 }
 
-struct Entry {
-    name: std::ffi::OsString,
-    path: PathBuf,
-    file_type: std::io::Result<fs::FileType>,
-}
-
-impl Entry {
-    fn name_lossy(&self) -> String {
-        self.name.to_string_lossy().into_owned()
+/// What `entry` is.
+fn kind(entry: &folders::Entry) -> Kind {
+    match &entry.kind {
+        Ok(t) if t.is_symlink() => Kind::Symlink,
+        Ok(t) if t.is_dir() => Kind::Dir,
+        Ok(t) if t.is_file() => Kind::File,
+        Ok(_) => Kind::Other,
+        Err(e) => Kind::Unreadable(std::io::Error::new(e.kind(), e.to_string())),
     }
-
-    fn kind(&self) -> Kind {
-        match &self.file_type {
-            Ok(t) if t.is_symlink() => Kind::Symlink,
-            Ok(t) if t.is_dir() => Kind::Dir,
-            Ok(t) if t.is_file() => Kind::File,
-            Ok(_) => Kind::Other,
-            Err(e) => Kind::Unreadable(std::io::Error::new(e.kind(), e.to_string())),
-        }
-    }
-}
-
-/// Directory entries sorted by name, so that output does not depend on the file system.
-fn read_dir_sorted(dir: &Path) -> std::io::Result<Vec<Entry>> {
-    let mut entries = fs::read_dir(dir)?
-        .map(|entry| {
-            entry.map(|e| Entry {
-                name: e.file_name(),
-                path: e.path(),
-                file_type: e.file_type(),
-            })
-        })
-        .collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(entries)
 }

@@ -8,7 +8,7 @@
 //! doubt is settled by its content: the hash of the file on disk against the
 //! object id at the revision.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{ObjectType, Oid};
 use rayon::prelude::*;
@@ -16,6 +16,7 @@ use rustc_hash::FxHashSet;
 
 use super::{Change, Status, git_error, index, under};
 use crate::error::{Error, Result};
+use crate::folders::Folders;
 
 /// The file mode of a symbolic link, and of a submodule, in git.
 const MODE_LINK: u32 = 0o120000;
@@ -70,12 +71,14 @@ impl Tracked {
 
 /// Every path under `prefixes` that differs between the tree of `revision`
 /// and the work tree of `repository`, staged or not, untracked and ignored
-/// files included; unsorted, each path once.
+/// files included; unsorted, each path once. Folders are read through
+/// `folders`.
 pub(super) fn changes(
     repository: &git2::Repository,
     workdir: &Path,
     revision: &str,
     prefixes: &[&str],
+    folders: &Folders,
 ) -> Result<Vec<Change>> {
     let tree = repository
         .revparse_single(revision)
@@ -129,7 +132,13 @@ pub(super) fn changes(
                 .flatten()
                 .collect::<Vec<&str>>()
         },
-        || untracked(workdir, prefixes, &known, &submodules),
+        || {
+            let tracked = Known {
+                files: &known,
+                submodules: &submodules,
+            };
+            untracked(workdir, prefixes, &tracked, folders)
+        },
     );
 
     // Each path in doubt, settled: what the revision holds there against
@@ -398,39 +407,45 @@ fn on_disk(path: &Path) -> Option<Object> {
     Some(Object { id, link })
 }
 
+/// What the index knows under the prefixes: its files and its submodules.
+struct Known<'a> {
+    files: &'a FxHashSet<&'a str>,
+    submodules: &'a FxHashSet<&'a str>,
+}
+
 /// The files and links under `prefixes` that the index does not know,
-/// relative to the work tree; found by reading folders, not by a stat per
-/// file. `.git` entries and submodules are not entered.
+/// relative to the work tree; found by reading folders (through `folders`),
+/// not by a stat per file. `.git` entries and submodules are not entered.
 fn untracked(
     workdir: &Path,
     prefixes: &[&str],
-    known: &FxHashSet<&str>,
-    submodules: &FxHashSet<&str>,
+    known: &Known<'_>,
+    folders: &Folders,
 ) -> Vec<String> {
     let mut found = Vec::new();
-    let mut folders: Vec<String> = Vec::new();
+    let mut to_read: Vec<String> = Vec::new();
     for prefix in prefixes {
         if prefix.is_empty() {
-            folders.push(String::new());
+            to_read.push(String::new());
             continue;
         }
         match std::fs::symlink_metadata(workdir.join(prefix)) {
-            Ok(meta) if meta.is_dir() => folders.push(prefix.to_string()),
-            Ok(_) if !known.contains(prefix) => found.push(prefix.to_string()),
+            Ok(meta) if meta.is_dir() => to_read.push(prefix.to_string()),
+            Ok(_) if !known.files.contains(prefix) => found.push(prefix.to_string()),
             _ => {}
         }
     }
     // One folder at a time, its subfolders in parallel: a data directory's
     // folders are its collections.
-    while !folders.is_empty() {
-        let read: Vec<(Vec<String>, Vec<String>)> = folders
+    while !to_read.is_empty() {
+        let read: Vec<(Vec<String>, Vec<String>)> = to_read
             .par_iter()
-            .map(|folder| read_folder(workdir, folder, known, submodules))
+            .map(|folder| read_folder(workdir, folder, known, folders))
             .collect();
-        folders = Vec::new();
+        to_read = Vec::new();
         for (files, subfolders) in read {
             found.extend(files);
-            folders.extend(subfolders);
+            to_read.extend(subfolders);
         }
     }
     found
@@ -440,20 +455,19 @@ fn untracked(
 fn read_folder(
     workdir: &Path,
     folder: &str,
-    known: &FxHashSet<&str>,
-    submodules: &FxHashSet<&str>,
+    known: &Known<'_>,
+    folders: &Folders,
 ) -> (Vec<String>, Vec<String>) {
     let mut files = Vec::new();
     let mut subfolders = Vec::new();
-    let at: PathBuf = workdir.join(folder);
-    let Ok(entries) = std::fs::read_dir(&at) else {
+    let read = folders.read(&workdir.join(folder));
+    let Ok(entries) = &*read else {
         return (files, subfolders);
     };
     // One buffer for every path: a folder of records holds thousands.
     let mut path = String::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if name == ".git" {
+    for entry in entries {
+        if entry.name == ".git" {
             continue;
         }
         path.clear();
@@ -461,14 +475,14 @@ fn read_folder(
             path.push_str(folder);
             path.push('/');
         }
-        path.push_str(&name.to_string_lossy());
-        match entry.file_type() {
+        path.push_str(&entry.name.to_string_lossy());
+        match &entry.kind {
             Ok(kind) if kind.is_dir() => {
-                if !submodules.contains(path.as_str()) {
+                if !known.submodules.contains(path.as_str()) {
                     subfolders.push(path.clone());
                 }
             }
-            _ if known.contains(path.as_str()) => {}
+            _ if known.files.contains(path.as_str()) => {}
             _ => files.push(path.clone()),
         }
     }
@@ -625,7 +639,7 @@ pub(super) mod tests {
         let root = repository.workdir().unwrap();
         let ours = Ours::discover(root)
             .unwrap()
-            .changes_since(revision, PREFIXES)
+            .changes_since(revision, PREFIXES, &Default::default())
             .unwrap();
         assert_eq!(ours, libgit2(repository, revision), "against libgit2");
         assert_eq!(ours, changes_of(expected));
@@ -871,7 +885,8 @@ pub(super) mod tests {
         std::fs::remove_file(root.join(".git/index")).unwrap();
         let ours = Ours::discover(root).unwrap();
         assert_eq!(
-            ours.changes_since("HEAD", PREFIXES).unwrap(),
+            ours.changes_since("HEAD", PREFIXES, &Default::default())
+                .unwrap(),
             changes_of(&since_head)
         );
         git(root, &["reset", "--quiet", "--mixed"]);
@@ -879,7 +894,7 @@ pub(super) mod tests {
         // A split index is one that neither techpact nor libgit2 reads.
         git(root, &["update-index", "--split-index"]);
         let error = ours
-            .changes_since("HEAD", PREFIXES)
+            .changes_since("HEAD", PREFIXES, &Default::default())
             .unwrap_err()
             .to_string();
         assert!(error.contains("'link'"), "{error}");
@@ -902,7 +917,7 @@ pub(super) mod tests {
         git(root, &["add", "-A"]);
         let changes = Ours::discover(root)
             .unwrap()
-            .changes_since("HEAD", PREFIXES)
+            .changes_since("HEAD", PREFIXES, &Default::default())
             .unwrap();
         assert!(
             changes.contains(&Change {
