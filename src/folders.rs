@@ -3,11 +3,12 @@
 //! check lists the data and looks for untracked files at the same time,
 //! over the same folders; sharing one `Folders` between the two makes each
 //! folder read once, by whichever asks first, while the other waits for it.
+//! A `Folder` is a folder opened once, whose files are opened by name in it.
 //! Imports nothing of ours.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
-use std::fs::{self, FileType};
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File, FileType};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -58,6 +59,58 @@ impl Folders {
     }
 }
 
+/// A folder whose files are opened by name in it: the kernel then looks up
+/// one name a file, not every folder on the way to it (on Unix; elsewhere,
+/// and when the folder could not be opened, files are opened by path).
+#[derive(Debug)]
+pub struct Folder {
+    path: PathBuf,
+    #[cfg(unix)]
+    fd: Option<rustix::fd::OwnedFd>,
+}
+
+impl Folder {
+    /// The folder at `path`, opened now.
+    pub fn open(path: &Path) -> Folder {
+        #[cfg(unix)]
+        let fd = {
+            use rustix::fs::{CWD, Mode, OFlags, openat};
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            openat(CWD, path, flags, Mode::empty()).ok()
+        };
+        Folder {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            fd,
+        }
+    }
+
+    /// The folder at `path`, whose files are opened by path.
+    pub fn unopened(path: &Path) -> Folder {
+        Folder {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            fd: None,
+        }
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens its file `name` for reading.
+    pub fn open_file(&self, name: &OsStr) -> io::Result<File> {
+        #[cfg(unix)]
+        if let Some(fd) = &self.fd {
+            use rustix::fs::{Mode, OFlags, openat};
+            let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+            return Ok(File::from(openat(fd, name, flags, Mode::empty())?));
+        }
+        File::open(self.path.join(name))
+    }
+}
+
 /// The entries of `path` sorted by name, so that what is made of them does
 /// not depend on the file system's order.
 fn read_sorted(path: &Path) -> Read {
@@ -100,6 +153,26 @@ mod tests {
             names(&Folders::default().read(&dir.path().join("sub"))),
             ["a.json", "b.json"]
         );
+    }
+
+    #[test]
+    fn a_folder_opens_its_files_by_name_and_only_its_own() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.json"), "[1]").unwrap();
+        for folder in [
+            super::Folder::open(dir.path()),
+            super::Folder::unopened(dir.path()),
+        ] {
+            let mut text = String::new();
+            let mut file = folder.open_file("a.json".as_ref()).unwrap();
+            file.read_to_string(&mut text).unwrap();
+            assert_eq!(text, "[1]");
+            assert!(folder.open_file("missing.json".as_ref()).is_err());
+        }
+        // A folder that is not there opens nothing, by name or by path.
+        let gone = super::Folder::open(&dir.path().join("gone"));
+        assert!(gone.open_file("a.json".as_ref()).is_err());
     }
 
     #[test]

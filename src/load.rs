@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::diag::{Code, Finding};
 use crate::error::{Error, Result};
-use crate::folders::{self, Folders};
+use crate::folders::{self, Folder, Folders};
 use crate::format;
 use crate::json;
 use crate::model::Collection;
@@ -38,7 +38,7 @@ pub struct RecordFile {
     /// The file name without `.json`, which must equal the record's id.
     pub stem: String,
     /// The folder holding it on disk, shared by its collection's files.
-    folder: Arc<Path>,
+    folder: Arc<Folder>,
     /// Whether `<folder>/<stem>.json` names the file, so that its text can
     /// be read again.
     rereadable: bool,
@@ -85,7 +85,7 @@ impl RecordFile {
 
     /// Where it is on disk.
     pub fn location(&self) -> PathBuf {
-        self.folder.join(format!("{}.json", self.stem))
+        self.folder.path().join(format!("{}.json", self.stem))
     }
 
     /// Drops the text of a file nothing has been found in yet; a finding
@@ -172,7 +172,7 @@ pub struct Listed {
     /// Where it is on disk.
     pub location: PathBuf,
     /// The folder holding it, shared by its collection's files.
-    pub folder: Arc<Path>,
+    pub folder: Arc<Folder>,
 }
 
 /// The walk of a data directory: every record file and unexpected entry,
@@ -368,7 +368,7 @@ fn walk_collection(
     records: &mut Vec<Listed>,
     findings: &mut Vec<Finding>,
 ) {
-    let folder: Arc<Path> = Arc::from(dir);
+    let folder = Arc::new(Folder::open(dir));
     let read = folders.read(dir);
     let entries = match &*read {
         Ok(entries) => entries,
@@ -436,7 +436,14 @@ fn walk_collection(
 /// Reads, decodes and parses one record file; returns it with the findings
 /// about reading and parsing it.
 pub fn read_one(l: Listed) -> (RecordFile, Vec<Finding>) {
-    match read_limited(&l.location) {
+    let file = match l.location.file_name() {
+        Some(name) if l.location.parent() == Some(l.folder.path()) => l.folder.open_file(name),
+        _ => fs::File::open(&l.location),
+    };
+    let read = file
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(read_limited_from);
+    match read {
         Ok(bytes) => from_bytes(l, bytes),
         Err(message) => {
             let finding = Finding::new(Code::IoUnreadable, &l.path, (0, 0), "", message);
@@ -518,27 +525,37 @@ fn decode(l: &Listed, bytes: Vec<u8>, findings: &mut Vec<Finding>) -> Option<Str
     }
 }
 
+/// The bytes of the file at `path`, or why they cannot be had: unreadable,
+/// or larger than `MAX_FILE_BYTES`.
 fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let too_large = || {
-        format!(
+    let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    read_limited_from(file)
+}
+
+/// `read_limited` of an open file. A record fits the first buffer: it is read
+/// there and copied out at its size, rather than asking the file's size
+/// first, one more system call a file.
+fn read_limited_from(mut file: fs::File) -> std::result::Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let mut first = [0u8; 16 * 1024];
+    let mut filled = 0;
+    while filled < first.len() {
+        match file.read(&mut first[filled..]) {
+            Ok(0) => return Ok(first[..filled].to_vec()),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    let mut bytes = first.to_vec();
+    file.take(MAX_FILE_BYTES + 1 - filled as u64)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
             "the file is larger than {} MiB; a record is a few kilobytes",
             MAX_FILE_BYTES / 1024 / 1024
-        )
-    };
-    if len > MAX_FILE_BYTES {
-        return Err(too_large());
-    }
-    // Sized from the metadata, so a file is read in one call; `take` still
-    // bounds a file that grows while it is read.
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
-    (&mut file)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large());
+        ));
     }
     Ok(bytes)
 }
@@ -560,5 +577,23 @@ fn kind(entry: &folders::Entry) -> Kind {
         Ok(t) if t.is_file() => Kind::File,
         Ok(_) => Kind::Other,
         Err(e) => Kind::Unreadable(std::io::Error::new(e.kind(), e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_limited;
+
+    #[test]
+    fn a_file_is_read_whole_on_either_side_of_the_first_buffer() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let path = dir.path().join(format!("{len}.json"));
+            std::fs::write(&path, &bytes).unwrap();
+            let read = read_limited(&path).unwrap();
+            assert_eq!(read.len(), len, "a file of {len} bytes");
+            assert!(read == bytes, "a file of {len} bytes came back changed");
+        }
     }
 }

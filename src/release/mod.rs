@@ -37,6 +37,7 @@ use crate::diag::{Finding, Summary};
 use crate::diff;
 use crate::error::{Error, Result};
 use crate::evidence::sha256_hex;
+use crate::folders::Folder;
 use crate::format::{self, to_canonical_string};
 use crate::git::releases as git;
 use crate::lifecycle;
@@ -522,7 +523,7 @@ fn check_in_memory(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<
 fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
     let root = Path::new("data");
     let mut records = Vec::new();
-    let mut folders: HashMap<Collection, std::sync::Arc<Path>> = HashMap::new();
+    let mut folders: HashMap<Collection, std::sync::Arc<crate::folders::Folder>> = HashMap::new();
     for file in data {
         let rest = file.path.strip_prefix("data/")?;
         let (folder, name) = rest.split_once('/')?;
@@ -538,7 +539,7 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
         }
         let shared = folders
             .entry(collection)
-            .or_insert_with(|| std::sync::Arc::from(root.join(folder)));
+            .or_insert_with(|| std::sync::Arc::new(Folder::unopened(&root.join(folder))));
         records.push((
             folder.as_bytes(),
             name.as_bytes(),
@@ -546,7 +547,7 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
                 collection,
                 path: file.path.clone(),
                 stem: stem.to_string(),
-                location: shared.join(name),
+                location: shared.path().join(name),
                 folder: std::sync::Arc::clone(shared),
             },
         ));
