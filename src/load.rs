@@ -281,9 +281,14 @@ fn list_entry(dir: &Path, entry: &folders::Entry, display: &str, folders: &Folde
         _ if format::is_leftover(&name) => findings.push(leftover(&shown)),
         (Kind::Dir, Some(collection)) => {
             unexpected_entry = 0;
-            let folder = dir.join(&entry.name);
-            let (records_, findings_) = (&mut records, &mut findings);
-            walk_collection(&folder, collection, &shown, folders, records_, findings_);
+            walk_collection(
+                &dir.join(&entry.name),
+                collection,
+                &shown,
+                folders,
+                &mut records,
+                &mut findings,
+            );
         }
         (Kind::Dir, None) => findings.push(unexpected(&shown, not_a_collection(&name))),
         (Kind::Symlink, _) => findings.push(unexpected(

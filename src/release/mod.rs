@@ -523,7 +523,7 @@ fn check_in_memory(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<
 fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
     let root = Path::new("data");
     let mut records = Vec::new();
-    let mut folders: HashMap<Collection, std::sync::Arc<crate::folders::Folder>> = HashMap::new();
+    let mut folders: HashMap<Collection, std::sync::Arc<Folder>> = HashMap::new();
     for file in data {
         let rest = file.path.strip_prefix("data/")?;
         let (folder, name) = rest.split_once('/')?;
