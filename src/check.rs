@@ -490,21 +490,23 @@ impl<'l> Texts<'l> {
             .enumerate()
             .filter(|(i, _)| include(*i, &records[*i]))
             .filter_map(|(i, slot)| {
-                let bytes = slot.get_or_insert_with(|| read_small(&records[i].location));
+                let bytes = slot.get_or_insert_with(|| read_small(&records[i]));
                 bytes.as_deref().is_none_or(&test).then_some(i)
             })
             .collect()
     }
 }
 
-/// The bytes of a small file, in as few system calls as it takes (no size
-/// query first: records are a few kilobytes); `None` when it cannot be read.
-fn read_small(path: &Path) -> Option<Vec<u8>> {
+/// The bytes of a listed record file, in as few system calls as it takes
+/// (opened by name in its folder, no size query first: records are a few
+/// kilobytes); `None` when it cannot be read.
+fn read_small(listed: &Listed) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(16 * 1024);
     // Through `take`: `File::read_to_end` itself asks for the file's size
     // and position first, two more system calls a file.
-    std::fs::File::open(path)
+    listed
+        .open()
         .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
         .ok()?;
     // Kept until the searches end: hold only what the file has.

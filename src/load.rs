@@ -175,6 +175,19 @@ pub struct Listed {
     pub folder: Arc<Folder>,
 }
 
+impl Listed {
+    /// Opens the file for reading, by its name in its folder when the folder
+    /// is open.
+    pub fn open(&self) -> std::io::Result<fs::File> {
+        match self.location.file_name() {
+            Some(name) if self.location.parent() == Some(self.folder.path()) => {
+                self.folder.open_file(name)
+            }
+            _ => fs::File::open(&self.location),
+        }
+    }
+}
+
 /// The walk of a data directory: every record file and unexpected entry,
 /// without reading any record. A partial check lists everything (ids come
 /// from file names) and reads only the files it needs.
@@ -441,11 +454,8 @@ fn walk_collection(
 /// Reads, decodes and parses one record file; returns it with the findings
 /// about reading and parsing it.
 pub fn read_one(l: Listed) -> (RecordFile, Vec<Finding>) {
-    let file = match l.location.file_name() {
-        Some(name) if l.location.parent() == Some(l.folder.path()) => l.folder.open_file(name),
-        _ => fs::File::open(&l.location),
-    };
-    let read = file
+    let read = l
+        .open()
         .map_err(|e| format!("cannot read: {e}"))
         .and_then(read_limited_from);
     match read {
