@@ -6,10 +6,11 @@
 //! whole. `fuzz/seed` writes the corpora in this form.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use techpact::diag::{Finding, Summary};
+use techpact::folders::Folder;
 use techpact::load::Listed;
 use techpact::model::Collection;
 use techpact::report::{self, Format, Style};
@@ -36,12 +37,13 @@ pub fn record_input(data: &[u8]) -> (Listed, Vec<u8>) {
 
 /// A listed file `data/<collection>/<stem>.json` that exists nowhere on disk.
 pub fn listed(collection: Collection, stem: &str) -> Listed {
-    let folder: Arc<Path> = Arc::from(PathBuf::from("/nonexistent/data").join(collection.dir_name()));
+    let at = PathBuf::from("/nonexistent/data").join(collection.dir_name());
+    let folder = Arc::new(Folder::unopened(&at));
     Listed {
         collection,
         path: format!("data/{}/{stem}.json", collection.dir_name()),
         stem: stem.to_string(),
-        location: folder.join(format!("{stem}.json")),
+        location: at.join(format!("{stem}.json")),
         folder,
     }
 }
