@@ -490,28 +490,11 @@ impl<'l> Texts<'l> {
             .enumerate()
             .filter(|(i, _)| include(*i, &records[*i]))
             .filter_map(|(i, slot)| {
-                let bytes = slot.get_or_insert_with(|| read_small(&records[i]));
+                let bytes = slot.get_or_insert_with(|| records[i].read().ok());
                 bytes.as_deref().is_none_or(&test).then_some(i)
             })
             .collect()
     }
-}
-
-/// The bytes of a listed record file, in as few system calls as it takes
-/// (opened by name in its folder, no size query first: records are a few
-/// kilobytes); `None` when it cannot be read.
-fn read_small(listed: &Listed) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(16 * 1024);
-    // Through `take`: `File::read_to_end` itself asks for the file's size
-    // and position first, two more system calls a file.
-    listed
-        .open()
-        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
-        .ok()?;
-    // Kept until the searches end: hold only what the file has.
-    bytes.shrink_to_fit();
-    Some(bytes)
 }
 
 /// The check of the files that changed (`changed`, relative to the data

@@ -7,7 +7,7 @@
 //! parallel. Its text locates and shows findings; a check drops the text
 //! of a file with no finding yet and reads it again if a finding comes.
 
-use std::fs;
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -39,9 +39,8 @@ pub struct RecordFile {
     pub stem: String,
     /// The folder holding it on disk, shared by its collection's files.
     folder: Arc<Folder>,
-    /// Whether `<folder>/<stem>.json` names the file, so that its text can
-    /// be read again.
-    rereadable: bool,
+    /// Its name in the folder, by which its text is read again.
+    name: OsString,
     /// The text, without a byte-order mark; empty when the file could not be
     /// decoded. Read again on first use after `release_text`.
     text: OnceLock<String>,
@@ -55,18 +54,12 @@ pub struct RecordFile {
 impl RecordFile {
     /// A file of `listed` whose text is `text`, not parsed yet.
     pub fn new(listed: Listed, text: String) -> RecordFile {
-        let rereadable = listed
-            .location
-            .file_name()
-            .and_then(|name| name.to_str())
-            .and_then(|name| name.strip_suffix(".json"))
-            == Some(listed.stem.as_str());
         RecordFile {
             collection: listed.collection,
             path: listed.path,
             stem: listed.stem,
             folder: listed.folder,
-            rereadable,
+            name: listed.name,
             text: OnceLock::from(text),
             value: None,
             parsed: false,
@@ -77,22 +70,20 @@ impl RecordFile {
     /// The text, without a byte-order mark.
     pub fn text(&self) -> &str {
         self.text.get_or_init(|| {
-            let bytes = read_limited(&self.location()).unwrap_or_default();
-            let body = bytes.strip_prefix(BOM).unwrap_or(&bytes);
-            String::from_utf8(body.to_vec()).unwrap_or_default()
+            let bytes = read_file(&self.folder, &self.name).unwrap_or_default();
+            let body = match bytes.strip_prefix(BOM) {
+                Some(rest) => rest.to_vec(),
+                None => bytes,
+            };
+            String::from_utf8(body).unwrap_or_default()
         })
-    }
-
-    /// Where it is on disk.
-    pub fn location(&self) -> PathBuf {
-        self.folder.path().join(format!("{}.json", self.stem))
     }
 
     /// Drops the text of a file nothing has been found in yet; a finding
     /// made later reads it again. A full dataset's texts would otherwise
     /// stay in memory for the few files a finding quotes.
     pub fn release_text(&mut self) {
-        if self.rereadable && self.spans.get().is_none() {
+        if self.spans.get().is_none() {
             self.text = OnceLock::new();
         }
     }
@@ -169,22 +160,21 @@ pub struct Listed {
     pub path: String,
     /// The file name without `.json`.
     pub stem: String,
-    /// Where it is on disk.
-    pub location: PathBuf,
     /// The folder holding it, shared by its collection's files.
     pub folder: Arc<Folder>,
+    /// Its name in the folder, as the folder gives it.
+    pub name: OsString,
 }
 
 impl Listed {
-    /// Opens the file for reading, by its name in its folder when the folder
-    /// is open.
-    pub fn open(&self) -> std::io::Result<fs::File> {
-        match self.location.file_name() {
-            Some(name) if self.location.parent() == Some(self.folder.path()) => {
-                self.folder.open_file(name)
-            }
-            _ => fs::File::open(&self.location),
-        }
+    /// Where it is on disk.
+    pub fn location(&self) -> PathBuf {
+        self.folder.path().join(&self.name)
+    }
+
+    /// Its bytes, or why they cannot be had (see `read_file`).
+    pub fn read(&self) -> std::result::Result<Vec<u8>, String> {
+        read_file(&self.folder, &self.name)
     }
 }
 
@@ -424,8 +414,8 @@ fn walk_collection(
                     collection,
                     path: shown,
                     stem,
-                    location: dir.join(&entry.name),
                     folder: Arc::clone(&folder),
+                    name: entry.name.clone(),
                 });
             }
             Kind::File | Kind::Other => findings.push(unexpected(
@@ -454,11 +444,7 @@ fn walk_collection(
 /// Reads, decodes and parses one record file; returns it with the findings
 /// about reading and parsing it.
 pub fn read_one(l: Listed) -> (RecordFile, Vec<Finding>) {
-    let read = l
-        .open()
-        .map_err(|e| format!("cannot read: {e}"))
-        .and_then(read_limited_from);
-    match read {
+    match l.read() {
         Ok(bytes) => from_bytes(l, bytes),
         Err(message) => {
             let finding = Finding::new(Code::IoUnreadable, &l.path, (0, 0), "", message);
@@ -540,30 +526,17 @@ fn decode(l: &Listed, bytes: Vec<u8>, findings: &mut Vec<Finding>) -> Option<Str
     }
 }
 
-/// The bytes of the file at `path`, or why they cannot be had: unreadable,
-/// or larger than `MAX_FILE_BYTES`.
-fn read_limited(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    read_limited_from(file)
-}
-
-/// `read_limited` of an open file. A record fits the first buffer: it is read
-/// there and copied out at its size, rather than asking the file's size
-/// first, one more system call a file.
-fn read_limited_from(mut file: fs::File) -> std::result::Result<Vec<u8>, String> {
+/// The bytes of the file `name` in `folder`, or why they cannot be had:
+/// unreadable, or larger than `MAX_FILE_BYTES`. Opened by name in the
+/// folder, and read without asking its size first (one more system call a
+/// file): a record is a few kilobytes, and fits the first buffer.
+fn read_file(folder: &Folder, name: &std::ffi::OsStr) -> std::result::Result<Vec<u8>, String> {
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
-    let mut first = [0u8; 16 * 1024];
-    let mut filled = 0;
-    while filled < first.len() {
-        match file.read(&mut first[filled..]) {
-            Ok(0) => return Ok(first[..filled].to_vec()),
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(cannot(e)),
-        }
-    }
-    let mut bytes = first.to_vec();
-    file.take(MAX_FILE_BYTES + 1 - filled as u64)
+    let file = folder.open_file(name).map_err(cannot)?;
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    // Through `take`, which also bounds a file that grows while it is read:
+    // `File::read_to_end` itself asks for the file's size and position.
+    file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
@@ -572,6 +545,8 @@ fn read_limited_from(mut file: fs::File) -> std::result::Result<Vec<u8>, String>
             MAX_FILE_BYTES / 1024 / 1024
         ));
     }
+    // Kept as long as the record: hold only what the file has.
+    bytes.shrink_to_fit();
     Ok(bytes)
 }
 
@@ -597,16 +572,17 @@ fn kind(entry: &folders::Entry) -> Kind {
 
 #[cfg(test)]
 mod tests {
-    use super::read_limited;
+    use super::{Folder, read_file};
 
     #[test]
     fn a_file_is_read_whole_on_either_side_of_the_first_buffer() {
         let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::open(dir.path());
         for len in [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 100_000] {
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-            let path = dir.path().join(format!("{len}.json"));
-            std::fs::write(&path, &bytes).unwrap();
-            let read = read_limited(&path).unwrap();
+            let name = format!("{len}.json");
+            std::fs::write(dir.path().join(&name), &bytes).unwrap();
+            let read = read_file(&folder, name.as_ref()).unwrap();
             assert_eq!(read.len(), len, "a file of {len} bytes");
             assert!(read == bytes, "a file of {len} bytes came back changed");
         }

@@ -582,9 +582,7 @@ pub fn may_reference_any(
         .par_iter()
         .enumerate()
         .filter(|(_, l)| referring.contains(&l.collection))
-        .filter(|(_, l)| {
-            std::fs::read(&l.location).map_or(true, |bytes| needles.may_reference(&bytes))
-        })
+        .filter(|(_, l)| l.read().map_or(true, |bytes| needles.may_reference(&bytes)))
         .map(|(i, _)| i)
         .collect()
 }

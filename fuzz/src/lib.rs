@@ -38,13 +38,12 @@ pub fn record_input(data: &[u8]) -> (Listed, Vec<u8>) {
 /// A listed file `data/<collection>/<stem>.json` that exists nowhere on disk.
 pub fn listed(collection: Collection, stem: &str) -> Listed {
     let at = PathBuf::from("/nonexistent/data").join(collection.dir_name());
-    let folder = Arc::new(Folder::unopened(&at));
     Listed {
         collection,
         path: format!("data/{}/{stem}.json", collection.dir_name()),
         stem: stem.to_string(),
-        location: at.join(format!("{stem}.json")),
-        folder,
+        folder: Arc::new(Folder::unopened(&at)),
+        name: format!("{stem}.json").into(),
     }
 }
 

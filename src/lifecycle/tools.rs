@@ -249,8 +249,8 @@ fn referrers(
         {
             continue;
         }
-        let text =
-            fs::read_to_string(&l.location).map_err(|e| Error::io("reading", &l.location, e))?;
+        let location = l.location();
+        let text = fs::read_to_string(&location).map_err(|e| Error::io("reading", &location, e))?;
         // A file that spells the id with escapes may still reference it.
         if !text.contains(&needle) && !text.contains('\\') {
             continue;

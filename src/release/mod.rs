@@ -547,8 +547,8 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
                 collection,
                 path: file.path.clone(),
                 stem: stem.to_string(),
-                location: shared.path().join(name),
                 folder: std::sync::Arc::clone(shared),
+                name: name.into(),
             },
         ));
     }
