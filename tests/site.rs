@@ -50,6 +50,15 @@ fn build(cwd: &Path, data: &Path, out: &Path) {
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
+/// The site of the repository's dataset, in a temporary folder kept as long
+/// as the returned guard.
+fn repository_site() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&root(), &root().join("data"), &out);
+    (tmp, out)
+}
+
 /// Resolves `href` from the page at `page` (relative to the site root).
 fn resolve(page: &str, href: &str) -> String {
     let mut parts: Vec<&str> = page.split('/').collect();
@@ -87,6 +96,15 @@ fn parse_page(name: &str, bytes: &[u8]) -> Page {
         titles: Vec::new(),
         h1s: 0,
     };
+    // Where each inline SVG is in the text: a <title> inside one names a
+    // picture or a line, not the page.
+    let pictures: Vec<(usize, usize)> = dom
+        .nodes()
+        .iter()
+        .filter_map(|node| node.as_tag())
+        .filter(|tag| tag.name().as_utf8_str().eq_ignore_ascii_case("svg"))
+        .map(|tag| tag.boundaries(parser))
+        .collect();
     for node in dom.nodes() {
         let Some(tag) = node.as_tag() else { continue };
         let tag_name = tag.name().as_utf8_str().to_lowercase();
@@ -101,8 +119,11 @@ fn parse_page(name: &str, bytes: &[u8]) -> Page {
             page.ids.push(id.as_utf8_str().into_owned());
         }
         match tag_name.as_str() {
-            // An inline SVG's <title> carries an id for aria-labelledby; the page's has none.
-            "title" if attrs.get("id").is_none() => {
+            "title"
+                if !pictures
+                    .iter()
+                    .any(|&(start, end)| (start..end).contains(&tag.boundaries(parser).0)) =>
+            {
                 page.titles.push(tag.inner_text(parser).into_owned());
             }
             "h1" => page.h1s += 1,
@@ -240,11 +261,59 @@ fn the_golden_dataset_gives_a_site_whose_links_all_resolve() {
 
 #[test]
 fn the_repository_dataset_gives_a_site_whose_links_all_resolve() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    build(&root(), &root().join("data"), &out);
+    let (_tmp, out) = repository_site();
     let files = check_site(&out);
     assert_every_record_has_a_page(&root().join("data"), &files);
+}
+
+#[test]
+fn every_line_of_the_network_shows_its_roles_and_no_two_roles_cover_each_other() {
+    let (_tmp, out) = repository_site();
+    let svg = std::fs::read_to_string(out.join("network.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let edges = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("edges"))
+        .expect("a group of edges");
+    let drawn: Vec<roxmltree::Node> = edges.children().filter(|n| n.is_element()).collect();
+    // Each line is followed by its role, or carries it as its title.
+    let (mut written, mut titled) = (Vec::new(), 0);
+    let mut k = 0;
+    while k < drawn.len() {
+        let line = drawn[k];
+        assert_eq!(line.tag_name().name(), "line", "{svg}");
+        if let Some(title) = line.children().find(|c| c.has_tag_name("title")) {
+            assert!(!title.text().unwrap_or_default().is_empty());
+            titled += 1;
+            k += 1;
+            continue;
+        }
+        let role = drawn.get(k + 1).expect("a role after the line");
+        assert_eq!(role.attribute("class"), Some("role"), "{svg}");
+        let number = |name: &str| role.attribute(name).unwrap().parse::<f64>().unwrap();
+        written.push((
+            number("x"),
+            number("y"),
+            role.text().unwrap().chars().count(),
+        ));
+        k += 2;
+    }
+    assert!(written.len() > 20, "{} roles written", written.len());
+    assert!(
+        titled > 0,
+        "the repository's network is crowded enough to leave some lines without room"
+    );
+    // Roles are 10 px high, centred on x, about 5.5 px a character.
+    for (a, &(x1, y1, n1)) in written.iter().enumerate() {
+        for &(x2, y2, n2) in &written[a + 1..] {
+            let apart_x = (x1 - x2).abs() >= 5.5 * (n1 + n2) as f64 / 2.0;
+            let apart_y = (y1 - y2).abs() >= 10.0;
+            assert!(
+                apart_x || apart_y,
+                "roles at ({x1}, {y1}) and ({x2}, {y2}) overlap"
+            );
+        }
+    }
 }
 
 #[test]
@@ -268,9 +337,7 @@ fn two_runs_give_identical_bytes_and_a_rerun_replaces_the_site() {
 
 #[test]
 fn a_record_page_shows_fields_sources_and_who_references_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    build(&root(), &root().join("data"), &out);
+    let (_tmp, out) = repository_site();
     let page = std::fs::read_to_string(out.join("organizations/china-telecom.html")).unwrap();
     // A reference shows its target's name; a quote is verbatim; dates read as words.
     assert!(

@@ -2,7 +2,9 @@
 //!
 //! Nodes are organizations, partnerships, labs, talent programmes and
 //! events; an edge is a reference between two of them, labelled with the
-//! role the field names (party, host, founder…). The whole network is placed
+//! role the field names (party, host, founder…), written along the line
+//! where it covers no name, mark or other role, and otherwise given as the
+//! line's title, shown when the line is pointed at. The whole network is placed
 //! by stress majorization (distances on the page follow distances in the
 //! graph), started from fixed positions and run for a fixed number of rounds, so the same data always
 //! gives the same picture; coordinates are rounded before they are written.
@@ -444,6 +446,20 @@ fn draw(
     let height = (max_y - min_y + 2.0 * MARGIN + 20.0).round() as i64;
     // Labels point away from the middle, so they run into open space.
     let middle = at.iter().map(|p| p.0).sum::<i64>() / at.len().max(1) as i64;
+    let names: Vec<Name> = nodes
+        .iter()
+        .zip(&at)
+        .map(|(&i, &(x, y))| {
+            Name::of(
+                (x, y),
+                Some(i) == center,
+                middle,
+                label(&index.entries[i].title),
+            )
+        })
+        .collect();
+    let edges = net.edges_among(nodes);
+    let roles = place_roles(&at, &edges, &names);
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -452,18 +468,28 @@ fn draw(
         nodes.len()
     );
     svg.push_str(r#"<g class="edges">"#);
-    for e in net.edges_among(nodes) {
+    for (e, role) in edges.iter().zip(&roles) {
         let ((x1, y1), (x2, y2)) = (at[e.from], at[e.to]);
-        let _ = write!(
-            svg,
-            r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><text class="role" x="{}" y="{}">{}</text>"#,
-            (x1 + x2) / 2,
-            (y1 + y2) / 2,
-            esc(&e.label)
-        );
+        match role {
+            Some((x, y)) => {
+                let _ = write!(
+                    svg,
+                    r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><text class="role" x="{x}" y="{}">{}</text>"#,
+                    y + ROLE_BASELINE,
+                    esc(&e.label)
+                );
+            }
+            None => {
+                let _ = write!(
+                    svg,
+                    r#"<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"><title>{}</title></line>"#,
+                    esc(&e.label)
+                );
+            }
+        }
     }
     svg.push_str("</g><g class=\"nodes\">");
-    for (k, &i) in nodes.iter().enumerate() {
+    for ((k, &i), name) in nodes.iter().enumerate().zip(&names) {
         let e = &index.entries[i];
         let (class, shape) = look(e.collection);
         let (x, y) = at[k];
@@ -474,7 +500,7 @@ fn draw(
             root,
             esc(&e.page())
         );
-        let r = if Some(i) == center { 12 } else { 8 };
+        let r = name.radius;
         match shape {
             "circle" => {
                 let _ = write!(svg, r#"<circle cx="{x}" cy="{y}" r="{r}"/>"#);
@@ -511,21 +537,161 @@ fn draw(
                 );
             }
         }
-        let (tx, ty, anchor) = if Some(i) == center {
-            (x, y - r - 8, " text-anchor=\"middle\"")
-        } else if x < middle - 20 {
-            (x - r - 4, y + 4, " text-anchor=\"end\"")
-        } else {
-            (x + r + 4, y + 4, "")
+        let (tx, ty) = name.at;
+        let anchor = match name.anchor {
+            Anchor::Middle => " text-anchor=\"middle\"",
+            Anchor::End => " text-anchor=\"end\"",
+            Anchor::Start => "",
         };
         let _ = write!(
             svg,
             r#"<text x="{tx}" y="{ty}"{anchor}>{}</text></g></a>"#,
-            esc(&label(&e.title))
+            esc(&name.text)
         );
     }
     svg.push_str("</g></svg>");
     svg
+}
+
+/// A rectangle of the picture, in drawing units: left, top, right, bottom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rect {
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+impl Rect {
+    fn overlaps(&self, other: &Rect) -> bool {
+        self.left < other.right
+            && other.left < self.right
+            && self.top < other.bottom
+            && other.top < self.bottom
+    }
+}
+
+/// Which end of a name its point is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// A node as drawn: its mark, and its name beside it (above it for the
+/// centre of a neighbourhood).
+#[derive(Debug, Clone)]
+struct Name {
+    /// The node's place.
+    node: (i64, i64),
+    /// The half-width of its mark.
+    radius: i64,
+    /// Where the name's baseline is anchored.
+    at: (i64, i64),
+    anchor: Anchor,
+    /// The name as shown.
+    text: String,
+}
+
+/// Roughly how wide a character of a name (13 px) and of a role (10 px) is.
+const NAME_CHAR: f64 = 7.0;
+const ROLE_CHAR: f64 = 5.5;
+/// How far below the line's point a role's baseline sits, so that the role
+/// is centred on its line.
+const ROLE_BASELINE: i64 = 3;
+
+impl Name {
+    fn of((x, y): (i64, i64), center: bool, middle: i64, text: String) -> Name {
+        let radius = if center { 12 } else { 8 };
+        let (at, anchor) = if center {
+            ((x, y - radius - 8), Anchor::Middle)
+        } else if x < middle - 20 {
+            ((x - radius - 4, y + 4), Anchor::End)
+        } else {
+            ((x + radius + 4, y + 4), Anchor::Start)
+        };
+        Name {
+            node: (x, y),
+            radius,
+            at,
+            anchor,
+            text,
+        }
+    }
+
+    /// The room its mark and its name take.
+    fn boxes(&self) -> [Rect; 2] {
+        let (x, y) = (self.node.0 as f64, self.node.1 as f64);
+        let r = self.radius as f64 + 2.0;
+        let mark = Rect {
+            left: x - r,
+            top: y - r,
+            right: x + r,
+            bottom: y + r,
+        };
+        let width = NAME_CHAR * self.text.chars().count() as f64;
+        let (tx, ty) = (self.at.0 as f64, self.at.1 as f64);
+        let left = match self.anchor {
+            Anchor::Start => tx,
+            Anchor::Middle => tx - width / 2.0,
+            Anchor::End => tx - width,
+        };
+        let name = Rect {
+            left,
+            top: ty - 11.0,
+            right: left + width,
+            bottom: ty + 3.0,
+        };
+        [mark, name]
+    }
+}
+
+/// The room a role centred on `(x, y)` takes.
+fn role_box(label: &str, (x, y): (f64, f64)) -> Rect {
+    let half = ROLE_CHAR * label.chars().count() as f64 / 2.0 + 2.0;
+    Rect {
+        left: x - half,
+        top: y - 6.0,
+        right: x + half,
+        bottom: y + 6.0,
+    }
+}
+
+/// Where each edge's role is written: the point of its line nearest the
+/// middle where the role covers no mark, name or role placed before it,
+/// shortest lines first (they have the least room); `None` where the line
+/// has no such point, and the role is then the line's title, shown when it
+/// is pointed at. The same picture always places its roles alike.
+fn place_roles(at: &[(i64, i64)], edges: &[Edge], names: &[Name]) -> Vec<Option<(i64, i64)>> {
+    const ALONG: [f64; 7] = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
+    let mut taken: Vec<Rect> = names.iter().flat_map(Name::boxes).collect();
+    let length = |e: &Edge| {
+        let ((x1, y1), (x2, y2)) = (at[e.from], at[e.to]);
+        (x2 - x1).pow(2) + (y2 - y1).pow(2)
+    };
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    order.sort_by_key(|&k| (length(&edges[k]), k));
+    let mut placed = vec![None; edges.len()];
+    for k in order {
+        let e = &edges[k];
+        let ((x1, y1), (x2, y2)) = (at[e.from], at[e.to]);
+        let point = |t: f64| {
+            (
+                (x1 as f64 + t * (x2 - x1) as f64).round(),
+                (y1 as f64 + t * (y2 - y1) as f64).round(),
+            )
+        };
+        let free = ALONG.iter().map(|&t| point(t)).find(|&p| {
+            let room = role_box(&e.label, p);
+            !taken.iter().any(|other| room.overlaps(other))
+        });
+        if let Some(p) = free {
+            taken.push(role_box(&e.label, p));
+            placed[k] = Some((p.0 as i64, p.1 as i64));
+        }
+    }
+    placed
 }
 
 /// A node's label: the title, cut to fit beside the node.
@@ -558,6 +724,88 @@ pub fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A node at `at` named `text`, drawn as an outer node right of the middle.
+    fn named(at: (i64, i64), text: &str) -> Name {
+        Name::of(at, false, 0, text.to_string())
+    }
+
+    fn edge(from: usize, to: usize, label: &str) -> Edge {
+        Edge {
+            from,
+            to,
+            label: label.to_string(),
+        }
+    }
+
+    /// Whether `p` lies on the segment from `a` to `b`, give or take rounding.
+    fn on_segment(p: (i64, i64), a: (i64, i64), b: (i64, i64)) -> bool {
+        let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+        let length = (((b.0 - a.0).pow(2) + (b.1 - a.1).pow(2)) as f64).sqrt();
+        (cross as f64).abs() / length <= 1.0
+            && p.0 >= a.0.min(b.0) - 1
+            && p.0 <= a.0.max(b.0) + 1
+            && p.1 >= a.1.min(b.1) - 1
+            && p.1 <= a.1.max(b.1) + 1
+    }
+
+    #[test]
+    fn roles_around_a_hub_are_placed_apart_from_each_other_and_from_names() {
+        // A hub with twelve spokes, each role as long as the longest there is.
+        let hub = (600, 600);
+        let mut at = vec![hub];
+        for k in 0..12 {
+            let angle = std::f64::consts::TAU * k as f64 / 12.0;
+            at.push((
+                600 + (140.0 * angle.cos()).round() as i64,
+                600 + (140.0 * angle.sin()).round() as i64,
+            ));
+        }
+        let names: Vec<Name> = at
+            .iter()
+            .enumerate()
+            .map(|(k, &p)| named(p, &format!("Organization number {k}")))
+            .collect();
+        let edges: Vec<Edge> = (1..at.len())
+            .map(|k| edge(0, k, "party, signatory, witness"))
+            .collect();
+        let placed = place_roles(&at, &edges, &names);
+        let boxes: Vec<Rect> = placed
+            .iter()
+            .zip(&edges)
+            .filter_map(|(p, e)| {
+                p.map(|p| {
+                    assert!(on_segment(p, at[e.from], at[e.to]), "{p:?} is off its line");
+                    role_box(&e.label, (p.0 as f64, p.1 as f64))
+                })
+            })
+            .collect();
+        assert!(boxes.len() >= 6, "only {} of 12 roles placed", boxes.len());
+        for (a, first) in boxes.iter().enumerate() {
+            for second in &boxes[a + 1..] {
+                assert!(!first.overlaps(second), "{first:?} overlaps {second:?}");
+            }
+            for name in &names {
+                for room in name.boxes() {
+                    assert!(!first.overlaps(&room), "{first:?} covers {room:?}");
+                }
+            }
+        }
+        // The same picture places its roles alike.
+        assert_eq!(place_roles(&at, &edges, &names), placed);
+    }
+
+    #[test]
+    fn a_role_with_no_room_on_its_line_is_not_written_over_another() {
+        // Two short lines a pixel apart: the shorter one's role sits in its
+        // middle; wherever the other's would go, it would cover that role
+        // or a mark.
+        let at = vec![(0, 0), (100, 0), (0, 1), (104, 1)];
+        let names: Vec<Name> = at.iter().map(|&p| named(p, "")).collect();
+        let edges = vec![edge(2, 3, "party"), edge(0, 1, "party")];
+        let placed = place_roles(&at, &edges, &names);
+        assert_eq!(placed, vec![None, Some((50, 0))]);
+    }
 
     #[test]
     fn roles_come_from_field_names() {
