@@ -277,14 +277,13 @@ fn every_line_of_the_network_shows_its_roles_and_no_two_roles_cover_each_other()
         .expect("a group of edges");
     let drawn: Vec<roxmltree::Node> = edges.children().filter(|n| n.is_element()).collect();
     // Each line is followed by its role, or carries it as its title.
-    let (mut written, mut titled) = (Vec::new(), 0);
+    let mut written = Vec::new();
     let mut k = 0;
     while k < drawn.len() {
         let line = drawn[k];
         assert_eq!(line.tag_name().name(), "line", "{svg}");
         if let Some(title) = line.children().find(|c| c.has_tag_name("title")) {
             assert!(!title.text().unwrap_or_default().is_empty());
-            titled += 1;
             k += 1;
             continue;
         }
@@ -299,10 +298,6 @@ fn every_line_of_the_network_shows_its_roles_and_no_two_roles_cover_each_other()
         k += 2;
     }
     assert!(written.len() > 20, "{} roles written", written.len());
-    assert!(
-        titled > 0,
-        "the repository's network is crowded enough to leave some lines without room"
-    );
     // Roles are 10 px high, centred on x, about 5.5 px a character.
     for (a, &(x1, y1, n1)) in written.iter().enumerate() {
         for &(x2, y2, n2) in &written[a + 1..] {
