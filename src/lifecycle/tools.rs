@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::fmt::canonical_text;
 use crate::load::{self, Listing};
 use crate::model::{Collection, End, Record, Status, follow, is_slug};
-use crate::refs::{Ids, RecordName, RefFields};
+use crate::refs::{self, Ids, RecordName, RefFields};
 use crate::report::visible;
 use crate::rules::Published;
 
@@ -239,22 +239,16 @@ fn referrers(
     name: &RecordName,
     to: &str,
 ) -> Result<Vec<Edit>> {
-    let needle = serde_json::to_string(&name.id)
-        .unwrap_or_else(|e| unreachable!("a string always serializes: {e}"));
-    let referring = fields.referring_to(name.collection);
     let mut edits = Vec::new();
-    for l in &listing.records {
-        if !referring.contains(&l.collection)
-            || (l.collection == name.collection && l.stem == name.id)
-        {
+    // The byte search `refs` and pull-request mode make, in parallel (an
+    // escaped id included); only the files it picks are read again here.
+    let candidates = refs::may_reference_any(listing, fields, &[(name.collection, &name.id)]);
+    for l in candidates.into_iter().map(|i| &listing.records[i]) {
+        if l.collection == name.collection && l.stem == name.id {
             continue;
         }
         let location = l.location();
         let text = fs::read_to_string(&location).map_err(|e| Error::io("reading", &location, e))?;
-        // A file that spells the id with escapes may still reference it.
-        if !text.contains(&needle) && !text.contains('\\') {
-            continue;
-        }
         let (new, count) = rewrite::references(&text, l.collection, fields, name, to, false)?;
         if count > 0 {
             edits.push(Edit {

@@ -354,7 +354,7 @@ fn stress_layout(nodes: &[usize], net: &Network) -> Vec<(f64, f64)> {
 fn label_widths(index: &Index, nodes: &[usize]) -> Vec<f64> {
     nodes
         .iter()
-        .map(|&i| 24.0 + 7.0 * label(&index.entries[i].title).chars().count() as f64)
+        .map(|&i| 24.0 + NAME_CHAR * label(&index.entries[i].title).chars().count() as f64)
         .collect()
 }
 
@@ -369,7 +369,7 @@ fn remove_overlaps(pos: &mut [(f64, f64)], widths: &[f64]) {
         let middle = pos.iter().map(|p| p.0).sum::<f64>() / pos.len().max(1) as f64;
         // Each node's box: from its left edge to its right edge, around x.
         let extent = |k: usize, x: f64| {
-            if x < middle - 20.0 {
+            if name_goes_left(x, middle) {
                 (x - widths[k], x + NODE)
             } else {
                 (x - NODE, x + widths[k])
@@ -594,6 +594,12 @@ struct Name {
     text: String,
 }
 
+/// Whether the name of a node at `x` is written to its left: names point
+/// away from the picture's `middle`, so they run into open space.
+fn name_goes_left(x: f64, middle: f64) -> bool {
+    x < middle - 20.0
+}
+
 /// Roughly how wide a character of a name (13 px) and of a role (10 px) is.
 const NAME_CHAR: f64 = 7.0;
 const ROLE_CHAR: f64 = 5.5;
@@ -606,7 +612,7 @@ impl Name {
         let radius = if center { 12 } else { 8 };
         let (at, anchor) = if center {
             ((x, y - radius - 8), Anchor::Middle)
-        } else if x < middle - 20 {
+        } else if name_goes_left(x as f64, middle as f64) {
             ((x - radius - 4, y + 4), Anchor::End)
         } else {
             ((x + radius + 4, y + 4), Anchor::Start)
