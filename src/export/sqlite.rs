@@ -202,17 +202,32 @@ impl Writer {
         // Many rows to a statement: SQLite builds the lookup table of each
         // `CHECK (… IN (…))` once per run of a statement, which row by row
         // cost more than the rows themselves.
+        if table.rows.is_empty() {
+            return Ok(());
+        }
         let width = table.columns.len().max(1);
         let per_statement = (MAX_PARAMETERS / width).clamp(1, self.max_rows);
+        let row = format!("({})", vec!["?"; width].join(", "));
+        let statement = |rows: usize| {
+            format!(
+                "INSERT INTO {} VALUES {}",
+                quote(&table.name),
+                vec![row.as_str(); rows].join(", ")
+            )
+        };
+        let full = statement(per_statement);
         for rows in table.rows.chunks(per_statement) {
-            let one = format!("({})", vec!["?"; width].join(", "));
+            // Only a table's last batch may be shorter.
+            let last;
+            let sql = if rows.len() == per_statement {
+                &full
+            } else {
+                last = statement(rows.len());
+                &last
+            };
             let mut insert = self
                 .connection
-                .prepare_cached(&format!(
-                    "INSERT INTO {} VALUES {}",
-                    quote(&table.name),
-                    vec![one; rows.len()].join(", ")
-                ))
+                .prepare_cached(sql)
                 .map_err(failed("preparing an insert"))?;
             insert
                 .execute(params_from_iter(rows.iter().flatten().map(sql_value)))
