@@ -63,8 +63,10 @@ fn tabular_of(
     let csv_dir = tmp.path().join("csv");
     std::fs::create_dir(&csv_dir).map_err(|e| Error::io("creating", &csv_dir, e))?;
     let mut spool = csv::Spool::new(&csv_dir, &empty)?;
-    let database = tmp.path().join("release.sqlite");
-    let mut sqlite = export::sqlite::Writer::create(&database, &empty)?;
+    // The database is built beside its artifact's name, not copied there.
+    let sqlite_name = super::manifest::sqlite_name(version);
+    let database = output::temporary(out, &sqlite_name)?;
+    let mut sqlite = export::sqlite::Writer::create(database.path(), &empty)?;
     let mut next = parts.get(0)?;
     for k in 0..parts.len() {
         let current = std::mem::take(&mut next);
@@ -89,13 +91,7 @@ fn tabular_of(
     }
     sqlite.finish(stamp)?;
     let csv = csv_archive(&empty, spool.finish()?, stamp, version, mtime, out)?;
-    let mut file =
-        std::fs::File::open(&database).map_err(|e| Error::io("reading", &database, e))?;
-    let sqlite = output::write(out, &super::manifest::sqlite_name(version), |w| {
-        std::io::copy(&mut file, w)
-            .map(drop)
-            .map_err(|e| Error::io("copying", &database, e))
-    })?;
+    let sqlite = output::adopt(out, &sqlite_name, database)?;
     Ok((csv, sqlite))
 }
 

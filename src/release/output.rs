@@ -48,11 +48,42 @@ pub fn write(
             .map_err(|e| Error::io("writing", &path, e.into_error()))?;
         (hashing.hasher, hashing.inner.bytes)
     };
-    // On disk before it takes its name: a crash never leaves a final name
-    // on a truncated artifact.
+    synced(name, file, bytes, hasher)
+}
+
+/// A temporary file beside the artifact `name` in the folder `out`, for a
+/// writer that writes by path (SQLite), to be taken in by `adopt`.
+pub fn temporary(out: &Path, name: &str) -> Result<tempfile::NamedTempFile> {
+    format::temporary_beside(&out.join(name))
+}
+
+/// The artifact `name`, already written to `file` (from `temporary`):
+/// hashed by reading it back, and synced.
+pub fn adopt(out: &Path, name: &str, file: tempfile::NamedTempFile) -> Result<Pending> {
+    let path = out.join(name);
+    let mut reader = file.reopen().map_err(|e| Error::io("reading", &path, e))?;
+    let mut hashing = Hashing {
+        inner: std::io::sink(),
+        hasher: Sha256::new(),
+    };
+    let bytes =
+        std::io::copy(&mut reader, &mut hashing).map_err(|e| Error::io("reading", &path, e))?;
+    let bytes = usize::try_from(bytes)
+        .map_err(|_| Error::Other(format!("`{name}` is too large for this machine")))?;
+    synced(name, file, bytes, hashing.hasher)
+}
+
+/// The artifact `name`, `bytes` long and hashed by `hasher`, once `file`
+/// is on disk: a crash never leaves a final name on a truncated artifact.
+fn synced(
+    name: &str,
+    file: tempfile::NamedTempFile,
+    bytes: usize,
+    hasher: Sha256,
+) -> Result<Pending> {
     file.as_file()
         .sync_all()
-        .map_err(|e| Error::io("writing", &path, e))?;
+        .map_err(|e| Error::io("writing", file.path(), e))?;
     Ok(Pending {
         artifact: Artifact {
             name: name.to_string(),
@@ -86,5 +117,27 @@ impl<W: Write> Write for Hashing<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::{adopt, temporary, write_bytes};
+
+    #[test]
+    fn an_adopted_file_is_named_sized_and_hashed_as_one_written_through() {
+        let out = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..200_000u32).flat_map(|n| n.to_le_bytes()).collect();
+        let written = write_bytes(out.path(), "a.bin", &bytes).unwrap();
+        let mut file = temporary(out.path(), "b.bin").unwrap();
+        assert_eq!(file.path().parent(), Some(out.path()));
+        file.write_all(&bytes).unwrap();
+        let adopted = adopt(out.path(), "b.bin", file).unwrap();
+        assert_eq!(adopted.artifact.name, "b.bin");
+        assert_eq!(adopted.artifact.bytes, bytes.len());
+        assert_eq!(adopted.artifact.sha256, written.artifact.sha256);
+        assert_eq!(std::fs::read(adopted.file.path()).unwrap(), bytes);
     }
 }
