@@ -687,23 +687,62 @@ fn references_to_withdrawn_records_name_the_successor_at_the_end_of_the_chain() 
 }
 
 #[test]
+fn a_reference_meets_the_withdrawal_of_the_file_its_id_names() {
+    // The withdrawn place's file keeps its name while its `id` says another:
+    // the reference `clear-water-bay` still resolves to that file.
+    let run = check_edited(
+        "rules-ref-withdrawn",
+        "places/clear-water-bay.json",
+        |text| {
+            text.replacen(
+                "\"id\": \"clear-water-bay\"",
+                "\"id\": \"clear-water-bay-2\"",
+                1,
+            )
+        },
+    );
+    let findings = run.findings();
+    assert_finding(
+        &findings,
+        "ref/withdrawn",
+        "organizations/hkust.json",
+        9,
+        15,
+        "/location",
+    );
+    assert_eq!(of_code(&findings, "ref/withdrawn").len(), 2, "{findings:?}");
+}
+
+/// `check` of a copy of the fixture's data with the file `path` in it
+/// rewritten by `edit`.
+fn check_edited(fixture: &str, path: &str, edit: impl FnOnce(&str) -> String) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &root().join(format!("tests/fixtures/{fixture}/data")),
+        dir.path(),
+    );
+    let path = dir.path().join(path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    let data = dir.path().to_str().unwrap();
+    techpact(&root(), &["check", "--data", data, "--format", "json"])
+}
+
+#[test]
 fn a_tombstone_needs_only_its_id_name_withdrawal_and_sources() {
     let run = check("rules-ref-withdrawn", &[]);
     assert_eq!(run.json()["summary"]["records"], 17);
     assert!(of_code(&run.findings(), "schema/violation").is_empty());
     // Without `withdrawn`, the same file misses what its type requires.
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_tree(
-        &root().join("tests/fixtures/rules-ref-withdrawn/data"),
-        dir.path(),
+    let run = check_edited(
+        "rules-ref-withdrawn",
+        "organizations/hkust-old.json",
+        |text| {
+            let start = text.find("  \"withdrawn\"").unwrap();
+            let end = text.find("  \"sources\"").unwrap();
+            format!("{}{}", &text[..start], &text[end..])
+        },
     );
-    let path = dir.path().join("organizations/hkust-old.json");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let start = text.find("  \"withdrawn\"").unwrap();
-    let end = text.find("  \"sources\"").unwrap();
-    std::fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
-    let data = dir.path().to_str().unwrap();
-    let run = techpact(&root(), &["check", "--data", data, "--format", "json"]);
     let findings = run.findings();
     let violations = of_code(&findings, "schema/violation");
     assert_eq!(violations.len(), 1, "{findings:?}");

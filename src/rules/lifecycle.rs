@@ -8,18 +8,24 @@
 
 use super::Context;
 use crate::diag::{Code, Finding};
-use crate::model::{Collection, End, Status, follow};
+use rustc_hash::FxHashMap;
+
+use crate::model::{Collection, End, Status, WithdrawalView, follow};
 use crate::refs::Ids;
 
 /// A record in use references no withdrawn record; the finding names the
 /// record that replaces it, following successors to the end.
 pub fn references_are_current(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let withdrawn = withdrawn_records(cx);
+    if withdrawn.is_empty() {
+        return;
+    }
     for (i, file, record) in cx.records() {
         if record.withdrawn().is_some() {
             continue;
         }
         for r in &cx.graph.refs[i] {
-            let Some(withdrawal) = cx.record(r.target, &r.id).and_then(|t| t.withdrawn()) else {
+            let Some(withdrawal) = withdrawn.get(&(r.target, &*r.id)) else {
                 continue;
             };
             let (_, end) = follow(&r.id, |id| status(cx, r.target, id));
@@ -44,6 +50,19 @@ pub fn references_are_current(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
+}
+
+/// The withdrawn records a reference resolves to, by collection and id,
+/// with their withdrawal. They are few: a reference is looked up among them,
+/// not among every record.
+fn withdrawn_records<'a>(cx: &Context<'a>) -> FxHashMap<(Collection, &'a str), WithdrawalView<'a>> {
+    // A reference resolves to a file by its name, as `Context::record`
+    // finds it; under a repeated name, to the first such file.
+    cx.records()
+        .filter_map(|(i, file, record)| Some((i, file, record.withdrawn()?)))
+        .filter(|(i, file, _)| cx.graph.file(file.collection, &file.stem) == Some(*i))
+        .map(|(_, file, withdrawal)| ((file.collection, file.stem.as_str()), withdrawal))
+        .collect()
 }
 
 /// What the context knows of `collection`/`id`.
