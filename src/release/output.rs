@@ -53,12 +53,14 @@ pub fn write(
 
 /// A temporary file beside the artifact `name` in the folder `out`, for a
 /// writer that writes by path (SQLite), to be taken in by `adopt`.
+#[cfg(feature = "sqlite")]
 pub fn temporary(out: &Path, name: &str) -> Result<tempfile::NamedTempFile> {
     format::temporary_beside(&out.join(name))
 }
 
 /// The artifact `name`, already written to `file` (from `temporary`):
 /// hashed by reading it back, and synced.
+#[cfg(feature = "sqlite")]
 pub fn adopt(out: &Path, name: &str, file: tempfile::NamedTempFile) -> Result<Pending> {
     let path = out.join(name);
     let mut reader = file.reopen().map_err(|e| Error::io("reading", &path, e))?;
@@ -120,7 +122,7 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sqlite"))]
 mod tests {
     use std::io::Write;
 

@@ -6,10 +6,10 @@
 //! references (`withdrawn/successor`), so `references_exist` reports a missing
 //! one as `ref/dangling` and `hierarchies_do_not_loop` a loop as `ref/cycle`.
 
-use super::Context;
-use crate::diag::{Code, Finding};
 use rustc_hash::FxHashMap;
 
+use super::Context;
+use crate::diag::{Code, Finding};
 use crate::model::{Collection, End, Status, WithdrawalView, follow};
 use crate::refs::Ids;
 
@@ -52,9 +52,9 @@ pub fn references_are_current(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The withdrawn records a reference resolves to, by collection and id,
-/// with their withdrawal. They are few: a reference is looked up among them,
-/// not among every record.
+/// The withdrawn records a reference can resolve to, by collection and the
+/// id their file is named by, with their withdrawal. They are few: a
+/// reference is looked up among them, not among every record.
 fn withdrawn_records<'a>(cx: &Context<'a>) -> FxHashMap<(Collection, &'a str), WithdrawalView<'a>> {
     // A reference resolves to a file by its name, as `Context::record`
     // finds it; under a repeated name, to the first such file.
