@@ -202,32 +202,25 @@ impl Writer {
         // Many rows to a statement: SQLite builds the lookup table of each
         // `CHECK (… IN (…))` once per run of a statement, which row by row
         // cost more than the rows themselves.
-        if table.rows.is_empty() {
-            return Ok(());
-        }
         let width = table.columns.len().max(1);
         let per_statement = (MAX_PARAMETERS / width).clamp(1, self.max_rows);
         let row = format!("({})", vec!["?"; width].join(", "));
-        let statement = |rows: usize| {
-            format!(
-                "INSERT INTO {} VALUES {}",
-                quote(&table.name),
-                vec![row.as_str(); rows].join(", ")
-            )
-        };
-        let full = statement(per_statement);
+        // Written again only when a batch's size changes: every batch but a
+        // table's last is full.
+        let mut sql = String::new();
+        let mut sized = 0;
         for rows in table.rows.chunks(per_statement) {
-            // Only a table's last batch may be shorter.
-            let last;
-            let sql = if rows.len() == per_statement {
-                &full
-            } else {
-                last = statement(rows.len());
-                &last
-            };
+            if rows.len() != sized {
+                sized = rows.len();
+                sql = format!(
+                    "INSERT INTO {} VALUES {}",
+                    quote(&table.name),
+                    vec![row.as_str(); sized].join(", ")
+                );
+            }
             let mut insert = self
                 .connection
-                .prepare_cached(sql)
+                .prepare_cached(&sql)
                 .map_err(failed("preparing an insert"))?;
             insert
                 .execute(params_from_iter(rows.iter().flatten().map(sql_value)))
