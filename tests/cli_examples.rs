@@ -213,9 +213,11 @@ impl Sandbox {
     /// returns the status, the output and the folder it ended in.
     fn shell(&self, script: &str, cwd: &Path) -> (i32, String, PathBuf) {
         let bin = PathBuf::from(env!("CARGO_BIN_EXE_techpact"));
+        // The examples validate exports with Frictionless, installed for the tests.
         let path = format!(
-            "{}:{}",
+            "{}:{}:{}",
             bin.parent().unwrap().display(),
+            common::peers().join("venv/bin").display(),
             std::env::var("PATH").unwrap_or_default()
         );
         let end = self.dir.path().join(".cwd");

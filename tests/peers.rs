@@ -3,8 +3,9 @@
 //! Python's `jsonschema`) compile every schema and give each record of a set
 //! of valid and invalid cases the same verdict as `check`'s schema stage.
 //!
-//! The tools are installed by `.ci/run`; a missing one fails this test with
-//! the command that installs it, so nothing is skipped silently.
+//! The tools, pinned, are installed into `target/peers` on first use
+//! (`tests/peers/install`); one that cannot be installed or run fails this
+//! test, so nothing is skipped.
 
 use crate::common;
 
@@ -12,7 +13,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{dataset_with, fixture, root, techpact};
+use common::{dataset_with, fixture, peer_command, peers, root, techpact};
 use serde_json::{Value, json};
 
 /// One record to judge: its collection, id, and whether it fits the schema.
@@ -192,13 +193,13 @@ fn write_cases(data: &Path, cases: &[Case]) -> Vec<(PathBuf, PathBuf)> {
 }
 
 /// Runs `command` with `input` on stdin; its stdout as JSON verdicts.
-fn verdicts(tool: &str, install: &str, mut command: Command, input: &Value) -> Vec<bool> {
+fn verdicts(tool: &str, mut command: Command, input: &Value) -> Vec<bool> {
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{tool} does not run ({e}); install it with `{install}`"));
+        .unwrap_or_else(|e| panic!("{tool} does not run ({e})"));
     child
         .stdin
         .take()
@@ -209,64 +210,40 @@ fn verdicts(tool: &str, install: &str, mut command: Command, input: &Value) -> V
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "{tool} failed; is it installed (`{install}`)?\n{stdout}\n{}",
+        "{tool} failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{tool} printed no verdicts ({e}): {stdout}"))
 }
 
-/// Where Node looks for Ajv: `target/peers` (where `.ci/run` installs it),
-/// then the global packages.
-fn node_path() -> String {
-    let mut paths = vec![
-        root()
-            .join("target/peers/node_modules")
-            .display()
-            .to_string(),
-    ];
-    if let Ok(out) = Command::new("npm").args(["root", "-g"]).output() {
-        paths.push(String::from_utf8_lossy(&out.stdout).trim().to_string());
-    }
-    if let Ok(existing) = std::env::var("NODE_PATH") {
-        paths.push(existing);
-    }
-    paths.join(":")
-}
-
 fn ajv(pairs: &Value) -> Vec<bool> {
     let mut command = Command::new("node");
     command
         .arg(root().join("tests/peers/ajv.js"))
-        .env("NODE_PATH", node_path());
-    verdicts(
-        "Ajv",
-        "npm install --prefix target/peers ajv@8 ajv-formats@3",
-        command,
-        pairs,
-    )
+        .env("NODE_PATH", peers().join("node_modules"));
+    verdicts("Ajv", command, pairs)
 }
 
 fn python_jsonschema(pairs: &Value) -> Vec<bool> {
-    let mut command = Command::new("python3");
+    let mut command = peer_command("python");
     command.arg(root().join("tests/peers/jsonschema_verdicts.py"));
-    verdicts("jsonschema", "pip install jsonschema", command, pairs)
+    verdicts("jsonschema", command, pairs)
 }
 
 /// check-jsonschema, once per schema; a record is valid when no error names it.
 fn check_jsonschema(pairs: &[(PathBuf, PathBuf)]) -> Vec<bool> {
-    let install = "pip install check-jsonschema";
     let mut invalid = std::collections::BTreeSet::new();
     let schemas: std::collections::BTreeSet<&PathBuf> = pairs.iter().map(|(s, _)| s).collect();
     for schema in schemas {
         let records = pairs.iter().filter(|(s, _)| s == schema).map(|(_, r)| r);
-        let out = Command::new("check-jsonschema")
+        let out = peer_command("check-jsonschema")
             .arg("--schemafile")
             .arg(schema)
             .args(["--output-format", "json"])
             .args(records)
             .output()
-            .unwrap_or_else(|e| panic!("check-jsonschema does not run ({e}); `{install}`"));
+            .unwrap_or_else(|e| panic!("check-jsonschema does not run ({e})"));
         let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
                 "check-jsonschema printed no report ({e}): {}",

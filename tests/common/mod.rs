@@ -77,6 +77,35 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The folder of the tools the tests compare techpact's output with
+/// (`venv/bin` holds Frictionless, check-jsonschema and a Python with
+/// jsonschema; `node_modules` holds Ajv), installed by
+/// `tests/peers/install` on first use. A failed install fails the test
+/// that asked, with the installer's output: no test is skipped.
+pub fn peers() -> &'static Path {
+    static PEERS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PEERS.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(root().join("tests/peers/install"))
+            .output()
+            .expect("bash runs");
+        assert!(
+            out.status.success(),
+            "tests/peers/install could not install the tools the tests compare with \
+             (it needs python3, npm and their registries):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        root().join("target/peers")
+    })
+}
+
+/// A command of the peers' Python environment: `frictionless`,
+/// `check-jsonschema` or `python`.
+pub fn peer_command(name: &str) -> Command {
+    Command::new(peers().join("venv/bin").join(name))
+}
+
 /// A fixture folder under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
