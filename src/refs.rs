@@ -85,6 +85,75 @@ impl PathPattern {
     }
 }
 
+/// Several patterns walked as one: their shared steps are taken once, so
+/// each value of a record is entered once however many patterns pass
+/// through it (a partnership's fifteen reference fields share `/sources/*`
+/// and `/participants/*`, among others).
+#[derive(Debug, Clone, Default)]
+pub struct PatternTree {
+    /// The root first; a node's children come after it.
+    nodes: Vec<TreeNode>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TreeNode {
+    /// The patterns that end here, by their position in the list the tree
+    /// was made from.
+    ends: Vec<usize>,
+    /// The next step and the node it leads to.
+    children: Vec<(Step, usize)>,
+}
+
+impl PatternTree {
+    /// The tree of `patterns`; a pattern is named by its position in them.
+    pub fn new<'p>(patterns: impl IntoIterator<Item = &'p PathPattern>) -> PatternTree {
+        let mut nodes = vec![TreeNode::default()];
+        for (index, pattern) in patterns.into_iter().enumerate() {
+            let mut at = 0;
+            for step in &pattern.steps {
+                at = match nodes[at].children.iter().find(|(s, _)| s == step) {
+                    Some(&(_, next)) => next,
+                    None => {
+                        nodes.push(TreeNode::default());
+                        let next = nodes.len() - 1;
+                        nodes[at].children.push((step.clone(), next));
+                        next
+                    }
+                };
+            }
+            nodes[at].ends.push(index);
+        }
+        PatternTree { nodes }
+    }
+
+    /// Calls `each` with the position of every pattern, every value of
+    /// `root` it reaches and that value's JSON pointer, which lives only for
+    /// the call. A pattern's values come in document order, as its own
+    /// `PathPattern::visit` gives them; the values of different patterns
+    /// come interleaved.
+    pub fn visit<'v>(&self, root: &'v Value, mut each: impl FnMut(usize, &str, &'v Value)) {
+        self.walk(0, root, &mut String::new(), &mut each);
+    }
+
+    fn walk<'v>(
+        &self,
+        at: usize,
+        node: &'v Value,
+        pointer: &mut String,
+        each: &mut impl FnMut(usize, &str, &'v Value),
+    ) {
+        let here = &self.nodes[at];
+        for &pattern in &here.ends {
+            each(pattern, pointer, node);
+        }
+        for (step, next) in &here.children {
+            step_into(step, node, pointer, &mut |pointer, child| {
+                self.walk(*next, child, pointer, each);
+            });
+        }
+    }
+}
+
 /// The values `steps` reach from `node`, whose pointer is `pointer`, each
 /// given to `each`. One buffer holds the pointer as the walk goes down.
 fn expand_steps<'v>(
@@ -93,38 +162,50 @@ fn expand_steps<'v>(
     pointer: &mut String,
     each: &mut impl FnMut(&str, &'v Value),
 ) {
-    let Some((step, rest)) = steps.split_first() else {
-        each(pointer, node);
-        return;
-    };
+    match steps.split_first() {
+        None => each(pointer, node),
+        Some((step, rest)) => step_into(step, node, pointer, &mut |pointer, child| {
+            expand_steps(rest, child, pointer, each);
+        }),
+    }
+}
+
+/// Calls `down` with every child of `node` that `step` leads to, `pointer`
+/// extended by the child's token for the call and restored after it.
+fn step_into<'v>(
+    step: &Step,
+    node: &'v Value,
+    pointer: &mut String,
+    down: &mut impl FnMut(&mut String, &'v Value),
+) {
     let len = pointer.len();
-    let mut down = |pointer: &mut String, child: &'v Value| {
-        expand_steps(rest, child, pointer, each);
+    let mut enter = |pointer: &mut String, child: &'v Value| {
+        down(pointer, child);
         pointer.truncate(len);
     };
     match (step, node) {
         (Step::Key(key), Value::Object(map)) => {
             if let Some(child) = map.get(key) {
                 push_token(pointer, key);
-                down(pointer, child);
+                enter(pointer, child);
             }
         }
         (Step::Items, Value::Array(items)) => {
             for (i, child) in items.iter().enumerate() {
                 push_index(pointer, i);
-                down(pointer, child);
+                enter(pointer, child);
             }
         }
         (Step::Index(i), Value::Array(items)) => {
             if let Some(child) = items.get(*i) {
                 push_index(pointer, *i);
-                down(pointer, child);
+                enter(pointer, child);
             }
         }
         (Step::AnyKey, Value::Object(map)) => {
             for (key, child) in map {
                 push_token(pointer, key);
-                down(pointer, child);
+                enter(pointer, child);
             }
         }
         _ => {}
@@ -296,16 +377,27 @@ pub struct RefField {
 #[derive(Debug, Clone)]
 pub struct RefFields {
     by_collection: HashMap<Collection, Vec<RefField>>,
+    /// The patterns of each collection's fields, walked as one.
+    trees: HashMap<Collection, PatternTree>,
 }
 
 impl RefFields {
     /// Derives the reference fields of every collection from its schema.
     pub fn new() -> Result<RefFields, Unsupported> {
         let mut by_collection = HashMap::new();
+        let mut trees = HashMap::new();
         for collection in Collection::ALL {
-            by_collection.insert(collection, ref_fields(&schema::generate(collection))?);
+            let fields = ref_fields(&schema::generate(collection))?;
+            trees.insert(
+                collection,
+                PatternTree::new(fields.iter().map(|f| &f.pattern)),
+            );
+            by_collection.insert(collection, fields);
         }
-        Ok(RefFields { by_collection })
+        Ok(RefFields {
+            by_collection,
+            trees,
+        })
     }
 
     /// `new`, with a failure as the error of a run.
@@ -340,19 +432,22 @@ impl RefFields {
     /// Every reference in `value`, a record of `collection`, in field order.
     /// Values that are not strings are skipped: the schema reports them.
     pub fn extract(&self, collection: Collection, value: &Value) -> Vec<Reference> {
+        let (Some(tree), fields) = (self.trees.get(&collection), self.of(collection)) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
-        for (field, f) in self.of(collection).iter().enumerate() {
-            f.pattern.visit(value, |pointer, v| {
-                if let Value::String(id) = v {
-                    out.push(Reference {
-                        pointer: pointer.into(),
-                        field: u32::try_from(field).unwrap_or(u32::MAX),
-                        target: f.target,
-                        id: id.as_str().into(),
-                    });
-                }
-            });
-        }
+        tree.visit(value, |field, pointer, v| {
+            if let Value::String(id) = v {
+                out.push(Reference {
+                    pointer: pointer.into(),
+                    field: u32::try_from(field).unwrap_or(u32::MAX),
+                    target: fields[field].target,
+                    id: id.as_str().into(),
+                });
+            }
+        });
+        // Stable: each field's references stay in document order.
+        out.sort_by_key(|r| r.field);
         out.shrink_to_fit();
         out
     }
@@ -947,6 +1042,51 @@ mod tests {
                 "/withdrawn/successor -> sources"
             ]
         );
+    }
+
+    /// Every (pattern, pointer) pair each pattern reaches on its own, in
+    /// the order the patterns list them.
+    fn one_by_one(patterns: &[PathPattern], value: &Value) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            pattern.visit(value, |pointer, _| out.push((i, pointer.to_string())));
+        }
+        out
+    }
+
+    #[test]
+    fn a_pattern_tree_reaches_what_its_patterns_reach_one_by_one() {
+        let fields = RefFields::new().unwrap();
+        let mut compared = 0;
+        for collection in Collection::ALL {
+            let patterns: Vec<PathPattern> = fields
+                .of(collection)
+                .iter()
+                .map(|f| f.pattern.clone())
+                .collect();
+            // Two patterns with the same steps share their node and both end there.
+            let mut doubled = patterns.clone();
+            doubled.extend(patterns.first().cloned());
+            for patterns in [patterns, doubled] {
+                let tree = PatternTree::new(&patterns);
+                let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("data")
+                    .join(collection.dir_name());
+                for entry in std::fs::read_dir(dir).unwrap() {
+                    let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                    let value: Value = serde_json::from_str(&text).unwrap();
+                    let mut walked = Vec::new();
+                    tree.visit(&value, |i, pointer, _| {
+                        walked.push((i, pointer.to_string()))
+                    });
+                    // Stable: each pattern's values keep their order.
+                    walked.sort_by_key(|(i, _)| *i);
+                    assert_eq!(walked, one_by_one(&patterns, &value));
+                    compared += walked.len();
+                }
+            }
+        }
+        assert!(compared > 1000, "only {compared} values compared");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::Context;
 use crate::diag::{Code, Finding};
 use crate::load::RecordFile;
 use crate::model::{Collection, FactValue, PartialDate, Record};
-use crate::refs::{PathPattern, paths_where};
+use crate::refs::{PathPattern, PatternTree, paths_where};
 use crate::schema;
 
 /// A day as (year, month, day).
@@ -120,7 +120,12 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// Where the dates sit in each collection's records: every schema node whose
 /// pattern is the one `PartialDate` generates.
 pub fn date_fields(collection: Collection) -> &'static [PathPattern] {
-    static FIELDS: OnceLock<HashMap<Collection, Vec<PathPattern>>> = OnceLock::new();
+    dates_of(collection).map_or(&[], |(fields, _)| fields.as_slice())
+}
+
+/// `date_fields` of `collection`, with their patterns walked as one.
+fn dates_of(collection: Collection) -> Option<&'static (Vec<PathPattern>, PatternTree)> {
+    static FIELDS: OnceLock<HashMap<Collection, (Vec<PathPattern>, PatternTree)>> = OnceLock::new();
     let fields = FIELDS.get_or_init(|| {
         let date_schema = PartialDate::json_schema(&mut SchemaGenerator::default());
         let pattern = date_schema.get("pattern").cloned();
@@ -132,28 +137,30 @@ pub fn date_fields(collection: Collection) -> &'static [PathPattern] {
                 })
                 // The record types are finite; `refs` tests prove the walk works on them.
                 .unwrap_or_default();
-                (c, found)
+                let tree = PatternTree::new(&found);
+                (c, (found, tree))
             })
             .collect()
     });
-    fields.get(&collection).map_or(&[], Vec::as_slice)
+    fields.get(&collection)
 }
 
 /// Every date, partial or full, is a real calendar date.
 pub fn dates_are_real(file: &RecordFile, value: &Value, _: &Record, out: &mut Vec<Finding>) {
-    for pattern in date_fields(file.collection) {
-        pattern.visit(value, |pointer, date| {
-            if let Value::String(date) = date
-                && let Err(reason) = interval(date)
-            {
-                out.push(file.finding(
-                    Code::DateInvalid,
-                    pointer,
-                    format!("{reason}; not a real date"),
-                ));
-            }
-        });
-    }
+    let Some((_, tree)) = dates_of(file.collection) else {
+        return;
+    };
+    tree.visit(value, |_, pointer, date| {
+        if let Value::String(date) = date
+            && let Err(reason) = interval(date)
+        {
+            out.push(file.finding(
+                Code::DateInvalid,
+                pointer,
+                format!("{reason}; not a real date"),
+            ));
+        }
+    });
 }
 
 /// A dated field of a record: where it sits, what it is called, its value.
