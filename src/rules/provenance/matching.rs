@@ -18,37 +18,83 @@ use serde_json::Number;
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII characters that fold to themselves but for case is
+        // copied whole; most of a quote is such runs.
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || b == b'`' || char::from(b).is_whitespace())
+            .unwrap_or(rest.len());
+        if run > 0 {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            let start = out.len();
+            out.push_str(&rest[..run]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[run..];
             continue;
         }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        match c {
-            '‘' | '’' | '‚' | '‛' | '′' | '`' => out.push('\''),
-            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => out.push('"'),
-            '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => out.push('-'),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
-        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        fold_char(c, &mut out, &mut space);
     }
     out
+}
+
+/// Appends `c` folded to `out`; `space` is whether a whitespace run is
+/// pending, written only before the next character that is not one.
+fn fold_char(c: char, out: &mut String, space: &mut bool) {
+    if c.is_whitespace() {
+        *space = !out.is_empty();
+        return;
+    }
+    if *space {
+        out.push(' ');
+        *space = false;
+    }
+    match c {
+        '‘' | '’' | '‚' | '‛' | '′' | '`' => out.push('\''),
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => out.push('"'),
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => out.push('-'),
+        c => out.extend(c.to_lowercase()),
+    }
 }
 
 fn is_word(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
 }
 
+/// The byte offsets of the occurrences of `needle` in `hay` that do not
+/// overlap, from the left: what `str::match_indices` finds. Quotes and names
+/// are short, so each occurrence of the needle's first byte is compared in
+/// place; `match_indices` would first build a searcher for the needle, which
+/// costs more than searching a quote. Both strings are whole UTF-8, so every
+/// offset found is at a character boundary.
+fn occurrences<'h>(hay: &'h str, needle: &'h str) -> impl Iterator<Item = usize> + 'h {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let (&first, _) = needle.split_first()?;
+        while from + needle.len() <= hay.len() {
+            let last_start = hay.len() - needle.len();
+            let at = from + memchr::memchr(first, &hay[from..=last_start])?;
+            if &hay[at..at + needle.len()] == needle {
+                from = at + needle.len();
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    })
+}
+
 /// Whether `needle` occurs in `hay` with `bounded` accepting the text
 /// before and after the occurrence.
 fn occurs(hay: &str, needle: &str, bounded: impl Fn(&str, &str) -> bool) -> bool {
-    !needle.is_empty()
-        && hay
-            .match_indices(needle)
-            .any(|(at, _)| bounded(&hay[..at], &hay[at + needle.len()..]))
+    occurrences(hay, needle).any(|at| bounded(&hay[..at], &hay[at + needle.len()..]))
 }
 
 /// `needle` as a whole in `hay`: not glued to a letter or digit on a side
@@ -75,13 +121,13 @@ pub fn ranges(hay: &str, name: &str) -> Vec<Range<usize>> {
     if name.is_empty() {
         return Vec::new();
     }
-    hay.match_indices(name)
-        .filter(|(at, _)| {
-            let (before, after) = (&hay[..*at], &hay[at + name.len()..]);
+    occurrences(hay, name)
+        .filter(|&at| {
+            let (before, after) = (&hay[..at], &hay[at + name.len()..]);
             !(starts && is_word(before.chars().next_back())
                 || ends && is_word(after.chars().next()))
         })
-        .map(|(at, _)| at..at + name.len())
+        .map(|at| at..at + name.len())
         .collect()
 }
 
@@ -115,7 +161,7 @@ pub fn blank(text: &str, name: &str) -> String {
     let ends = is_word(name.chars().next_back());
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for (at, _) in text.match_indices(name) {
+    for at in occurrences(text, name) {
         let (before, after) = (&text[..at], &text[at + name.len()..]);
         if at < last
             || starts && is_word(before.chars().next_back())
@@ -530,6 +576,58 @@ mod tests {
 
     fn date(quote: &str, d: &str) -> bool {
         states_date(&fold(quote), d)
+    }
+
+    /// `fold` one character at a time, with no run copied whole.
+    fn fold_by_char(text: &str) -> String {
+        let mut out = String::new();
+        let mut space = false;
+        for c in text.chars() {
+            fold_char(c, &mut out, &mut space);
+        }
+        out
+    }
+
+    #[test]
+    fn folding_ascii_runs_whole_gives_what_folding_each_character_gives() {
+        for text in [
+            "",
+            " ",
+            "HKUST",
+            "  The Hong Kong UNIVERSITY\tof Science\u{0b}and Technology  ",
+            "CAFÉ Ünïcode İstanbul ΣΑΣ",
+            "`quoted` ‘single’ “double” «guillemets» a—b a–b −3",
+            "a\u{a0}b\u{2003}c\u{3000}d\r\ne\u{85}f",
+            "MiXeD123_-./:;~",
+            "\u{1F600} emoji ÅNGSTRÖM",
+        ] {
+            assert_eq!(fold(text), fold_by_char(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn occurrences_are_what_match_indices_finds() {
+        for (hay, needle) in [
+            ("", "a"),
+            ("a", ""),
+            ("abc", "abc"),
+            ("ab", "abc"),
+            ("aaaa", "aa"),
+            ("abababa", "aba"),
+            ("hkust and hkust guodun", "hkust"),
+            ("café café", "é c"),
+            ("ü ü ü", "ü"),
+            ("xyz", "z"),
+            ("the end", "end"),
+        ] {
+            let want: Vec<usize> = if needle.is_empty() {
+                Vec::new()
+            } else {
+                hay.match_indices(needle).map(|(at, _)| at).collect()
+            };
+            let got: Vec<usize> = occurrences(hay, needle).collect();
+            assert_eq!(got, want, "{needle:?} in {hay:?}");
+        }
     }
 
     #[test]
