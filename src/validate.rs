@@ -537,8 +537,8 @@ fn check_id(file: &RecordFile, value: &Value, out: &mut Vec<Finding>) {
         _ => {}
     }
     // A file name that is not UTF-8 was reported while loading.
-    let undecodable = file.stem.contains(char::REPLACEMENT_CHARACTER);
-    if !is_slug(&file.stem) && id != Some(file.stem.as_str()) && !undecodable {
+    let undecodable = || file.stem.contains(char::REPLACEMENT_CHARACTER);
+    if !is_slug(&file.stem) && id != Some(file.stem.as_str()) && !undecodable() {
         out.push(Finding::new(
             Code::IdFormat,
             &file.path,

@@ -522,9 +522,9 @@ fn names_a_value(value: &Value, pointer: &str) -> bool {
         return pointer.is_empty();
     };
     let mut node = value;
-    for token in rest.split('/') {
+    for token in split_at_slashes(rest) {
         let unescaped;
-        let token = if token.contains('~') {
+        let token = if token.bytes().any(|b| b == b'~') {
             unescaped = token.replace("~1", "/").replace("~0", "~");
             unescaped.as_str()
         } else {
@@ -544,6 +544,26 @@ fn names_a_value(value: &Value, pointer: &str) -> bool {
 }
 
 /// An array index token as RFC 6901 writes it: digits, without a leading zero.
+/// `text.split('/')`, by a test of each byte: pointers and their tokens are
+/// short, and the search `split` and `contains` start for each token costs
+/// more than the token.
+fn split_at_slashes(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.bytes().position(|b| b == b'/') {
+            Some(at) => {
+                rest = Some(&current[at + 1..]);
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 fn array_index(token: &str) -> Option<usize> {
     if token.is_empty()
         || !token.bytes().all(|b| b.is_ascii_digit())
@@ -586,7 +606,7 @@ pub fn pointers_name_values(
                 .map(|(i, inference)| (At::Inferred(i), inference.pointer.as_str())),
         );
     for (at, pointer) in pointers {
-        let top = pointer.split('/').nth(1).unwrap_or_default();
+        let top = split_at_slashes(pointer).nth(1).unwrap_or_default();
         let message = if EXEMPT.contains(&top) {
             format!(
                 "`{pointer}` needs no evidence: `id`, `note`, the citations and the inferences are not values a source states"
@@ -647,6 +667,23 @@ mod tests {
         assert_eq!(alias_level("HKUST founded HKUST Guodun"), Level::Quoted);
         // A name no longer than the value cannot hold it.
         assert_eq!(alias_level("Guodun and HKUST"), Level::Quoted);
+    }
+
+    #[test]
+    fn pointers_split_at_slashes_as_split_does() {
+        for text in [
+            "",
+            "/",
+            "//",
+            "/a",
+            "/a/b",
+            "a/b/",
+            "/~1x/~0/é/0",
+            "no-slash",
+        ] {
+            let want: Vec<&str> = text.split('/').collect();
+            assert_eq!(split_at_slashes(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
     }
 
     #[test]
