@@ -306,17 +306,17 @@ impl Record {
     /// The withdrawal, when the record is withdrawn.
     pub fn withdrawn(&self) -> Option<WithdrawalView<'_>> {
         match self {
-            Record::Organization(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Person(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Place(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Partnership(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Lab(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::TalentProgram(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Product(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Event(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Series(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Fact(r) => r.withdrawn.as_ref().map(Withdrawal::view),
-            Record::Source(r) => r.withdrawn.as_ref().map(Withdrawal::view),
+            Record::Organization(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Person(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Place(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Partnership(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Lab(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::TalentProgram(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Product(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Event(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Series(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Fact(r) => r.withdrawn.as_deref().map(Withdrawal::view),
+            Record::Source(r) => r.withdrawn.as_deref().map(Withdrawal::view),
             Record::Withdrawn(r) => Some(r.withdrawn.view()),
         }
     }

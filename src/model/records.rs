@@ -83,7 +83,7 @@ pub struct Organization {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<OrganizationId>>,
+    pub withdrawn: Option<Box<Withdrawal<OrganizationId>>>,
     /// Other names and abbreviations the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -160,7 +160,7 @@ pub struct Person {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<PersonId>>,
+    pub withdrawn: Option<Box<Withdrawal<PersonId>>>,
     /// The family name, where the sources' order of names makes it known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_name: Option<Name>,
@@ -220,7 +220,7 @@ pub struct Place {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<PlaceId>>,
+    pub withdrawn: Option<Box<Withdrawal<PlaceId>>>,
     /// Other names the sources use, such as a nickname.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -317,7 +317,7 @@ pub struct Partnership {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<PartnershipId>>,
+    pub withdrawn: Option<Box<Withdrawal<PartnershipId>>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -396,7 +396,7 @@ pub struct Lab {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<LabId>>,
+    pub withdrawn: Option<Box<Withdrawal<LabId>>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -441,7 +441,7 @@ pub struct TalentProgram {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<TalentProgramId>>,
+    pub withdrawn: Option<Box<Withdrawal<TalentProgramId>>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -483,7 +483,7 @@ pub struct Event {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<EventId>>,
+    pub withdrawn: Option<Box<Withdrawal<EventId>>>,
     /// The recurring series it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub series: Option<SeriesId>,
@@ -541,7 +541,7 @@ pub struct Series {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<SeriesId>>,
+    pub withdrawn: Option<Box<Withdrawal<SeriesId>>>,
     /// Other names the sources use.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -591,7 +591,7 @@ pub struct Product {
     pub name: Name,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<ProductId>>,
+    pub withdrawn: Option<Box<Withdrawal<ProductId>>>,
     /// Other names or labels the sources use for the same thing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Name>,
@@ -757,7 +757,7 @@ pub struct Fact {
     pub statement: Text,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<FactId>>,
+    pub withdrawn: Option<Box<Withdrawal<FactId>>>,
     /// What kind of claim it is.
     pub category: FactCategory,
     /// The records the claim is about.
@@ -843,7 +843,7 @@ pub struct Source {
     pub title: Text,
     /// Set when the record is withdrawn: it stays, so its id keeps resolving.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub withdrawn: Option<Withdrawal<SourceId>>,
+    pub withdrawn: Option<Box<Withdrawal<SourceId>>>,
     /// What kind of text it is.
     pub kind: SourceKind,
     /// The outlet that published it, when the text says.
