@@ -16,9 +16,10 @@ use super::Collection;
 use super::common::{Citation, Inference, PartialDate, Text};
 use super::ids::RecordId;
 
-/// Why and when a record was withdrawn, and what replaces it. Records hold
-/// it boxed: few are withdrawn, and an absent box takes 8 bytes of every
-/// record a check keeps, where an absent withdrawal would take 72.
+// Records hold it boxed: few are withdrawn, and an absent box takes 8 bytes
+// of every record a check keeps, where an absent withdrawal would take 72.
+// (Not a doc comment: those become the schema's descriptions.)
+/// Why and when a record was withdrawn, and what replaces it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, bound(deserialize = "I: Deserialize<'de>"))]
 pub struct Withdrawal<I> {
