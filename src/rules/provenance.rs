@@ -543,7 +543,6 @@ fn names_a_value(value: &Value, pointer: &str) -> bool {
     true
 }
 
-/// An array index token as RFC 6901 writes it: digits, without a leading zero.
 /// `text.split('/')`, by a test of each byte: pointers and their tokens are
 /// short, and the search `split` and `contains` start for each token costs
 /// more than the token.
@@ -564,6 +563,7 @@ fn split_at_slashes(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// An array index token as RFC 6901 writes it: digits, without a leading zero.
 fn array_index(token: &str) -> Option<usize> {
     if token.is_empty()
         || !token.bytes().all(|b| b.is_ascii_digit())
