@@ -376,28 +376,20 @@ pub struct RefField {
 /// The reference fields of every collection, derived from the generated schemas.
 #[derive(Debug, Clone)]
 pub struct RefFields {
-    by_collection: HashMap<Collection, Vec<RefField>>,
-    /// The patterns of each collection's fields, walked as one.
-    trees: HashMap<Collection, PatternTree>,
+    /// Each collection's fields, with their patterns walked as one.
+    by_collection: HashMap<Collection, (Vec<RefField>, PatternTree)>,
 }
 
 impl RefFields {
     /// Derives the reference fields of every collection from its schema.
     pub fn new() -> Result<RefFields, Unsupported> {
         let mut by_collection = HashMap::new();
-        let mut trees = HashMap::new();
         for collection in Collection::ALL {
             let fields = ref_fields(&schema::generate(collection))?;
-            trees.insert(
-                collection,
-                PatternTree::new(fields.iter().map(|f| &f.pattern)),
-            );
-            by_collection.insert(collection, fields);
+            let tree = PatternTree::new(fields.iter().map(|f| &f.pattern));
+            by_collection.insert(collection, (fields, tree));
         }
-        Ok(RefFields {
-            by_collection,
-            trees,
-        })
+        Ok(RefFields { by_collection })
     }
 
     /// `new`, with a failure as the error of a run.
@@ -410,7 +402,7 @@ impl RefFields {
     pub fn of(&self, collection: Collection) -> &[RefField] {
         self.by_collection
             .get(&collection)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |(fields, _)| fields.as_slice())
     }
 
     /// The collections that have a field pointing into `target`.
@@ -432,7 +424,7 @@ impl RefFields {
     /// Every reference in `value`, a record of `collection`, in field order.
     /// Values that are not strings are skipped: the schema reports them.
     pub fn extract(&self, collection: Collection, value: &Value) -> Vec<Reference> {
-        let (Some(tree), fields) = (self.trees.get(&collection), self.of(collection)) else {
+        let Some((fields, tree)) = self.by_collection.get(&collection) else {
             return Vec::new();
         };
         let mut out = Vec::new();
