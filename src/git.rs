@@ -367,6 +367,9 @@ pub mod releases {
     /// Every file under the folder `prefix` (such as `data`) of the tree at
     /// `rev`, sorted by path; empty when the folder does not exist there.
     pub fn tree_files(repo: &Repository, rev: &str, prefix: &str) -> Result<Vec<TreeFile>> {
+        // What a release archives is verified against its object id as it
+        // is read (pull-request mode turns this off: see `status`).
+        git2::opts::strict_hash_verification(true);
         let tree = repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_tree())
