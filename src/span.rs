@@ -250,6 +250,17 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Appends `/` and the reference token `token`, escaped, to `pointer`;
+/// a token with nothing to escape (nearly every one) is copied as it is.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape(token));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,5 +307,14 @@ mod tests {
     #[test]
     fn converts_byte_columns() {
         assert_eq!(byte_column_to_position("\"é\" x", 1, 6), (1, 5));
+    }
+
+    #[test]
+    fn a_token_is_pushed_as_escape_writes_it() {
+        for token in ["a", "", "a/b", "~x", "~/~1", "é"] {
+            let mut pointer = String::from("/x");
+            push_token(&mut pointer, token);
+            assert_eq!(pointer, format!("/x/{}", escape(token)), "{token}");
+        }
     }
 }

@@ -11,7 +11,8 @@
 //! The site matches nothing itself, so a page shows no more and no less
 //! evidence than `check` accepts.
 
-use super::index::{Detail, Entry, Index, Node, date_in_words, field_label};
+use super::index::{Detail, Entry, Index, date_in_words, field_label};
+use super::node::Node;
 use crate::rules::provenance::Level;
 
 /// One value as a page shows it.

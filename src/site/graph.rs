@@ -713,6 +713,13 @@ fn label(title: &str) -> String {
 
 /// Escapes text for XML content and attributes.
 pub fn esc(s: &str) -> String {
+    // Most names and titles have nothing to escape.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -730,6 +737,15 @@ pub fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_escaped_for_xml_and_plain_text_kept() {
+        assert_eq!(
+            esc("a<b & 'c' \"d\">"),
+            "a&lt;b &amp; &#39;c&#39; &quot;d&quot;&gt;"
+        );
+        assert_eq!(esc("plain é"), "plain é");
+    }
 
     /// A node at `at` named `text`, drawn as an outer node right of the middle.
     fn named(at: (i64, i64), text: &str) -> Name {

@@ -17,6 +17,7 @@ pub mod feed;
 pub mod fields;
 pub mod graph;
 pub mod index;
+pub mod node;
 mod output;
 pub mod pages;
 
@@ -34,7 +35,8 @@ use crate::error::{Error, Result};
 use crate::model::{Collection, Record};
 use fields::record_fields;
 use graph::Network;
-use index::{Entry, Index, Node, date_in_words, field_label};
+use index::{Entry, Index, date_in_words, field_label};
+use node::Node;
 use pages::*;
 
 /// What the site says about where its data comes from.
