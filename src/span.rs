@@ -250,14 +250,13 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Appends `/` and the reference token `token`, escaped, to `pointer`;
-/// a token with nothing to escape (nearly every one) is copied as it is.
-pub fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    if token.contains(['~', '/']) {
-        pointer.push_str(&escape(token));
+/// The reference token `token` of a JSON pointer, unescaped (RFC 6901);
+/// borrowed when there is nothing to unescape.
+pub fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
     } else {
-        pointer.push_str(token);
+        std::borrow::Cow::Borrowed(token)
     }
 }
 
@@ -310,11 +309,10 @@ mod tests {
     }
 
     #[test]
-    fn a_token_is_pushed_as_escape_writes_it() {
+    fn a_token_unescapes_to_what_was_escaped() {
         for token in ["a", "", "a/b", "~x", "~/~1", "é"] {
-            let mut pointer = String::from("/x");
-            push_token(&mut pointer, token);
-            assert_eq!(pointer, format!("/x/{}", escape(token)), "{token}");
+            assert_eq!(unescape(&escape(token)), token);
         }
+        assert_eq!(unescape("~01"), "~1");
     }
 }

@@ -4,7 +4,6 @@
 //! reads from it and none checks data.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fmt::Write;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -92,30 +91,6 @@ pub fn citations(node: &Node) -> Vec<(&str, Option<&str>, Option<&str>)> {
             ))
         })
         .collect()
-}
-
-/// Calls `f` with the pointer and text of every string in `node`.
-pub fn walk_strings<'a>(node: &'a Node, pointer: &mut String, f: &mut dyn FnMut(&str, &'a str)) {
-    match node {
-        Node::String(s) => f(pointer, s),
-        Node::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                let _ = write!(pointer, "/{i}");
-                walk_strings(item, pointer, f);
-                pointer.truncate(len);
-            }
-        }
-        Node::Object(members) => {
-            for (k, v) in members {
-                let len = pointer.len();
-                span::push_token(pointer, k);
-                walk_strings(v, pointer, f);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// A reference to a record, seen from the record it names.
@@ -284,13 +259,7 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
     let value = serde_json::to_value(record).unwrap_or(Value::Null);
     let node = node_of(record);
     let refs = fields.extract(collection, &value);
-    let dates: BTreeSet<String> = expand_all(date_fields(collection), &value).collect();
-    let mut dated = Vec::new();
-    walk_strings(&node, &mut String::new(), &mut |pointer, s| {
-        if dates.contains(pointer) {
-            dated.push((pointer.to_string(), s.to_string()));
-        }
-    });
+    let dated = dated_in(&node, expand_all(date_fields(collection), &value));
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
     let texts = |key: &str| match node.get(key) {
         Some(Node::Array(items)) => items
@@ -317,6 +286,46 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
         refs,
         dated,
     }
+}
+
+/// The strings at `pointers` in `node`, with their pointers, in the order
+/// of the record's fields (as a walk through `node` meets them): each is
+/// found by following its pointer down, and they are ordered by the
+/// positions taken on the way, rather than by walking every string.
+fn dated_in(node: &Node, pointers: impl Iterator<Item = String>) -> Vec<(String, String)> {
+    let mut found: Vec<(Vec<usize>, String, String)> = pointers
+        .filter_map(|pointer| {
+            let (positions, text) = locate(node, &pointer)?;
+            Some((positions, pointer, text.to_string()))
+        })
+        .collect();
+    found.sort();
+    found.dedup_by(|a, b| a.0 == b.0);
+    found.into_iter().map(|(_, p, t)| (p, t)).collect()
+}
+
+/// The string at `pointer` in `node`, with the member and item positions
+/// that lead to it; `None` when no string is there.
+fn locate<'a>(node: &'a Node, pointer: &str) -> Option<(Vec<usize>, &'a str)> {
+    let mut at = node;
+    let mut positions = Vec::new();
+    for token in pointer.split('/').skip(1) {
+        let (k, next) = match at {
+            Node::Object(members) => {
+                let name = span::unescape(token);
+                let k = members.iter().position(|(key, _)| key.as_str() == name)?;
+                (k, &members[k].1)
+            }
+            Node::Array(items) => {
+                let k: usize = token.parse().ok()?;
+                (k, items.get(k)?)
+            }
+            _ => return None,
+        };
+        positions.push(k);
+        at = next;
+    }
+    Some((positions, at.as_str()?))
 }
 
 /// `record` as a `Node`, members in declared order (a `Value`'s objects
@@ -404,6 +413,70 @@ pub fn date_in_words(date: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write;
+
+    /// Calls `f` with the pointer and text of every string in `node`.
+    fn walk_strings<'a>(node: &'a Node, pointer: &mut String, f: &mut dyn FnMut(&str, &'a str)) {
+        match node {
+            Node::String(s) => f(pointer, s),
+            Node::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    let _ = write!(pointer, "/{i}");
+                    walk_strings(item, pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            Node::Object(members) => {
+                for (k, v) in members {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&span::escape(k));
+                    walk_strings(v, pointer, f);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn dates_are_found_in_the_order_a_walk_through_the_record_meets_them() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let records = crate::check::run(&data, "data", &Default::default())
+            .unwrap()
+            .typed
+            .records;
+        let mut compared = 0;
+        for record in records.iter().flatten() {
+            let value = serde_json::to_value(record).unwrap();
+            let node = node_of(record);
+            let dates: BTreeSet<String> =
+                expand_all(date_fields(record.collection()), &value).collect();
+            let mut walked = Vec::new();
+            walk_strings(&node, &mut String::new(), &mut |pointer, s| {
+                if dates.contains(pointer) {
+                    walked.push((pointer.to_string(), s.to_string()));
+                }
+            });
+            compared += walked.len();
+            assert_eq!(
+                dated_in(&node, dates.into_iter()),
+                walked,
+                "{}",
+                record.id()
+            );
+        }
+        assert!(compared >= 20, "{compared} dates");
+        // Positions order them, not the text of their pointers: `/b/10`
+        // after `/b/9`, and members in their declared order.
+        let node: Node = crate::site::node::to_node(&serde_json::json!({
+            "b": vec!["x"; 11],
+        }))
+        .unwrap();
+        let found = dated_in(&node, ["/b/10".to_string(), "/b/9".to_string()].into_iter());
+        assert_eq!(found[0].0, "/b/9");
+    }
 
     #[test]
     fn dates_read_at_their_precision() {
