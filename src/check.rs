@@ -146,6 +146,17 @@ impl Outcome {
     }
 }
 
+/// The typed records of the bundled `data/`, for the tests of what is
+/// made from checked records.
+#[cfg(test)]
+pub fn bundled_records() -> Vec<Option<crate::model::Record>> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    run(&data, "data", &Options::default())
+        .expect("the bundled data checks")
+        .typed
+        .records
+}
+
 /// Checks the dataset in `dir`, showing paths under it as `display`.
 pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     let Some(since) = &options.changed_since else {

@@ -293,12 +293,7 @@ mod tests {
     use crate::export::table;
 
     fn bundled_tables() -> Tables {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        let records = crate::check::run(&data, "data", &Default::default())
-            .unwrap()
-            .typed
-            .records;
-        table::tables(&records).unwrap()
+        table::tables(&crate::check::bundled_records()).unwrap()
     }
 
     fn stamp() -> Stamp {

@@ -212,18 +212,10 @@ const SITE_BATCH: usize = 2048;
 mod tests {
     use std::collections::BTreeMap;
     use std::io::Read;
-    use std::path::Path;
     use std::sync::Mutex;
 
     use super::*;
-
-    fn bundled_records() -> Vec<Option<Record>> {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        crate::check::run(&data, "data", &Default::default())
-            .unwrap()
-            .typed
-            .records
-    }
+    use crate::check::bundled_records;
 
     #[test]
     fn the_site_archive_holds_every_file_the_site_builds_with_its_bytes() {
