@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::load::RecordFile;
 use crate::model::{Collection, Record, is_slug};
 use crate::schema;
-use crate::span::escape;
+use crate::span::{escape, unescape};
 use crate::suggest;
 
 /// One compiled validator per collection, compiled once per process: the
@@ -489,10 +489,10 @@ fn resolve<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
             let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
             root.pointer(target)?
         } else {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let segment = unescape(segment);
             match node {
                 Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
-                _ => node.get(&segment)?,
+                _ => node.get(segment.as_ref())?,
             }
         };
     }

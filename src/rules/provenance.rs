@@ -31,6 +31,7 @@ use crate::error::Result;
 use crate::load::RecordFile;
 use crate::model::{Collection, Record};
 use crate::refs::{RefFields, Reference};
+use crate::span;
 use crate::span::escape;
 
 pub use matching::fold;
@@ -523,16 +524,10 @@ fn names_a_value(value: &Value, pointer: &str) -> bool {
     };
     let mut node = value;
     for token in split_at_slashes(rest) {
-        let unescaped;
-        let token = if token.bytes().any(|b| b == b'~') {
-            unescaped = token.replace("~1", "/").replace("~0", "~");
-            unescaped.as_str()
-        } else {
-            token
-        };
+        let token = span::unescape(token);
         let next = match node {
-            Value::Object(map) => map.get(token),
-            Value::Array(items) => array_index(token).and_then(|i| items.get(i)),
+            Value::Object(map) => map.get(token.as_ref()),
+            Value::Array(items) => array_index(&token).and_then(|i| items.get(i)),
             _ => None,
         };
         match next {

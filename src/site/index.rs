@@ -383,11 +383,11 @@ pub fn field_label(pointer: &str) -> String {
         if k > 0 {
             label.push_str(" › ");
         }
-        if name.contains('~') {
-            label.push_str(&name.replace("~1", "/").replace("~0", "~").replace('_', " "));
-        } else {
-            label.extend(name.chars().map(|c| if c == '_' { ' ' } else { c }));
-        }
+        label.extend(
+            span::unescape(name)
+                .chars()
+                .map(|c| if c == '_' { ' ' } else { c }),
+        );
     }
     label
 }
