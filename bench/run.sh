@@ -13,12 +13,12 @@
 # the peers into bench/.tools from the package registries (jsonschema-cli via
 # cargo, ajv-cli + ajv-formats via npm, check-jsonschema via pip), confirms
 # that every tool rejects a planted bad record, then times interleaved runs
-# and prints median wall time, records/s, peak RSS and the ratio to
-# `techpact check`, then every performance target with its verdict (met,
-# missed by how much, or why it was not measured in this run). A run of
-# 1,000,000 records compares its time per record with the 100,000-record run
-# kept in the same BENCH_WORK. Claims are ratios: absolute times depend on
-# the machine.
+# and prints median wall time, median CPU time (user + system), records/s,
+# peak RSS and the ratio to `techpact check`, then every performance target
+# with its verdict (met, missed by how much, or why it was not measured in
+# this run). A run of 1,000,000 records compares its time per record, and
+# the parse floor's, with the 100,000-record run kept in the same
+# BENCH_WORK. Claims are ratios: absolute times depend on the machine.
 set -euo pipefail
 
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
@@ -167,7 +167,7 @@ fi
 results=$work/results-$N.tsv
 : > "$results"
 measure() { # name tool dir
-  /usr/bin/time -f '%e %M' -o "$work/time.out" bash "$self" --tool "$2" "$3" >/dev/null 2>&1 || {
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" bash "$self" --tool "$2" "$3" >/dev/null 2>&1 || {
     echo "bench: $1 failed on valid data" >&2
     exit 1
   }
@@ -222,15 +222,23 @@ def read(path):
     rows = collections.OrderedDict()
     for line in open(path):
         name, rest = line.rstrip("\n").split("\t")
-        wall, rss = rest.split()
-        rows.setdefault(name, []).append((float(wall), int(rss)))
+        # wall, peak RSS, then (since 2026-12-03) user and system CPU seconds
+        fields = rest.split()
+        cpu = (float(fields[2]), float(fields[3])) if len(fields) >= 4 else None
+        rows.setdefault(name, []).append((float(fields[0]), int(fields[1]), cpu))
     return rows
 
 rows = read(path)
 def median(name, rows=rows):
-    return statistics.median(w for w, _ in rows[name]) if name in rows else None
+    return statistics.median(s[0] for s in rows[name]) if name in rows else None
+def median_cpu(name, rows=rows):
+    """The median user and system CPU seconds; None for runs timed without them."""
+    cpus = [s[2] for s in rows.get(name, []) if s[2] is not None]
+    if not cpus:
+        return None
+    return tuple(statistics.median(c[i] for c in cpus) for i in (0, 1))
 def peak_mib(name):
-    return max(r for _, r in rows[name]) / 1024 if name in rows else None
+    return max(s[1] for s in rows[name]) / 1024 if name in rows else None
 
 CHECK, FLOOR = "techpact check", "serde_json parse floor (2 threads)"
 CLI, PR = "jsonschema-cli 0.60.2", "techpact check --changed-since (1 file)"
@@ -238,13 +246,17 @@ RELEASE, PLAIN, SITE = "techpact release", "tar -c | gzip -n + sha256sum", "tech
 UNTAR = "tar -x of the site's files"
 base = median(CHECK)
 print(f"\n{n:,} records, {len(rows[CHECK])} runs each, interleaved\n")
-print("| tool | median wall | records/s | peak RSS | ratio to techpact check |")
-print("|---|---:|---:|---:|---:|")
+# CPU: where the time goes on this machine's two cores; system time is
+# mostly the file system's (opening, reading and writing the files).
+print("| tool | median wall | median CPU (user + system) | records/s | peak RSS | ratio to techpact check |")
+print("|---|---:|---:|---:|---:|---:|")
 for name, samples in rows.items():
     wall = median(name)
+    cpu = median_cpu(name)
+    cpu = f"{cpu[0]:.2f} + {cpu[1]:.2f} s" if cpu else "-"
     rate = f"{n / wall / 1000:.0f}k" if wall > 0 else "-"
     shown = name.replace("|", "\\|")
-    print(f"| {shown} | {wall:.2f} s | {rate} | {peak_mib(name):.0f} MiB | {wall / base:.2f}× |")
+    print(f"| {shown} | {wall:.2f} s | {cpu} | {rate} | {peak_mib(name):.0f} MiB | {wall / base:.2f}× |")
 
 # Every target of the performance issue, with its verdict; one not measured
 # in this run says why instead of being left out.
@@ -291,6 +303,13 @@ if n >= 1_000_000:
         before = median(CHECK, read(at_100k)) / 100_000 * 1e6
         target(f"techpact check µs per record at {n:,} / at 100,000 ({per_record:.1f} / {before:.1f} µs)",
                per_record / before, 1.0)
+        # The same growth for reading and parsing the files alone: how much
+        # of the check's is the files' own.
+        if FLOOR in read(at_100k):
+            floor_now = median(FLOOR) / n * 1e6
+            floor_before = median(FLOOR, read(at_100k)) / 100_000 * 1e6
+            print(f"| parse floor µs per record at {n:,} / at 100,000 ({floor_now:.1f} / {floor_before:.1f} µs) | "
+                  f"{floor_now / floor_before:.2f} | - | for information |")
     else:
         target(f"techpact check µs per record at {n:,} / at 100,000 ({per_record:.1f} µs)",
                None, 1.0, why="no 100,000-record run in this BENCH_WORK")
