@@ -314,7 +314,7 @@ if n >= 1_000_000:
             print(f"| parse floor µs per record at {n:,} / at 100,000 ({floor_now:.2f} / {floor_before:.2f} µs) | "
                   f"{floor_now / floor_before:.2f} | - | for information |")
     else:
-        target(f"techpact check µs per record at {n:,} / at 100,000 ({per_record:.1f} µs)",
+        target(f"techpact check µs per record at {n:,} / at 100,000 ({per_record:.2f} µs)",
                None, 1.0, why="no 100,000-record run in this BENCH_WORK")
 else:
     target("techpact check median seconds at 1,000,000 records", None, 8, " s", strict=True,
