@@ -3,6 +3,10 @@
 //! Built lazily, only for files that have findings, from a second parse with
 //! jsonc-parser (which keeps byte ranges and repeated keys). The file already
 //! passed serde_json, so this parse cannot fail on depth or syntax.
+//!
+//! It also owns the reference tokens of JSON pointers (RFC 6901): escaping,
+//! unescaping and reading an array index, for every module that follows a
+//! pointer.
 
 use std::collections::HashMap;
 
@@ -260,6 +264,18 @@ pub fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// An array index token as RFC 6901 writes it: digits, without a leading
+/// zero (`0`, `7`, `12`; not `01`, `+1` or `-1`).
+pub fn array_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || !token.bytes().all(|b| b.is_ascii_digit())
+        || (token.len() > 1 && token.starts_with('0'))
+    {
+        return None;
+    }
+    token.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +330,15 @@ mod tests {
             assert_eq!(unescape(&escape(token)), token);
         }
         assert_eq!(unescape("~01"), "~1");
+    }
+
+    #[test]
+    fn array_indexes_are_digits_without_a_leading_zero() {
+        for (token, index) in [("0", Some(0)), ("7", Some(7)), ("12", Some(12))] {
+            assert_eq!(array_index(token), index, "{token}");
+        }
+        for token in ["", "01", "+1", "-1", "1a", "x", "99999999999999999999999"] {
+            assert_eq!(array_index(token), None, "{token}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::load::RecordFile;
 use crate::model::{Collection, Record, is_slug};
 use crate::schema;
-use crate::span::{escape, unescape};
+use crate::span::{array_index, escape, unescape};
 use crate::suggest;
 
 /// One compiled validator per collection, compiled once per process: the
@@ -491,7 +491,7 @@ fn resolve<'a>(root: &'a Value, path: &str) -> Option<&'a Value> {
         } else {
             let segment = unescape(segment);
             match node {
-                Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+                Value::Array(items) => items.get(array_index(&segment)?)?,
                 _ => node.get(segment.as_ref())?,
             }
         };

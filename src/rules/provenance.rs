@@ -527,7 +527,7 @@ fn names_a_value(value: &Value, pointer: &str) -> bool {
         let token = span::unescape(token);
         let next = match node {
             Value::Object(map) => map.get(token.as_ref()),
-            Value::Array(items) => array_index(&token).and_then(|i| items.get(i)),
+            Value::Array(items) => span::array_index(&token).and_then(|i| items.get(i)),
             _ => None,
         };
         match next {
@@ -556,17 +556,6 @@ fn split_at_slashes(text: &str) -> impl Iterator<Item = &str> {
             }
         }
     })
-}
-
-/// An array index token as RFC 6901 writes it: digits, without a leading zero.
-fn array_index(token: &str) -> Option<usize> {
-    if token.is_empty()
-        || !token.bytes().all(|b| b.is_ascii_digit())
-        || (token.len() > 1 && token.starts_with('0'))
-    {
-        return None;
-    }
-    token.parse().ok()
 }
 
 /// Every `supports` and `inferred` pointer names a value of the record that

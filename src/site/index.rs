@@ -317,7 +317,7 @@ fn locate<'a>(node: &'a Node, pointer: &str) -> Option<(Vec<usize>, &'a str)> {
                 (k, &members[k].1)
             }
             Node::Array(items) => {
-                let k: usize = token.parse().ok()?;
+                let k = span::array_index(token)?;
                 (k, items.get(k)?)
             }
             _ => return None,
