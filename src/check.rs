@@ -19,6 +19,12 @@
 //! of their collection that may share a name or identifier with them. When
 //! the schemas or the toolkit itself changed, every finding may change, so
 //! it checks everything and says so in the outcome's `scope`.
+//!
+//! With `--at REV` a check reads the data as committed at `REV` instead of
+//! the work tree: the folders are the commit's trees and the files its
+//! blobs, so pull-request mode compares two commits and reads nothing but
+//! the folders whose trees differ and the files it loads. On the same bytes
+//! a check at a commit and a check of its work tree give the same findings.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -46,6 +52,9 @@ pub struct Options {
     pub missing_texts: evidence::MissingTexts,
     /// Pull-request mode: report only on what changed since this git revision.
     pub changed_since: Option<String>,
+    /// Check the data as committed at this git revision, read from the
+    /// object store, instead of the work tree.
+    pub at: Option<String>,
 }
 
 /// Which files a check reports on.
@@ -159,6 +168,9 @@ pub fn bundled_records() -> Vec<Option<crate::model::Record>> {
 
 /// Checks the dataset in `dir`, showing paths under it as `display`.
 pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
+    if let Some(at) = &options.at {
+        return run_at(dir, display, options, at);
+    }
     let Some(since) = &options.changed_since else {
         return full(dir, display, options, Scope::Full);
     };
@@ -171,34 +183,115 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     );
     drop(folders);
     let (repository, data, changes) = changes?;
-    let in_data = |path: &str| git::under(path, &data);
-    // Ignored files count in the data, which a full check reads from disk, but
-    // not in the toolkit, which git would not build from.
-    if let Some(change) = changes.iter().find(|c| !in_data(&c.path) && !c.ignored) {
-        let scope = Scope::Fallback {
-            since: since.clone(),
-            changed: change.path.clone(),
-        };
-        return full(dir, display, options, scope);
-    }
-    let changes: Vec<git::Change> = changes.into_iter().filter(|c| in_data(&c.path)).collect();
-    // The committed bytes of each changed file that is there before and after,
-    // from the object store: what changed in a record decides whether the
-    // records referencing it must be read.
-    let mut committed: HashMap<String, Vec<u8>> = HashMap::new();
-    let mut changed: Vec<String> = Vec::new();
-    for c in changes {
-        let inside = c.path.strip_prefix(data.as_str()).unwrap_or(&c.path);
-        let inside = inside.trim_start_matches('/').to_string();
-        if c.status == git::Status::Modified
-            && let Some(bytes) = repository.file_at(since, &c.path)?
-        {
-            committed.insert(inside.clone(), bytes);
+    match DataChanges::of(&repository, &data, since, changes)? {
+        Err(scope) => full(dir, display, options, scope),
+        Ok(changes) => {
+            drop(repository);
+            partial(&prepared?, options, since, &changes)
         }
-        changed.push(inside);
     }
+}
+
+/// The changes to the data since a revision.
+struct DataChanges {
+    /// The changed paths, relative to the data directory.
+    changed: Vec<String>,
+    /// The bytes at the revision of each changed file that is there before
+    /// and after, by its path in `changed`.
+    committed: HashMap<String, Vec<u8>>,
+}
+
+impl DataChanges {
+    /// The changes of `changes` (relative to the work tree) under `data`,
+    /// the data directory, since `since`; when a path outside the data
+    /// changed, the fallback scope that says which instead.
+    fn of(
+        repository: &git::Repository,
+        data: &str,
+        since: &str,
+        changes: Vec<git::Change>,
+    ) -> Result<std::result::Result<DataChanges, Scope>> {
+        let in_data = |path: &str| git::under(path, data);
+        // Ignored files count in the data, which a full check reads from disk, but
+        // not in the toolkit, which git would not build from.
+        if let Some(change) = changes.iter().find(|c| !in_data(&c.path) && !c.ignored) {
+            return Ok(Err(Scope::Fallback {
+                since: since.to_string(),
+                changed: change.path.clone(),
+            }));
+        }
+        // The committed bytes of each changed file that is there before and after,
+        // from the object store: what changed in a record decides whether the
+        // records referencing it must be read.
+        let mut out = DataChanges {
+            changed: Vec::new(),
+            committed: HashMap::new(),
+        };
+        for c in changes.into_iter().filter(|c| in_data(&c.path)) {
+            let inside = c.path.strip_prefix(data).unwrap_or(&c.path);
+            let inside = inside.trim_start_matches('/').to_string();
+            if c.status == git::Status::Modified
+                && let Some(bytes) = repository.file_at(since, &c.path)?
+            {
+                out.committed.insert(inside.clone(), bytes);
+            }
+            out.changed.push(inside);
+        }
+        Ok(Ok(out))
+    }
+}
+
+/// The check of the data in `dir` as committed at `at`: in full, or in
+/// pull-request mode against `options.changed_since`.
+fn run_at(dir: &Path, display: &str, options: &Options, at: &str) -> Result<Outcome> {
+    let repository = git::Repository::discover(dir)?;
+    let data = repository.relative(dir)?;
+    let Some(since) = &options.changed_since else {
+        let listing = load::list_committed(&repository, at, &data, dir, display)?;
+        drop(repository);
+        return full_listed(listing, options, Scope::Full);
+    };
+    // The commits are compared, and the validators built, on a thread of
+    // its own with its own handle on the repository (a handle serves one
+    // thread at a time), while this one lists the commit.
+    let (listing, compared) = std::thread::scope(|scope| {
+        let compared = scope.spawn(|| -> Result<_> {
+            let repository = git::Repository::discover(dir)?;
+            let changes = repository.changes_between(since, at, &toolkit_and(&data))?;
+            let changes = DataChanges::of(&repository, &data, since, changes)?;
+            Ok((changes, RefFields::for_run()?, Validators::new()?))
+        });
+        let listing = load::list_committed(&repository, at, &data, dir, display);
+        let compared = compared
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (listing, compared)
+    });
     drop(repository);
-    partial(&prepared?, options, since, &changed, &committed)
+    let (listing, (changes, fields, validators)) = (listing?, compared?);
+    match changes {
+        Err(scope) => full_listed(listing, options, scope),
+        Ok(changes) => {
+            let prepared = Prepared {
+                listing,
+                fields,
+                validators,
+            };
+            partial(&prepared, options, since, &changes)
+        }
+    }
+}
+
+/// The paths a change to which is a change to the toolkit, and `data`, the
+/// data directory relative to the work tree; a toolkit path inside the
+/// data directory is data.
+fn toolkit_and(data: &str) -> Vec<&str> {
+    let mut prefixes: Vec<&str> = ["schema", "src", "Cargo.toml", "Cargo.lock"]
+        .into_iter()
+        .filter(|prefix| !git::under(data, prefix))
+        .collect();
+    prefixes.push(data);
+    prefixes
 }
 
 /// The data directory relative to its work tree, and the changes since
@@ -210,13 +303,7 @@ fn changes_since(
 ) -> Result<(git::Repository, String, Vec<git::Change>)> {
     let repository = git::Repository::discover(dir)?;
     let data = repository.relative(dir)?;
-    // A toolkit path inside the data directory is data.
-    let mut prefixes: Vec<&str> = ["schema", "src", "Cargo.toml", "Cargo.lock"]
-        .into_iter()
-        .filter(|prefix| !git::under(&data, prefix))
-        .collect();
-    prefixes.push(&data);
-    let changes = repository.changes_since(since, &prefixes, folders)?;
+    let changes = repository.changes_since(since, &toolkit_and(&data), folders)?;
     Ok((repository, data, changes))
 }
 
@@ -239,8 +326,12 @@ impl Prepared {
 
 /// The full check.
 fn full(dir: &Path, display: &str, options: &Options, scope: Scope) -> Result<Outcome> {
-    let listing = load::list(dir, display)?;
-    let published = published(dir)?;
+    full_listed(load::list(dir, display)?, options, scope)
+}
+
+/// The full check of the files of `listing`, each read from where it lists it.
+fn full_listed(listing: Listing, options: &Options, scope: Scope) -> Result<Outcome> {
+    let published = published(&listing.dir)?;
     full_of(
         listing,
         &|_, l| load::read_one(l),
@@ -516,8 +607,7 @@ fn partial(
     prepared: &Prepared,
     options: &Options,
     since: &str,
-    changed: &[String],
-    committed: &HashMap<String, Vec<u8>>,
+    DataChanges { changed, committed }: &DataChanges,
 ) -> Result<Outcome> {
     let Prepared {
         listing,

@@ -186,6 +186,7 @@ fn run_check(color: ColorChoice, args: &CheckArgs) -> Result<Outcome> {
             techpact::evidence::MissingTexts::Fail
         },
         changed_since: args.changed_since.clone(),
+        at: args.at.clone(),
     };
     let outcome = check::run(&dir, &display, &options)?;
     let notes = [outcome.scope.describe(), outcome.published.describe()];

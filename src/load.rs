@@ -6,6 +6,9 @@
 //! finding, never skipped in silence. Each file is read and parsed once, in
 //! parallel. Its text locates and shows findings; a check drops the text
 //! of a file with no finding yet and reads it again if a finding comes.
+//!
+//! The walk reads the folders on disk, or those of a commit (`list_committed`):
+//! the same entries give the same records and findings either way.
 
 use std::ffi::OsString;
 use std::io::Read;
@@ -19,6 +22,7 @@ use crate::diag::{Code, Finding};
 use crate::error::{Error, Result};
 use crate::folders::{self, Folder, Folders};
 use crate::format;
+use crate::git::{self, committed};
 use crate::json;
 use crate::model::Collection;
 use crate::span::{self, Position, SpanIndex};
@@ -37,10 +41,8 @@ pub struct RecordFile {
     pub path: String,
     /// The file name without `.json`, which must equal the record's id.
     pub stem: String,
-    /// The folder holding it on disk, shared by its collection's files.
-    folder: Arc<Folder>,
-    /// Its name in the folder, by which its text is read again.
-    name: OsString,
+    /// Where its bytes are, from which its text is read again.
+    origin: Origin,
     /// The text, without a byte-order mark; empty when the file could not be
     /// decoded. Read again on first use after `release_text`.
     text: OnceLock<String>,
@@ -58,8 +60,7 @@ impl RecordFile {
             collection: listed.collection,
             path: listed.path,
             stem: listed.stem,
-            folder: listed.folder,
-            name: listed.name,
+            origin: listed.origin,
             text: OnceLock::from(text),
             value: None,
             parsed: false,
@@ -70,7 +71,7 @@ impl RecordFile {
     /// The text, without a byte-order mark.
     pub fn text(&self) -> &str {
         self.text.get_or_init(|| {
-            let bytes = read_file(&self.folder, &self.name).unwrap_or_default();
+            let bytes = self.origin.read().unwrap_or_default();
             let body = match bytes.strip_prefix(BOM) {
                 Some(rest) => rest.to_vec(),
                 None => bytes,
@@ -160,21 +161,49 @@ pub struct Listed {
     pub path: String,
     /// The file name without `.json`.
     pub stem: String,
-    /// The folder holding it, shared by its collection's files.
-    pub folder: Arc<Folder>,
-    /// Its name in the folder, as the folder gives it.
-    pub name: OsString,
+    /// Where its bytes are.
+    pub origin: Origin,
 }
 
 impl Listed {
-    /// Where it is on disk.
-    pub fn location(&self) -> PathBuf {
-        self.folder.path().join(&self.name)
+    /// Where it is on disk; `None` for a committed file.
+    pub fn location(&self) -> Option<PathBuf> {
+        match &self.origin {
+            Origin::Disk(folder, name) => Some(folder.path().join(name)),
+            Origin::Committed(..) => None,
+        }
     }
 
-    /// Its bytes, or why they cannot be had (see `read_file`).
+    /// Its bytes, or why they cannot be had.
     pub fn read(&self) -> std::result::Result<Vec<u8>, String> {
-        read_file(&self.folder, &self.name)
+        self.origin.read()
+    }
+}
+
+/// Where the bytes of a listed file are.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A file on disk: the folder holding it, shared by its collection's
+    /// files, and its name there as the folder gives it.
+    Disk(Arc<Folder>, OsString),
+    /// A file of a commit, in the repository's object store.
+    Committed(Arc<committed::Objects>, committed::ObjectId),
+}
+
+impl Origin {
+    /// The bytes, or why they cannot be had: unreadable, or larger than
+    /// `MAX_FILE_BYTES`.
+    pub fn read(&self) -> std::result::Result<Vec<u8>, String> {
+        match self {
+            Origin::Disk(folder, name) => read_file(folder, name),
+            Origin::Committed(objects, id) => {
+                let bytes = objects.file(*id)?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(too_large());
+                }
+                Ok(bytes)
+            }
+        }
     }
 }
 
@@ -233,8 +262,88 @@ pub fn list_in(dir: &Path, display: &str, folders: &Folders) -> Result<Listing> 
     // the parts are joined in the order of the entries.
     let parts: Vec<Part> = top
         .par_iter()
-        .map(|entry| list_entry(dir, entry, display, folders))
+        .map(|entry| {
+            let shown = format!("{display}/{}", entry.name.to_string_lossy());
+            Part::of_entry(&entry.name, kind(entry), shown, |collection, shown| {
+                let mut part = Part::default();
+                walk_collection(
+                    &dir.join(&entry.name),
+                    collection,
+                    &shown,
+                    folders,
+                    &mut part,
+                );
+                part
+            })
+        })
         .collect();
+    Ok(joined(dir, display, parts))
+}
+
+/// The walk of the data folder `data` (relative to the work tree) of
+/// `repository` as committed at `revision`, shown as `display`; its files
+/// are read from the object store. `dir` is the data directory on disk.
+///
+/// Fails when `revision` names no commit or holds no folder `data`.
+pub fn list_committed(
+    repository: &git::Repository,
+    revision: &str,
+    data: &str,
+    dir: &Path,
+    display: &str,
+) -> Result<Listing> {
+    let Some(top) = repository.folder_at(revision, data)? else {
+        return Err(Error::Git(format!(
+            "`{revision}` holds no data folder `{data}`"
+        )));
+    };
+    let objects = repository.objects();
+    let display = display.trim_end_matches('/');
+    let kind_of = |kind: committed::Kind| match kind {
+        committed::Kind::File => Kind::File,
+        committed::Kind::Folder => Kind::Dir,
+        committed::Kind::Symlink => Kind::Symlink,
+        committed::Kind::Other => Kind::Other,
+    };
+    // As on disk, the collection folders are walked in parallel.
+    let parts: Vec<Part> = top
+        .par_iter()
+        .map(|entry| {
+            let shown = format!("{display}/{}", entry.name.to_string_lossy());
+            Part::of_entry(
+                &entry.name,
+                kind_of(entry.kind),
+                shown,
+                |collection, shown| {
+                    let mut part = Part::default();
+                    match objects.folder(entry.id) {
+                        Ok(entries) => {
+                            part.records.reserve(entries.len());
+                            for e in entries {
+                                let origin = || Origin::Committed(Arc::clone(&objects), e.id);
+                                collection_entry(
+                                    collection,
+                                    &shown,
+                                    &e.name,
+                                    kind_of(e.kind),
+                                    origin,
+                                    &mut part,
+                                );
+                            }
+                        }
+                        Err(e) => part.findings.push(unreadable_folder(&shown, e)),
+                    }
+                    part
+                },
+            )
+        })
+        .collect();
+    Ok(joined(dir, display, parts))
+}
+
+/// The listing of `dir`, shown as `display`, from the parts of its entries
+/// in their order; `layout/empty` when no part holds a record.
+fn joined(dir: &Path, display: &str, parts: Vec<Part>) -> Listing {
     let mut findings = Vec::new();
     // Sized once: a listing of a large dataset would otherwise be copied as it grows.
     let mut records = Vec::with_capacity(parts.iter().map(|p| p.records.len()).sum());
@@ -254,16 +363,17 @@ pub fn list_in(dir: &Path, display: &str, folders: &Folders) -> Result<Listing> 
             "no records found; a dataset holds at least one `<collection>/<id>.json` file",
         ));
     }
-    Ok(Listing {
+    Listing {
         dir: dir.to_path_buf(),
         display: display.to_string(),
         records,
         findings,
         entries,
-    })
+    }
 }
 
 /// What one entry of the data directory holds.
+#[derive(Default)]
 struct Part {
     records: Vec<Listed>,
     findings: Vec<Finding>,
@@ -271,49 +381,42 @@ struct Part {
     unexpected: usize,
 }
 
-/// The record files of one entry of the data directory, with the findings
-/// about it: a collection folder is walked, anything else is reported.
-fn list_entry(dir: &Path, entry: &folders::Entry, display: &str, folders: &Folders) -> Part {
-    let name = entry.name.to_string_lossy();
-    let shown = format!("{display}/{name}");
-    let collection = entry.name.to_str().and_then(Collection::from_dir_name);
-    let mut records = Vec::new();
-    let mut findings = Vec::new();
-    let mut unexpected_entry = 1;
-    match (kind(entry), collection) {
-        _ if format::is_leftover(&name) => findings.push(leftover(&shown)),
-        (Kind::Dir, Some(collection)) => {
-            unexpected_entry = 0;
-            walk_collection(
-                &dir.join(&entry.name),
-                collection,
+impl Part {
+    /// The part of the entry `name` of the data directory, of kind `kind`,
+    /// shown as `shown`: a collection folder is walked by `walk`, anything
+    /// else is reported.
+    fn of_entry(
+        name: &std::ffi::OsStr,
+        kind: Kind,
+        shown: String,
+        walk: impl FnOnce(Collection, String) -> Part,
+    ) -> Part {
+        let lossy = name.to_string_lossy();
+        let collection = name.to_str().and_then(Collection::from_dir_name);
+        let finding = match (kind, collection) {
+            _ if format::is_leftover(&lossy) => leftover(&shown),
+            (Kind::Dir, Some(collection)) => return walk(collection, shown),
+            (Kind::Dir, None) => unexpected(&shown, not_a_collection(&lossy)),
+            (Kind::Symlink, _) => unexpected(
                 &shown,
-                folders,
-                &mut records,
-                &mut findings,
-            );
+                "symbolic links are not followed in the data directory",
+            ),
+            (Kind::File | Kind::Other, _) => {
+                unexpected(&shown, "the data directory holds only collection folders")
+            }
+            (Kind::Unreadable(e), _) => Finding::new(
+                Code::IoUnreadable,
+                &shown,
+                (0, 0),
+                "",
+                format!("cannot read: {e}"),
+            ),
+        };
+        Part {
+            records: Vec::new(),
+            findings: vec![finding],
+            unexpected: 1,
         }
-        (Kind::Dir, None) => findings.push(unexpected(&shown, not_a_collection(&name))),
-        (Kind::Symlink, _) => findings.push(unexpected(
-            &shown,
-            "symbolic links are not followed in the data directory",
-        )),
-        (Kind::File | Kind::Other, _) => findings.push(unexpected(
-            &shown,
-            "the data directory holds only collection folders",
-        )),
-        (Kind::Unreadable(e), _) => findings.push(Finding::new(
-            Code::IoUnreadable,
-            &shown,
-            (0, 0),
-            "",
-            format!("cannot read: {e}"),
-        )),
-    }
-    Part {
-        records,
-        findings,
-        unexpected: unexpected_entry,
     }
 }
 
@@ -368,76 +471,105 @@ fn leftover(shown: &str) -> Finding {
     )
 }
 
+/// `io/unreadable` for a collection folder that cannot be read.
+fn unreadable_folder(shown: &str, why: impl std::fmt::Display) -> Finding {
+    Finding::new(
+        Code::IoUnreadable,
+        shown,
+        (0, 0),
+        "",
+        format!("cannot read collection folder: {why}"),
+    )
+}
+
+/// Walks the collection folder `dir` on disk into `part`.
 fn walk_collection(
     dir: &Path,
     collection: Collection,
     shown_dir: &str,
     folders: &Folders,
-    records: &mut Vec<Listed>,
-    findings: &mut Vec<Finding>,
+    part: &mut Part,
 ) {
     let folder = Arc::new(Folder::open(dir));
     let read = folders.read(dir);
     let entries = match &*read {
         Ok(entries) => entries,
         Err(e) => {
-            findings.push(Finding::new(
-                Code::IoUnreadable,
-                shown_dir,
-                (0, 0),
-                "",
-                format!("cannot read collection folder: {e}"),
-            ));
+            part.findings.push(unreadable_folder(shown_dir, e));
             return;
         }
     };
-    records.reserve(entries.len());
+    part.records.reserve(entries.len());
     for entry in entries {
-        let name = entry.name.to_string_lossy();
-        let shown = format!("{shown_dir}/{name}");
-        match kind(entry) {
-            _ if format::is_leftover(&name) => findings.push(leftover(&shown)),
-            // Exactly one `.json` is taken off: `x.json.json` is the file of
-            // a record `x.json`, whose name is then not an id.
-            Kind::File if name.ends_with(".json") => {
-                let stem = name.strip_suffix(".json").unwrap_or(&name).to_string();
-                if entry.name.to_str().is_none() {
-                    findings.push(Finding::new(
-                        Code::IdFormat,
-                        &shown,
-                        (0, 0),
-                        "",
-                        "the file name is not valid UTF-8; name the file `<id>.json` with a lowercase slug id",
-                    ));
-                }
-                records.push(Listed {
-                    collection,
-                    path: shown,
-                    stem,
-                    folder: Arc::clone(&folder),
-                    name: entry.name.clone(),
-                });
+        let origin = || Origin::Disk(Arc::clone(&folder), entry.name.clone());
+        collection_entry(
+            collection,
+            shown_dir,
+            &entry.name,
+            kind(entry),
+            origin,
+            part,
+        );
+    }
+}
+
+/// Adds the entry `name` of the folder of `collection`, shown as
+/// `shown_dir`, to `part`: a record file, listed with its `origin`, or a
+/// finding about what else it is.
+fn collection_entry(
+    collection: Collection,
+    shown_dir: &str,
+    name: &std::ffi::OsStr,
+    kind: Kind,
+    origin: impl FnOnce() -> Origin,
+    part: &mut Part,
+) {
+    let lossy = name.to_string_lossy();
+    let shown = format!("{shown_dir}/{lossy}");
+    let findings = &mut part.findings;
+    match kind {
+        _ if format::is_leftover(&lossy) => findings.push(leftover(&shown)),
+        // Exactly one `.json` is taken off: `x.json.json` is the file of
+        // a record `x.json`, whose name is then not an id.
+        Kind::File if lossy.ends_with(".json") => {
+            let stem = lossy.strip_suffix(".json").unwrap_or(&lossy).to_string();
+            if name.to_str().is_none() {
+                findings.push(Finding::new(
+                    Code::IdFormat,
+                    &shown,
+                    (0, 0),
+                    "",
+                    "the file name is not valid UTF-8; name the file `<id>.json` with a lowercase slug id",
+                ));
             }
-            Kind::File | Kind::Other => findings.push(unexpected(
-                &shown,
-                format!("only `<id>.json` record files belong in `{collection}/`"),
-            )),
-            Kind::Dir => findings.push(unexpected(
-                &shown,
-                format!("collection folders hold no folders; move the records in it up into `{collection}/`"),
-            )),
-            Kind::Symlink => findings.push(unexpected(
-                &shown,
-                "symbolic links are not followed in the data directory; commit the record itself",
-            )),
-            Kind::Unreadable(e) => findings.push(Finding::new(
-                Code::IoUnreadable,
-                &shown,
-                (0, 0),
-                "",
-                format!("cannot read: {e}"),
-            )),
+            part.records.push(Listed {
+                collection,
+                path: shown,
+                stem,
+                origin: origin(),
+            });
         }
+        Kind::File | Kind::Other => findings.push(unexpected(
+            &shown,
+            format!("only `<id>.json` record files belong in `{collection}/`"),
+        )),
+        Kind::Dir => findings.push(unexpected(
+            &shown,
+            format!(
+                "collection folders hold no folders; move the records in it up into `{collection}/`"
+            ),
+        )),
+        Kind::Symlink => findings.push(unexpected(
+            &shown,
+            "symbolic links are not followed in the data directory; commit the record itself",
+        )),
+        Kind::Unreadable(e) => findings.push(Finding::new(
+            Code::IoUnreadable,
+            &shown,
+            (0, 0),
+            "",
+            format!("cannot read: {e}"),
+        )),
     }
 }
 
@@ -540,14 +672,19 @@ fn read_file(folder: &Folder, name: &std::ffi::OsStr) -> std::result::Result<Vec
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB; a record is a few kilobytes",
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
+        return Err(too_large());
     }
     // Kept as long as the record: hold only what the file has.
     bytes.shrink_to_fit();
     Ok(bytes)
+}
+
+/// Why a file larger than `MAX_FILE_BYTES` is not read.
+fn too_large() -> String {
+    format!(
+        "the file is larger than {} MiB; a record is a few kilobytes",
+        MAX_FILE_BYTES / 1024 / 1024
+    )
 }
 
 /// What a directory entry is, without following links.

@@ -8,6 +8,11 @@
 //! from the full dataset, independently of the byte searches the mode uses,
 //! which files it must report on and which it may, and that every record it
 //! leaves out has no finding a changed record could cause.
+//!
+//! A check of a commit (`--at REV`, alone or with `--changed-since`) reads
+//! the commit's trees and blobs instead of the work tree: on a work tree
+//! holding exactly the commit it must give the work tree's findings, scope
+//! and reported files.
 
 use crate::common;
 use crate::synth;
@@ -80,8 +85,14 @@ impl Fixture {
     }
 
     fn check(&self, since: Option<String>) -> check::Outcome {
+        self.check_at(since, None)
+    }
+
+    /// The check of the data as committed at `at`, or of the work tree.
+    fn check_at(&self, since: Option<String>, at: Option<&str>) -> check::Outcome {
         let options = Options {
             changed_since: since,
+            at: at.map(str::to_string),
             ..Options::default()
         };
         check::run(&self.data(), "data", &options).unwrap()
@@ -971,6 +982,179 @@ fn a_data_directory_below_the_work_tree_root_is_mapped() {
     );
     assert!(
         run.stderr.contains("checked 1 changed path since"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Checks of a commit give what checks of a work tree holding exactly that
+/// commit give: after each round of random changes, everything is committed
+/// and the ignored files, which no commit holds, are deleted.
+#[test]
+fn a_check_at_a_commit_equals_the_check_of_its_work_tree() {
+    let fixture = Fixture::new(&synth::dataset(60, 13));
+    let base = fixture.base.to_string();
+    let mut rng = Rng::new(77);
+    let (mut partial, mut fallbacks, mut findings) = (0, 0, 0);
+    for round in 0..80 {
+        fixture.reset();
+        let mut done = Vec::new();
+        for _ in 0..1 + rng.below(3) {
+            done.push(mutate(&fixture, &mut rng));
+        }
+        commit(&fixture.repo, "change");
+        for entry in std::fs::read_dir(fixture.data().join("organizations")).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name().to_string_lossy().starts_with("ignored-") {
+                std::fs::remove_file(entry.path()).unwrap();
+            }
+        }
+        let context = format!("round {round}: {}", done.join("; "));
+        // In full, then in pull-request mode.
+        for since in [None, Some(base.clone())] {
+            let disk = fixture.check(since.clone());
+            let at = fixture.check_at(since.clone(), Some("HEAD"));
+            assert_eq!(at.scope, disk.scope, "{context}");
+            assert_eq!(at.reported, disk.reported, "{context}");
+            assert_eq!(
+                at.findings,
+                disk.findings,
+                "{context}\nat HEAD:\n{}\nwork tree:\n{}",
+                show(&at.findings),
+                show(&disk.findings)
+            );
+            match at.scope {
+                Scope::Full => assert!(since.is_none(), "{context}"),
+                Scope::Changed { .. } => partial += 1,
+                Scope::Fallback { .. } => fallbacks += 1,
+            }
+            findings += at.findings.len();
+        }
+    }
+    assert!(
+        partial >= 60 && fallbacks >= 1,
+        "partial {partial}, fallbacks {fallbacks}"
+    );
+    assert!(findings >= 80, "only {findings} findings compared");
+}
+
+/// What a commit holds besides record files gets the findings the same
+/// entries get on disk: links, a leftover temporary file, nested and
+/// unknown folders, stray files, an executable record.
+#[cfg(unix)]
+#[test]
+fn the_layout_of_a_commit_is_judged_as_on_disk() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let fixture = Fixture::new(&synth::dataset(30, 4));
+    let data = fixture.data();
+    symlink("labs", data.join("linked")).unwrap();
+    symlink("lab-0.json", data.join("labs/lab-link.json")).unwrap();
+    std::fs::write(data.join("labs/.techpact-x1.tmp"), "{}").unwrap();
+    std::fs::write(data.join(".techpact-top.tmp"), "{}").unwrap();
+    std::fs::create_dir_all(data.join("labs/nested")).unwrap();
+    std::fs::write(data.join("labs/nested/lab-9.json"), "{}").unwrap();
+    std::fs::create_dir_all(data.join("stray")).unwrap();
+    std::fs::write(data.join("stray/x.json"), "{}").unwrap();
+    std::fs::write(data.join("README.md"), "notes").unwrap();
+    std::fs::write(data.join("labs/notes.txt"), "notes").unwrap();
+    std::fs::write(data.join("labs/x.json.json"), "{}").unwrap();
+    let record = data.join("labs/lab-1.json");
+    let mut permissions = std::fs::metadata(&record).unwrap().permissions();
+    permissions.set_mode(0o755);
+    std::fs::set_permissions(&record, permissions).unwrap();
+    commit(&fixture.repo, "odd entries");
+    let disk = techpact(&fixture.root, &["check", "--format", "json"]);
+    let at = techpact(
+        &fixture.root,
+        &["check", "--format", "json", "--at", "HEAD"],
+    );
+    assert_eq!(disk.code, 1, "{}{}", disk.stdout, disk.stderr);
+    assert_eq!(at.code, disk.code, "{}", at.stderr);
+    assert_eq!(at.json()["summary"], disk.json()["summary"]);
+    assert_eq!(at.findings(), disk.findings());
+    let unexpected: Vec<String> = at
+        .findings()
+        .iter()
+        .filter(|f| f["code"] == "layout/unexpected-entry")
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    for path in [
+        "data/linked",
+        "data/labs/lab-link.json",
+        "data/labs/.techpact-x1.tmp",
+        "data/.techpact-top.tmp",
+        "data/labs/nested",
+        "data/stray",
+        "data/README.md",
+        "data/labs/notes.txt",
+    ] {
+        assert!(
+            unexpected.iter().any(|p| p == path),
+            "{path}: {unexpected:?}"
+        );
+    }
+}
+
+/// `--at` reads the commit, whatever the work tree holds: an edit not
+/// committed is not seen, a committed one is, with its line; pull-request
+/// mode between two commits reports on the committed change.
+#[test]
+fn a_check_at_a_commit_reads_the_commit_not_the_work_tree() {
+    let fixture = Fixture::new(&synth::dataset(30, 6));
+    let base = fixture.base.to_string();
+    let lab = fixture.data().join("labs/lab-1.json");
+    let mut value = read_json(&lab).unwrap();
+    value["closed"] = json!("2015");
+    write_json(&lab, &value);
+    commit(&fixture.repo, "a lab closed before it opened");
+    let committed = std::fs::read_to_string(&lab).unwrap();
+    let (line, column) = position_of(&lab, "\"2015\"");
+    std::fs::write(&lab, "{ not json").unwrap();
+    for args in [
+        vec!["check", "--format", "json", "--at", "HEAD"],
+        vec![
+            "check",
+            "--format",
+            "json",
+            "--at",
+            "HEAD",
+            "--changed-since",
+            &base,
+        ],
+    ] {
+        let run = techpact(&fixture.root, &args);
+        assert_eq!(run.code, 1, "{args:?}: {}{}", run.stdout, run.stderr);
+        let findings = run.findings();
+        assert_finding(
+            &findings,
+            "date/order",
+            "data/labs/lab-1.json",
+            line,
+            column,
+            "/closed",
+        );
+        assert!(
+            findings.iter().all(|f| f["code"] != "json/syntax"),
+            "{args:?}: {findings:?}"
+        );
+    }
+    let run = techpact(
+        &fixture.root,
+        &["check", "--at", "HEAD", "--changed-since", &base],
+    );
+    assert!(
+        run.stderr.contains("checked 1 changed path since"),
+        "{}",
+        run.stderr
+    );
+    // The work tree itself is what a check without `--at` reads.
+    let run = techpact(&fixture.root, &["check", "--format", "json"]);
+    assert!(run.findings().iter().any(|f| f["code"] == "json/syntax"));
+    std::fs::write(&lab, committed).unwrap();
+    let run = techpact(&fixture.root, &["check", "--at", "no-such-commit"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot read revision `no-such-commit`"),
         "{}",
         run.stderr
     );

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use techpact::diag::{Finding, Summary};
 use techpact::folders::Folder;
-use techpact::load::Listed;
+use techpact::load::{Listed, Origin};
 use techpact::model::Collection;
 use techpact::report::{self, Format, Style};
 use techpact::validate::Validators;
@@ -42,8 +42,7 @@ pub fn listed(collection: Collection, stem: &str) -> Listed {
         collection,
         path: format!("data/{}/{stem}.json", collection.dir_name()),
         stem: stem.to_string(),
-        folder: Arc::new(Folder::unopened(&at)),
-        name: format!("{stem}.json").into(),
+        origin: Origin::Disk(Arc::new(Folder::unopened(&at)), format!("{stem}.json").into()),
     }
 }
 

@@ -145,6 +145,11 @@ pub struct CheckArgs {
     /// `Cargo.*` checks everything
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Check the data as committed at REV, read from git's object store,
+    /// instead of the work tree; with `--changed-since`, compares the two
+    /// commits without reading the work tree (what CI checks out)
+    #[arg(long, value_name = "REV")]
+    pub at: Option<String>,
     #[command(flatten)]
     pub output: Findings,
 }

@@ -80,14 +80,7 @@ pub(super) fn changes(
     prefixes: &[&str],
     folders: &Folders,
 ) -> Result<Vec<Change>> {
-    // Objects are read as git reads them, trusting the object store: libgit2
-    // otherwise hashes every object again as it reads it, to verify its id,
-    // which on a fresh clone was a twelfth of this whole command (the trees
-    // of the revision, a hundred thousand names, hashed with collision
-    // detection). The setting is the process's; only `git fsck` verifies in
-    // git, and a release reads its blobs through `releases`, which turns it
-    // back on.
-    git2::opts::strict_hash_verification(false);
+    super::trust_object_store();
     let tree = repository
         .revparse_single(revision)
         .and_then(|object| object.peel_to_tree())

@@ -2,7 +2,7 @@
 //! it would be, then apply them all or none (see `transaction`).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -247,7 +247,7 @@ fn referrers(
         if l.collection == name.collection && l.stem == name.id {
             continue;
         }
-        let location = l.location();
+        let location = l.location().unwrap_or_else(|| PathBuf::from(&l.path));
         let text = fs::read_to_string(&location).map_err(|e| Error::io("reading", &location, e))?;
         let (new, count) = rewrite::references(&text, l.collection, fields, name, to, false)?;
         if count > 0 {

@@ -547,8 +547,7 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
                 collection,
                 path: file.path.clone(),
                 stem: stem.to_string(),
-                folder: std::sync::Arc::clone(shared),
-                name: name.into(),
+                origin: crate::load::Origin::Disk(std::sync::Arc::clone(shared), name.into()),
             },
         ));
     }
