@@ -22,9 +22,11 @@
 //!
 //! With `--at REV` a check reads the data as committed at `REV` instead of
 //! the work tree: the folders are the commit's trees and the files its
-//! blobs, so pull-request mode compares two commits and reads nothing but
-//! the folders whose trees differ and the files it loads. On the same bytes
-//! a check at a commit and a check of its work tree give the same findings.
+//! blobs. Pull-request mode then compares two commits: it reads the
+//! commit's folders (file names are ids), the base's folders whose trees
+//! differ, and the files it loads, and never compares the work tree with
+//! the index. On the same bytes a check at a commit and a check of its
+//! work tree give the same findings.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -615,24 +617,29 @@ fn partial(
         validators,
     } = prepared;
     let shown = listing.display.clone();
-    let ids = Ids::new(
-        listing
-            .records
-            .iter()
-            .map(|l| (l.collection, l.stem.as_str())),
+    // Three tables of every listed file, built side by side.
+    let records = &listing.records;
+    let (ids, (index, by_path)) = rayon::join(
+        || Ids::new(records.iter().map(|l| (l.collection, l.stem.as_str()))),
+        || {
+            rayon::join(
+                || -> FxHashMap<(Collection, &str), usize> {
+                    records
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| ((l.collection, l.stem.as_str()), i))
+                        .collect()
+                },
+                || -> FxHashMap<&str, usize> {
+                    records
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| (l.path.as_str(), i))
+                        .collect()
+                },
+            )
+        },
     );
-    let index: FxHashMap<(Collection, &str), usize> = listing
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, l)| ((l.collection, l.stem.as_str()), i))
-        .collect();
-    let by_path: FxHashMap<&str, usize> = listing
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.path.as_str(), i))
-        .collect();
 
     // The paths reported on: each changed path and its folders up to the data directory.
     let mut report: BTreeSet<String> = BTreeSet::new();
