@@ -154,8 +154,8 @@ impl Repository {
     /// empty prefix is the whole tree) that differs between the trees of
     /// `from` and `to`. A renamed file is its old path deleted and its new
     /// path added; a file that became a folder, or a folder that became a
-    /// file, is deleted and added. Sorted by path. Folders whose ids are equal on
-    /// both sides are not read, nor folders outside the prefixes.
+    /// file, is deleted and added. Sorted by path. A folder whose id is the
+    /// same on both sides is not read, nor is a folder outside the prefixes.
     pub fn changes_between(&self, from: &str, to: &str, prefixes: &[&str]) -> Result<Vec<Change>> {
         trust_object_store();
         let (old, new) = (self.tree(from)?, self.tree(to)?);
@@ -253,6 +253,7 @@ impl Compare<'_> {
         Ok(())
     }
 }
+
 /// A name as a tree holds it, as the file system would give it.
 fn os_name(bytes: &[u8]) -> OsString {
     #[cfg(unix)]
