@@ -166,14 +166,6 @@ pub struct Listed {
 }
 
 impl Listed {
-    /// Where it is on disk; `None` for a committed file.
-    pub fn location(&self) -> Option<PathBuf> {
-        match &self.origin {
-            Origin::Disk(folder, name) => Some(folder.path().join(name)),
-            Origin::Committed(..) => None,
-        }
-    }
-
     /// Its bytes, or why they cannot be had.
     pub fn read(&self) -> std::result::Result<Vec<u8>, String> {
         self.origin.read()

@@ -2,7 +2,7 @@
 //! it would be, then apply them all or none (see `transaction`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -247,8 +247,10 @@ fn referrers(
         if l.collection == name.collection && l.stem == name.id {
             continue;
         }
-        let location = l.location().unwrap_or_else(|| PathBuf::from(&l.path));
-        let text = fs::read_to_string(&location).map_err(|e| Error::io("reading", &location, e))?;
+        let text = l
+            .read()
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8".to_string()))
+            .map_err(|e| Error::Other(format!("{}: {e}", l.path)))?;
         let (new, count) = rewrite::references(&text, l.collection, fields, name, to, false)?;
         if count > 0 {
             edits.push(Edit {
