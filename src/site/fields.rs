@@ -258,9 +258,7 @@ impl Cx<'_> {
             Node::Null => return Shown::Text(String::new()),
             Node::Array(_) | Node::Object(_) => return Shown::Text(String::new()),
         };
-        if let Some(r) = self.entry.refs.iter().find(|r| &*r.pointer == pointer)
-            && let Some(t) = self.index.find(r.target, &r.id)
-        {
+        if let Some(t) = self.entry.target_at(pointer) {
             let target = &self.index.entries[t];
             return Shown::Record {
                 href: format!("{}{}", self.root, target.page()),

@@ -63,13 +63,8 @@ impl Network {
             if !NETWORK.contains(&e.collection) {
                 continue;
             }
-            for r in &e.refs {
-                if !NETWORK.contains(&r.target) {
-                    continue;
-                }
-                if let Some(to) = index.find(r.target, &r.id)
-                    && to != from
-                {
+            for (r, to) in e.resolved() {
+                if NETWORK.contains(&r.target) && to != from {
                     pairs
                         .entry((from.min(to), from.max(to)))
                         .or_default()

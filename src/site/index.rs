@@ -44,6 +44,9 @@ pub struct Entry {
     pub sources: usize,
     /// Its references, in field order.
     pub refs: Vec<Reference>,
+    /// The entry each of `refs` names, when the dataset holds it: resolved
+    /// once, for every page that links or draws a reference.
+    pub targets: Vec<Option<usize>>,
     /// Its dates with their pointers, in the order of the record's fields.
     pub dated: Vec<(String, String)>,
 }
@@ -72,6 +75,22 @@ impl Entry {
     /// Whether the text at `pointer` is one of its dates.
     pub fn is_date(&self, pointer: &str) -> bool {
         self.dated.iter().any(|(p, _)| p == pointer)
+    }
+
+    /// The entry the reference at `pointer` names, when it names one the
+    /// dataset holds.
+    pub fn target_at(&self, pointer: &str) -> Option<usize> {
+        let k = self.refs.iter().position(|r| &*r.pointer == pointer)?;
+        self.targets[k]
+    }
+
+    /// Its references with the entries they name, for those the dataset
+    /// holds.
+    pub fn resolved(&self) -> impl Iterator<Item = (&Reference, usize)> {
+        self.refs
+            .iter()
+            .zip(&self.targets)
+            .filter_map(|(r, t)| Some((r, (*t)?)))
     }
 }
 
@@ -144,16 +163,37 @@ impl<'a> Index<'a> {
             records,
             catalog,
         };
+        let targets: Vec<Vec<Option<usize>>> = index
+            .entries
+            .par_iter()
+            .map(|e| e.refs.iter().map(|r| index.find(r.target, &r.id)).collect())
+            .collect();
         let mut incoming = vec![Vec::new(); index.entries.len()];
-        for (from, e) in index.entries.iter().enumerate() {
-            for (reference, r) in e.refs.iter().enumerate() {
-                if let Some(to) = index.find(r.target, &r.id) {
+        for (from, (e, targets)) in index.entries.iter_mut().zip(targets).enumerate() {
+            for (reference, to) in targets.iter().enumerate() {
+                if let Some(to) = *to {
                     incoming[to].push(Incoming { from, reference });
                 }
             }
+            e.targets = targets;
         }
         index.incoming = incoming;
         Ok(index)
+    }
+
+    /// Frees the index with both cores: the entries of a large dataset are
+    /// millions of small allocations, freed one by one.
+    pub fn free(self) {
+        let Index {
+            entries,
+            incoming,
+            records,
+            catalog,
+        } = self;
+        rayon::join(
+            || entries.into_par_iter().for_each(drop),
+            || drop((incoming, records, catalog)),
+        );
     }
 
     /// Entry `i`'s typed record.
@@ -284,6 +324,7 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
         within: text("within"),
         sources: citations(&node).len(),
         refs,
+        targets: Vec::new(),
         dated,
     }
 }

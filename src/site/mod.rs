@@ -96,7 +96,9 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         build(&index, &context, &|path: &str, bytes: &[u8]| {
             output::write_file(root, path, bytes)
         })
-    })?;
+    });
+    index.free();
+    let written = written?;
     Ok(Outcome {
         checked,
         written: Some(written),
