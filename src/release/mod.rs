@@ -781,8 +781,8 @@ fn build(
     // two streamed documents side by side, then the tables of CSV and SQLite
     // a part at a time beside the site. SQLite takes its rows on one thread;
     // the site's pages and their compression fill the other core meanwhile
-    // (README, Performance: a release of 100,000 records a third faster, for
-    // a tenth more memory at its peak).
+    // (README, Performance: a release of 100,000 records a fifth faster, for
+    // a quarter more memory at its peak).
     let redirects = redirects.to_json();
     let committed: &[git::TreeFile] = data;
     let (document, jsonl) = rayon::join(
