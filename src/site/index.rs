@@ -81,7 +81,7 @@ impl Entry {
     /// dataset holds.
     pub fn target_at(&self, pointer: &str) -> Option<usize> {
         let k = self.refs.iter().position(|r| &*r.pointer == pointer)?;
-        self.targets[k]
+        self.targets.get(k).copied().flatten()
     }
 
     /// Its references with the entries they name, for those the dataset
@@ -513,6 +513,39 @@ mod tests {
         .unwrap();
         let found = dated_in(&node, ["/b/10".to_string(), "/b/9".to_string()].into_iter());
         assert_eq!(found[0].0, "/b/9");
+    }
+
+    #[test]
+    fn each_reference_is_resolved_to_the_entry_it_names() {
+        let records = crate::check::bundled_records();
+        let index = Index::new(&records).unwrap();
+        let mut resolved = 0;
+        let mut incoming = vec![Vec::new(); index.entries.len()];
+        for (from, e) in index.entries.iter().enumerate() {
+            assert_eq!(e.targets.len(), e.refs.len(), "{}", e.id);
+            for (k, r) in e.refs.iter().enumerate() {
+                let named = index
+                    .entries
+                    .iter()
+                    .position(|t| t.collection == r.target && *t.id == *r.id);
+                assert_eq!(e.targets[k], named, "{} {}", e.id, r.pointer);
+                assert_eq!(e.target_at(&r.pointer), named, "{} {}", e.id, r.pointer);
+                if let Some(to) = named {
+                    resolved += 1;
+                    incoming[to].push((from, k));
+                }
+            }
+            assert_eq!(e.resolved().count(), e.targets.iter().flatten().count());
+        }
+        assert!(resolved >= 100, "{resolved} references resolved");
+        for (to, expected) in incoming.into_iter().enumerate() {
+            let got: Vec<(usize, usize)> = index.incoming[to]
+                .iter()
+                .map(|i| (i.from, i.reference))
+                .collect();
+            assert_eq!(got, expected, "{}", index.entries[to].id);
+        }
+        assert_eq!(index.entries[0].target_at("/no/such/pointer"), None);
     }
 
     #[test]
