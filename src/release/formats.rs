@@ -202,6 +202,8 @@ fn site_archive(
             }
         }
     }
+    drop(site);
+    index.free();
     writer.finish().map(drop)
 }
 

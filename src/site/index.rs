@@ -45,7 +45,7 @@ pub struct Entry {
     /// Its references, in field order.
     pub refs: Vec<Reference>,
     /// The entry each of `refs` names, when the dataset holds it: resolved
-    /// once, for every page that links or draws a reference.
+    /// once by `Index::new`, for every page that links or draws a reference.
     pub targets: Vec<Option<usize>>,
     /// Its dates with their pointers, in the order of the record's fields.
     pub dated: Vec<(String, String)>,
@@ -251,10 +251,9 @@ impl<'a> Index<'a> {
         let mut out = BTreeSet::new();
         let e = &self.entries[i];
         let mut places: Vec<usize> = e
-            .refs
-            .iter()
-            .filter(|r| r.target == Collection::Places)
-            .filter_map(|r| self.find(Collection::Places, &r.id))
+            .resolved()
+            .filter(|(r, _)| r.target == Collection::Places)
+            .map(|(_, place)| place)
             .collect();
         if e.collection == Collection::Places {
             places.push(i);
