@@ -111,11 +111,14 @@ fn id(prefix: &str, i: usize) -> String {
 }
 
 fn name(rng: &mut Rng, kind: &str, i: usize) -> Name {
-    Name(format!(
-        "{} {} {kind} {i}",
-        capitalise(rng.word()),
-        capitalise(rng.word())
-    ))
+    Name(
+        format!(
+            "{} {} {kind} {i}",
+            capitalise(rng.word()),
+            capitalise(rng.word())
+        )
+        .into(),
+    )
 }
 
 fn capitalise(word: &str) -> String {
@@ -129,13 +132,11 @@ fn capitalise(word: &str) -> String {
 fn date(rng: &mut Rng, from_year: usize, years: usize) -> PartialDate {
     let year = from_year + rng.below(years);
     match rng.below(3) {
-        0 => PartialDate(format!("{year}")),
-        1 => PartialDate(format!("{year}-{:02}", 1 + rng.below(12))),
-        _ => PartialDate(format!(
-            "{year}-{:02}-{:02}",
-            1 + rng.below(12),
-            1 + rng.below(28)
-        )),
+        0 => PartialDate(format!("{year}").into()),
+        1 => PartialDate(format!("{year}-{:02}", 1 + rng.below(12)).into()),
+        _ => {
+            PartialDate(format!("{year}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)).into())
+        }
     }
 }
 
@@ -148,18 +149,21 @@ fn cite(
     named: &Name,
     supports: &[&str],
 ) -> Vec<Citation> {
-    let source = SourceId(id("source", rng.below(plan.count(Collection::Sources))));
+    let source = SourceId(id("source", rng.below(plan.count(Collection::Sources))).into());
     let words = (0..quote_words).map(|_| rng.word()).collect::<Vec<_>>();
     vec![Citation {
         source,
-        quote: Some(Quote(format!("{named} {}", words.join(" ")))),
-        supports: supports.iter().map(|p| Pointer(p.to_string())).collect(),
+        quote: Some(Quote(format!("{named} {}", words.join(" ")).into())),
+        supports: supports
+            .iter()
+            .map(|p| Pointer(p.to_string().into()))
+            .collect(),
         note: None,
     }]
 }
 
 fn org_ref(rng: &mut Rng, plan: &Plan) -> OrganizationId {
-    OrganizationId(id("org", rng.below(plan.count(Collection::Organizations))))
+    OrganizationId(id("org", rng.below(plan.count(Collection::Organizations))).into())
 }
 
 /// Two different organizations (`hosts` holds each once, and only one when
@@ -172,15 +176,15 @@ fn two_orgs(rng: &mut Rng, plan: &Plan) -> Vec<OrganizationId> {
     if second == first {
         second = (first + 1) % count.max(1);
     }
-    let mut hosts = vec![OrganizationId(id("org", first))];
+    let mut hosts = vec![OrganizationId(id("org", first).into())];
     if second != first {
-        hosts.push(OrganizationId(id("org", second)));
+        hosts.push(OrganizationId(id("org", second).into()));
     }
     hosts
 }
 
 fn place_ref(rng: &mut Rng, plan: &Plan) -> PlaceId {
-    PlaceId(id("place", rng.below(plan.count(Collection::Places))))
+    PlaceId(id("place", rng.below(plan.count(Collection::Places))).into())
 }
 
 fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (String, String) {
@@ -188,15 +192,15 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
         Collection::Sources => {
             let rid = id("source", i);
             let r = Source {
-                id: RecordId(rid.clone()),
-                title: Text(format!("Report {i} on {} partnerships", rng.word())),
+                id: RecordId(rid.clone().into()),
+                title: Text(format!("Report {i} on {} partnerships", rng.word()).into()),
                 withdrawn: None,
                 kind: SourceKind::NewsArticle,
                 publisher: None,
                 distributor: None,
                 published: Some(date(rng, 2020, 6)),
                 dateline: None,
-                url: Some(Url(format!("https://news.example.org/{i}"))),
+                url: Some(Url(format!("https://news.example.org/{i}").into())),
                 language: Language("en".into()),
                 credits: vec![],
                 sha256: None,
@@ -219,12 +223,12 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let depth = i % kinds.len();
             let named = name(rng, "Place", i);
             let r = Place {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
                 kind: kinds[depth],
-                within: (depth > 0).then(|| PlaceId(id("place", i - 1))),
+                within: (depth > 0).then(|| PlaceId(id("place", i - 1).into())),
                 country: Some(CountryCode("CN".into())),
                 identifiers: None,
                 sources: cite(
@@ -248,21 +252,23 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             // Groups of four: a company and three subsidiaries in a chain.
             let named = name(rng, "Institute", i);
             let r = Organization {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
-                aliases: vec![Name(format!("ORG{i}"))],
+                aliases: vec![Name(format!("ORG{i}").into())],
                 kind: *rng.pick(&[
                     OrganizationKind::University,
                     OrganizationKind::Company,
                     OrganizationKind::ResearchInstitute,
                 ]),
-                parent: (!i.is_multiple_of(4)).then(|| OrganizationId(id("org", i - 1))),
+                parent: (!i.is_multiple_of(4)).then(|| OrganizationId(id("org", i - 1).into())),
                 founders: vec![],
                 founded: Some(date(rng, 1950, 60)),
                 dissolved: None,
                 location: Some(place_ref(rng, plan)),
-                focus: vec![Text(format!("{} {} research", rng.word(), rng.word()))],
+                focus: vec![Text(
+                    format!("{} {} research", rng.word(), rng.word()).into(),
+                )],
                 fields: vec![*rng.pick(FIELDS)],
                 identifiers: None,
                 readings: vec![],
@@ -301,7 +307,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("person", i);
             let named = name(rng, "Person", i);
             let r = Person {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 family_name: None,
@@ -325,11 +331,11 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
         }
         Collection::Partnerships => {
             let rid = id("partnership", i);
-            let person = PersonId(id("person", rng.below(plan.count(Collection::People))));
+            let person = PersonId(id("person", rng.below(plan.count(Collection::People))).into());
             let (a, b) = (org_ref(rng, plan), org_ref(rng, plan));
             let named = name(rng, "Agreement", i);
             let r = Partnership {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
@@ -347,7 +353,9 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                 }],
                 witnesses: vec![],
                 framework: None,
-                aims: vec![Text(format!("advance {} {}", rng.word(), rng.word()))],
+                aims: vec![Text(
+                    format!("advance {} {}", rng.word(), rng.word()).into(),
+                )],
                 goals: vec![],
                 clusters: vec![],
                 offers: vec![],
@@ -379,19 +387,22 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("lab", i);
             let named = name(rng, "Laboratory", i);
             let r = Lab {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
                 hosts: two_orgs(rng, plan),
-                partnership: Some(PartnershipId(id(
-                    "partnership",
-                    rng.below(plan.count(Collection::Partnerships)),
-                ))),
+                partnership: Some(PartnershipId(
+                    id(
+                        "partnership",
+                        rng.below(plan.count(Collection::Partnerships)),
+                    )
+                    .into(),
+                )),
                 announced: Some(date(rng, 2015, 5)),
                 established: None,
                 closed: None,
-                focus: vec![Text(format!("{} {}", rng.word(), rng.word()))],
+                focus: vec![Text(format!("{} {}", rng.word(), rng.word()).into())],
                 fields: vec![*rng.pick(FIELDS)],
                 sources: cite(
                     rng,
@@ -409,15 +420,18 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("talent", i);
             let named = name(rng, "Programme", i);
             let r = TalentProgram {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
                 hosts: vec![org_ref(rng, plan)],
-                partnership: Some(PartnershipId(id(
-                    "partnership",
-                    rng.below(plan.count(Collection::Partnerships)),
-                ))),
+                partnership: Some(PartnershipId(
+                    id(
+                        "partnership",
+                        rng.below(plan.count(Collection::Partnerships)),
+                    )
+                    .into(),
+                )),
                 announced: None,
                 initiatives: vec![
                     Name("summer internship".into()),
@@ -441,7 +455,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("product", i);
             let named = name(rng, "Service", i);
             let r = Product {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
@@ -466,7 +480,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("series", i);
             let named = name(rng, "Conference", i);
             let r = Series {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
@@ -485,20 +499,19 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let year = 2010 + rng.below(10);
             let named = name(rng, "Conference", i);
             let r = Event {
-                id: RecordId(rid.clone()),
+                id: RecordId(rid.clone().into()),
                 name: named.clone(),
                 withdrawn: None,
-                series: Some(SeriesId(id(
-                    "series",
-                    rng.below(plan.count(Collection::Series)),
-                ))),
+                series: Some(SeriesId(
+                    id("series", rng.below(plan.count(Collection::Series))).into(),
+                )),
                 edition: Some(1 + (i % 12) as u32),
-                start: Some(PartialDate(format!("{year}-09-{day:02}"))),
-                end: Some(PartialDate(format!("{year}-09-{:02}", day + 1))),
+                start: Some(PartialDate(format!("{year}-09-{day:02}").into())),
+                end: Some(PartialDate(format!("{year}-09-{:02}", day + 1).into())),
                 place: Some(place_ref(rng, plan)),
                 hosts: vec![org_ref(rng, plan)],
                 organizers: vec![],
-                theme: Some(Name(format!("{} futures", capitalise(rng.word())))),
+                theme: Some(Name(format!("{} futures", capitalise(rng.word())).into())),
                 activities: vec![],
                 fields: vec![*rng.pick(FIELDS)],
                 sources: cite(
@@ -520,11 +533,10 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("fact", i);
             // Facts are dated before every source (2020 on), so no text reports the future.
             let r = Fact {
-                id: RecordId(rid.clone()),
-                statement: Text(format!(
-                    "Organization {i} counted {} partners.",
-                    rng.below(500)
-                )),
+                id: RecordId(rid.clone().into()),
+                statement: Text(
+                    format!("Organization {i} counted {} partners.", rng.below(500)).into(),
+                ),
                 withdrawn: None,
                 category: FactCategory::Figure,
                 subjects: vec![Subject::Organization(org_ref(rng, plan))],
@@ -541,7 +553,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                     rng,
                     plan,
                     6,
-                    &Name(format!("Organization {i}")),
+                    &Name(format!("Organization {i}").into()),
                     &["/statement", "/category", "/value", "/fields"],
                 ),
                 inferred: vec![Inference {

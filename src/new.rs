@@ -188,7 +188,7 @@ fn participants() -> Vec<Participant> {
 /// A record of `collection` with every field present, so its canonical text
 /// shows every field.
 fn sample(collection: Collection, id: &str) -> Record {
-    let id = RecordId(id.to_string());
+    let id = RecordId(id.into());
     let organization = || OrganizationId("organization".into());
     let place = || PlaceId("place".into());
     let partnership = || Some(PartnershipId("partnership".into()));
@@ -401,7 +401,7 @@ fn sample(collection: Collection, id: &str) -> Record {
                 role: CreditRole::Author,
                 quote: Some(Quote("quote".into())),
             }],
-            sha256: Some(Sha256("0".repeat(64))),
+            sha256: Some(Sha256("0".repeat(64).into())),
             inferred: inferred(),
             note: Some(text()),
         })),

@@ -11,6 +11,8 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
+use super::Str;
+
 /// The pattern every record id and reference matches.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
@@ -38,7 +40,7 @@ macro_rules! reference {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(pub String);
+        pub struct $name(pub Str);
 
         impl $name {
             /// The collection this reference points into.
@@ -87,7 +89,7 @@ macro_rules! reference {
 /// The id of a record: a lowercase slug equal to its file name without `.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct RecordId(pub String);
+pub struct RecordId(pub Str);
 
 impl RecordId {
     /// The id as a string.

@@ -18,6 +18,12 @@ pub use ids::*;
 pub use lifecycle::*;
 pub use records::*;
 
+/// The string inside every id, date, name, text and pointer of a record:
+/// up to 24 bytes are held in place, without an allocation of their own.
+/// Most of a record's strings are that short (ids, dates, pointers, field
+/// names), and a large check holds every typed record at once.
+pub type Str = compact_str::CompactString;
+
 /// A collection of records: one folder under `data/` and one schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
