@@ -21,7 +21,7 @@ use std::path::Path;
 
 use crate::error::{self, Error};
 use crate::load::{self, Dataset, Listed, Listing, RecordFile};
-use crate::model::{Collection, REF_KEYWORD};
+use crate::model::{Collection, REF_KEYWORD, Str};
 use crate::report::visible;
 use crate::schema;
 use crate::span::escape;
@@ -466,17 +466,18 @@ pub fn ref_fields(schema: &Value) -> Result<Vec<RefField>, Unsupported> {
 /// One reference inside a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 ///
-/// A check holds every reference of the dataset, so the strings are boxed
-/// (no spare capacity) and the field index is small.
+/// A check holds every reference of the dataset, so the strings are held
+/// in place when short (most pointers and ids are; no spare capacity when
+/// not) and the field index is small.
 pub struct Reference {
     /// Where it sits in the referring record.
-    pub pointer: Box<str>,
+    pub pointer: Str,
     /// The index of its field in `RefFields::of(collection)`.
     pub field: u32,
     /// The collection it points into.
     pub target: Collection,
     /// The id it names.
-    pub id: Box<str>,
+    pub id: Str,
 }
 
 /// Every record on disk, by collection: ids come from file names, so this is
