@@ -24,7 +24,7 @@ use crate::folders::{self, Folder, Folders};
 use crate::format;
 use crate::git::{self, committed};
 use crate::json;
-use crate::model::Collection;
+use crate::model::{Collection, Str};
 use crate::span::{self, Position, SpanIndex};
 
 /// The largest record file read; a record is a few kilobytes.
@@ -40,7 +40,7 @@ pub struct RecordFile {
     /// The path as findings show it, such as `data/labs/x.json`.
     pub path: String,
     /// The file name without `.json`, which must equal the record's id.
-    pub stem: String,
+    pub stem: Str,
     /// Where its bytes are, from which its text is read again.
     origin: Origin,
     /// The text, without a byte-order mark; empty when the file could not be
@@ -160,7 +160,7 @@ pub struct Listed {
     /// The path as findings show it, such as `data/labs/x.json`.
     pub path: String,
     /// The file name without `.json`.
-    pub stem: String,
+    pub stem: Str,
     /// Where its bytes are.
     pub origin: Origin,
 }
@@ -528,7 +528,7 @@ fn collection_entry(
         // Exactly one `.json` is taken off: `x.json.json` is the file of
         // a record `x.json`, whose name is then not an id.
         Kind::File if lossy.ends_with(".json") => {
-            let stem = lossy.strip_suffix(".json").unwrap_or(&lossy).to_string();
+            let stem = Str::from(lossy.strip_suffix(".json").unwrap_or(&lossy));
             if name.to_str().is_none() {
                 findings.push(Finding::new(
                     Code::IdFormat,

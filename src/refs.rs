@@ -812,7 +812,7 @@ impl RecordRefs {
             .into_iter()
             .map(|(i, r)| Incoming {
                 collection: dataset.files[i].collection,
-                id: dataset.files[i].stem.clone(),
+                id: dataset.files[i].stem.to_string(),
                 file: dataset.files[i].path.clone(),
                 pointer: r.pointer.to_string(),
             })
@@ -820,7 +820,7 @@ impl RecordRefs {
         RecordRefs {
             record: RecordName {
                 collection: f.collection,
-                id: f.stem.clone(),
+                id: f.stem.to_string(),
             },
             file: f.path.clone(),
             parsed: f.parsed(),

@@ -546,7 +546,7 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
             crate::load::Listed {
                 collection,
                 path: file.path.clone(),
-                stem: stem.to_string(),
+                stem: stem.into(),
                 origin: crate::load::Origin::Disk(std::sync::Arc::clone(shared), name.into()),
             },
         ));
