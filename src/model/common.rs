@@ -14,7 +14,6 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 use super::Str;
-
 use super::ids::SourceId;
 
 macro_rules! text_type {
