@@ -41,7 +41,7 @@ pub fn listed(collection: Collection, stem: &str) -> Listed {
     Listed {
         collection,
         path: format!("data/{}/{stem}.json", collection.dir_name()),
-        stem: stem.to_string(),
+        stem: stem.into(),
         origin: Origin::Disk(Arc::new(Folder::unopened(&at)), format!("{stem}.json").into()),
     }
 }
