@@ -106,8 +106,8 @@ impl Plan {
     }
 }
 
-fn id(prefix: &str, i: usize) -> String {
-    format!("{prefix}-{i:07}")
+fn id(prefix: &str, i: usize) -> Str {
+    compact_str::format_compact!("{prefix}-{i:07}")
 }
 
 fn name(rng: &mut Rng, kind: &str, i: usize) -> Name {
@@ -149,7 +149,7 @@ fn cite(
     named: &Name,
     supports: &[&str],
 ) -> Vec<Citation> {
-    let source = SourceId(id("source", rng.below(plan.count(Collection::Sources))).into());
+    let source = SourceId(id("source", rng.below(plan.count(Collection::Sources))));
     let words = (0..quote_words).map(|_| rng.word()).collect::<Vec<_>>();
     vec![Citation {
         source,
@@ -163,7 +163,7 @@ fn cite(
 }
 
 fn org_ref(rng: &mut Rng, plan: &Plan) -> OrganizationId {
-    OrganizationId(id("org", rng.below(plan.count(Collection::Organizations))).into())
+    OrganizationId(id("org", rng.below(plan.count(Collection::Organizations))))
 }
 
 /// Two different organizations (`hosts` holds each once, and only one when
@@ -176,23 +176,23 @@ fn two_orgs(rng: &mut Rng, plan: &Plan) -> Vec<OrganizationId> {
     if second == first {
         second = (first + 1) % count.max(1);
     }
-    let mut hosts = vec![OrganizationId(id("org", first).into())];
+    let mut hosts = vec![OrganizationId(id("org", first))];
     if second != first {
-        hosts.push(OrganizationId(id("org", second).into()));
+        hosts.push(OrganizationId(id("org", second)));
     }
     hosts
 }
 
 fn place_ref(rng: &mut Rng, plan: &Plan) -> PlaceId {
-    PlaceId(id("place", rng.below(plan.count(Collection::Places))).into())
+    PlaceId(id("place", rng.below(plan.count(Collection::Places))))
 }
 
-fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (String, String) {
+fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Str, String) {
     let (rid, text) = match collection {
         Collection::Sources => {
             let rid = id("source", i);
             let r = Source {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 title: Text(format!("Report {i} on {} partnerships", rng.word()).into()),
                 withdrawn: None,
                 kind: SourceKind::NewsArticle,
@@ -223,12 +223,12 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let depth = i % kinds.len();
             let named = name(rng, "Place", i);
             let r = Place {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
                 kind: kinds[depth],
-                within: (depth > 0).then(|| PlaceId(id("place", i - 1).into())),
+                within: (depth > 0).then(|| PlaceId(id("place", i - 1))),
                 country: Some(CountryCode("CN".into())),
                 identifiers: None,
                 sources: cite(
@@ -252,7 +252,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             // Groups of four: a company and three subsidiaries in a chain.
             let named = name(rng, "Institute", i);
             let r = Organization {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![Name(format!("ORG{i}").into())],
@@ -261,7 +261,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
                     OrganizationKind::Company,
                     OrganizationKind::ResearchInstitute,
                 ]),
-                parent: (!i.is_multiple_of(4)).then(|| OrganizationId(id("org", i - 1).into())),
+                parent: (!i.is_multiple_of(4)).then(|| OrganizationId(id("org", i - 1))),
                 founders: vec![],
                 founded: Some(date(rng, 1950, 60)),
                 dissolved: None,
@@ -307,7 +307,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("person", i);
             let named = name(rng, "Person", i);
             let r = Person {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 family_name: None,
@@ -331,11 +331,11 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
         }
         Collection::Partnerships => {
             let rid = id("partnership", i);
-            let person = PersonId(id("person", rng.below(plan.count(Collection::People))).into());
+            let person = PersonId(id("person", rng.below(plan.count(Collection::People))));
             let (a, b) = (org_ref(rng, plan), org_ref(rng, plan));
             let named = name(rng, "Agreement", i);
             let r = Partnership {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
@@ -387,18 +387,15 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("lab", i);
             let named = name(rng, "Laboratory", i);
             let r = Lab {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
                 hosts: two_orgs(rng, plan),
-                partnership: Some(PartnershipId(
-                    id(
-                        "partnership",
-                        rng.below(plan.count(Collection::Partnerships)),
-                    )
-                    .into(),
-                )),
+                partnership: Some(PartnershipId(id(
+                    "partnership",
+                    rng.below(plan.count(Collection::Partnerships)),
+                ))),
                 announced: Some(date(rng, 2015, 5)),
                 established: None,
                 closed: None,
@@ -420,18 +417,15 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("talent", i);
             let named = name(rng, "Programme", i);
             let r = TalentProgram {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
                 hosts: vec![org_ref(rng, plan)],
-                partnership: Some(PartnershipId(
-                    id(
-                        "partnership",
-                        rng.below(plan.count(Collection::Partnerships)),
-                    )
-                    .into(),
-                )),
+                partnership: Some(PartnershipId(id(
+                    "partnership",
+                    rng.below(plan.count(Collection::Partnerships)),
+                ))),
                 announced: None,
                 initiatives: vec![
                     Name("summer internship".into()),
@@ -455,7 +449,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("product", i);
             let named = name(rng, "Service", i);
             let r = Product {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
@@ -480,7 +474,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("series", i);
             let named = name(rng, "Conference", i);
             let r = Series {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
                 aliases: vec![],
@@ -499,12 +493,13 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let year = 2010 + rng.below(10);
             let named = name(rng, "Conference", i);
             let r = Event {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 name: named.clone(),
                 withdrawn: None,
-                series: Some(SeriesId(
-                    id("series", rng.below(plan.count(Collection::Series))).into(),
-                )),
+                series: Some(SeriesId(id(
+                    "series",
+                    rng.below(plan.count(Collection::Series)),
+                ))),
                 edition: Some(1 + (i % 12) as u32),
                 start: Some(PartialDate(format!("{year}-09-{day:02}").into())),
                 end: Some(PartialDate(format!("{year}-09-{:02}", day + 1).into())),
@@ -533,7 +528,7 @@ fn record(collection: Collection, i: usize, rng: &mut Rng, plan: &Plan) -> (Stri
             let rid = id("fact", i);
             // Facts are dated before every source (2020 on), so no text reports the future.
             let r = Fact {
-                id: RecordId(rid.clone().into()),
+                id: RecordId(rid.clone()),
                 statement: Text(
                     format!("Organization {i} counted {} partners.", rng.below(500)).into(),
                 ),
