@@ -29,6 +29,12 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObjectId(git2::Oid);
 
+impl From<git2::Oid> for ObjectId {
+    fn from(oid: git2::Oid) -> ObjectId {
+        ObjectId(oid)
+    }
+}
+
 /// One entry of a folder of a committed tree.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -53,6 +59,15 @@ thread_local! {
 }
 
 impl Objects {
+    /// A reader of the objects of `repository` for any thread. Unlike
+    /// `Repository::objects`, it leaves libgit2 verifying each object as it
+    /// reads it if the process has it do so, as a release does.
+    pub fn of(repository: &git2::Repository) -> Arc<Objects> {
+        Arc::new(Objects {
+            git_dir: repository.path().to_path_buf(),
+        })
+    }
+
     /// `read` on this thread's handle of the repository.
     fn with<T>(
         &self,

@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use semver::Version;
 use serde::Serialize;
@@ -37,8 +38,8 @@ use crate::diag::{Finding, Summary};
 use crate::diff;
 use crate::error::{Error, Result};
 use crate::evidence::sha256_hex;
-use crate::folders::Folder;
 use crate::format::{self, to_canonical_string};
+use crate::git::committed;
 use crate::git::releases as git;
 use crate::lifecycle;
 use crate::lifecycle::redirects::Redirects;
@@ -307,7 +308,7 @@ pub fn run(start: &Path, request: &Request) -> Result<Outcome> {
     // committed link followed on disk).
     let mut data = git::tree_files(&repo, "HEAD", "data")?;
     let schemas = git::tree_files(&repo, "HEAD", "schema")?;
-    let mut checked = check_tree(&data, &schemas)?;
+    let mut checked = check_tree(&repo, &data, &schemas)?;
     if let Some((_, previous_tag)) = &previous {
         checked.add(removed_since(&workdir, previous_tag, &data)?);
     }
@@ -480,8 +481,12 @@ struct Checked {
 /// anything, or the tree holds more than record files, everything is written
 /// out to a private temporary folder and checked there, so that the findings
 /// show with their lines as `techpact check` shows them.
-fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Checked> {
-    if let Some(checked) = check_in_memory(data, schemas)?
+fn check_tree(
+    repo: &git2::Repository,
+    data: &[git::TreeFile],
+    schemas: &[git::TreeFile],
+) -> Result<Checked> {
+    if let Some(checked) = check_in_memory(repo, data, schemas)?
         && checked.findings.is_empty()
     {
         return Ok(checked);
@@ -489,10 +494,15 @@ fn check_tree(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Check
     check_written(data, schemas)
 }
 
-/// The check of `data` in memory and of `schemas` in a temporary folder;
-/// `None` when `data` holds anything but record files of known collections.
-fn check_in_memory(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<Option<Checked>> {
-    let Some(listing) = listing_of(data) else {
+/// The check of `data`, read from `repo`, in memory and of `schemas` in a
+/// temporary folder; `None` when `data` holds anything but record files of
+/// known collections.
+fn check_in_memory(
+    repo: &git2::Repository,
+    data: &[git::TreeFile],
+    schemas: &[git::TreeFile],
+) -> Result<Option<Checked>> {
+    let Some(listing) = listing_of(&committed::Objects::of(repo), data) else {
         return Ok(None);
     };
     if schemas.iter().any(|f| f.kind != git::EntryKind::File) {
@@ -518,12 +528,17 @@ fn check_in_memory(data: &[git::TreeFile], schemas: &[git::TreeFile]) -> Result<
     Ok(Some(checked_of(outcome, &schema_dir, |_| None)))
 }
 
-/// The listing of the record files `data`, as `load::list` would walk them
-/// written out; `None` when `data` holds anything else, or nothing.
-fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
+/// The listing of the record files `data`, read from the repository of
+/// `objects`, in the order `load::list` would walk them written out; `None`
+/// when `data` holds anything else, or nothing. Each file's bytes are read
+/// again, when a finding needs its text, from the blob they came from,
+/// never from the work tree.
+fn listing_of(
+    objects: &Arc<committed::Objects>,
+    data: &[git::TreeFile],
+) -> Option<crate::load::Listing> {
     let root = Path::new("data");
     let mut records = Vec::new();
-    let mut folders: HashMap<Collection, std::sync::Arc<Folder>> = HashMap::new();
     for file in data {
         let rest = file.path.strip_prefix("data/")?;
         let (folder, name) = rest.split_once('/')?;
@@ -537,9 +552,7 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
         if !plain {
             return None;
         }
-        let shared = folders
-            .entry(collection)
-            .or_insert_with(|| std::sync::Arc::new(Folder::unopened(&root.join(folder))));
+        let blob = file.blob?;
         records.push((
             folder.as_bytes(),
             name.as_bytes(),
@@ -547,7 +560,7 @@ fn listing_of(data: &[git::TreeFile]) -> Option<crate::load::Listing> {
                 collection,
                 path: file.path.clone(),
                 stem: stem.into(),
-                origin: crate::load::Origin::Disk(std::sync::Arc::clone(shared), name.into()),
+                origin: crate::load::Origin::Committed(Arc::clone(objects), blob.into()),
             },
         ));
     }
@@ -1075,26 +1088,35 @@ mod tests {
         assert_eq!(next_breaking(&v("0.0.3")), v("0.0.4"));
     }
 
-    /// The files under `dir`, as `git::tree_files` gives a committed tree.
-    fn tree(dir: &Path, prefix: &str) -> Vec<git::TreeFile> {
-        let mut out = Vec::new();
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_str().unwrap().to_string();
-            let shown = format!("{prefix}/{name}");
-            if path.is_dir() {
-                out.extend(tree(&path, &shown));
-            } else {
-                out.push(git::TreeFile {
-                    path: shown,
-                    kind: git::EntryKind::File,
-                    bytes: fs::read(&path).unwrap(),
-                    blob: None,
-                });
+    /// A repository in a temporary folder whose one commit holds the files
+    /// under `data` as its `data/`, with the committed files of that folder.
+    fn committed(data: &Path) -> (tempfile::TempDir, git2::Repository, Vec<git::TreeFile>) {
+        fn copy(from: &Path, to: &Path) {
+            fs::create_dir_all(to).unwrap();
+            for entry in fs::read_dir(from).unwrap() {
+                let path = entry.unwrap().path();
+                let target = to.join(path.file_name().unwrap());
+                if path.is_dir() {
+                    copy(&path, &target);
+                } else {
+                    fs::copy(&path, &target).unwrap();
+                }
             }
         }
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        out
+        let dir = tempfile::tempdir().unwrap();
+        copy(data, &dir.path().join("data"));
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["data"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let signature = git2::Signature::now("techpact", "techpact@example.org").unwrap();
+        repo.commit(Some("HEAD"), &signature, &signature, "data", &tree, &[])
+            .unwrap();
+        drop(tree);
+        let files = git::tree_files(&repo, "HEAD", "data").unwrap();
+        (dir, repo, files)
     }
 
     fn fixture(name: &str) -> std::path::PathBuf {
@@ -1111,9 +1133,9 @@ mod tests {
             "rules-ref-dangling",
             "rules-date-order",
         ] {
-            let data = tree(&fixture(name).join("data"), "data");
+            let (_dir, repo, data) = committed(&fixture(name).join("data"));
             // No schema files: the staleness check finds them missing in both.
-            let memory = check_in_memory(&data, &[])
+            let memory = check_in_memory(&repo, &data, &[])
                 .unwrap()
                 .expect("plain record files");
             let written = check_written(&data, &[]).unwrap();
@@ -1133,24 +1155,46 @@ mod tests {
 
     #[test]
     fn only_plain_record_files_are_checked_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let objects = committed::Objects::of(&git2::Repository::init(dir.path()).unwrap());
         let file = |path: &str, kind| git::TreeFile {
             path: path.to_string(),
             kind,
             bytes: b"{}".to_vec(),
-            blob: None,
+            blob: Some(git2::Oid::ZERO_SHA1),
         };
-        assert!(listing_of(&[file("data/labs/a.json", git::EntryKind::File)]).is_some());
+        let plain = file("data/labs/a.json", git::EntryKind::File);
+        assert!(listing_of(&objects, std::slice::from_ref(&plain)).is_some());
+        let not_from_a_repository = git::TreeFile {
+            blob: None,
+            ..plain
+        };
         for odd in [
             file("data/labs/a.json", git::EntryKind::Symlink),
             file("data/labs/x/a.json", git::EntryKind::File),
             file("data/labs/a.txt", git::EntryKind::File),
             file("data/nope/a.json", git::EntryKind::File),
             file("data/a.json", git::EntryKind::File),
+            not_from_a_repository,
         ] {
             let path = odd.path.clone();
-            assert!(listing_of(&[odd]).is_none(), "{path}");
+            assert!(listing_of(&objects, &[odd]).is_none(), "{path}");
         }
-        assert!(listing_of(&[]).is_none());
+        assert!(listing_of(&objects, &[]).is_none());
+    }
+
+    #[test]
+    fn a_file_checked_in_memory_is_read_again_from_its_blob_not_the_work_tree() {
+        let (dir, repo, data) = committed(&fixture("rules-valid").join("data"));
+        let first = data[0].path.clone();
+        fs::write(dir.path().join(&first), "edited in the work tree").unwrap();
+        let listing = listing_of(&committed::Objects::of(&repo), &data).expect("plain files");
+        let listed = listing
+            .records
+            .iter()
+            .find(|l| l.path == first)
+            .expect("listed");
+        assert_eq!(listed.read().unwrap(), data[0].bytes);
     }
 
     #[test]
