@@ -155,6 +155,40 @@ impl Outcome {
         summary.quotes = self.quotes.clone();
         summary
     }
+
+    /// The findings with what it takes to show them, and the typed records,
+    /// apart from the loaded files, which a command that goes on to build
+    /// from the records no longer needs: it frees them with
+    /// `Dataset::free`, or keeps them no longer than it must.
+    pub fn into_parts(self) -> (Report, Typed, Dataset) {
+        let summary = self.summary();
+        let quoted: HashSet<&str> = self.findings.iter().map(|f| f.file.as_str()).collect();
+        let texts = self
+            .dataset
+            .files
+            .iter()
+            .filter(|f| quoted.contains(f.path.as_str()))
+            .map(|f| (f.path.clone(), f.text().to_string()))
+            .collect();
+        let report = Report {
+            findings: self.findings,
+            summary,
+            texts,
+        };
+        (report, self.typed, self.dataset)
+    }
+}
+
+/// A check's findings, their counts, and the text of each file they are
+/// in: what it takes to show them once the loaded files are gone.
+#[derive(Debug)]
+pub struct Report {
+    /// Every finding, sorted and deduplicated.
+    pub findings: Vec<Finding>,
+    /// Their counts, and the files and records checked.
+    pub summary: Summary,
+    /// The text of each file a finding is in, by its shown path.
+    pub texts: HashMap<String, String>,
 }
 
 /// The typed records of the bundled `data/`, for the tests of what is

@@ -493,7 +493,8 @@ fn run_site(color: ColorChoice, args: &SiteArgs) -> Result<Outcome> {
     let outcome = techpact::site::run(&dir, &display, &options)?;
     let checked = &outcome.checked;
     if outcome.written.is_none() || !checked.findings.is_empty() {
-        emit_checked(output, checked)?;
+        let sources = borrowed(&checked.texts);
+        emit(output, false, &checked.findings, &checked.summary, &sources)?;
     }
     let Some(files) = outcome.written else {
         eprintln!("techpact: no site written; fix the errors above first");
@@ -507,7 +508,7 @@ fn run_site(color: ColorChoice, args: &SiteArgs) -> Result<Outcome> {
             args.out.display()
         ))?;
     }
-    // The process ends next; as after a check, the checked dataset is not
+    // The process ends next; as after a check, the typed records are not
     // freed allocation by allocation.
     std::mem::forget(outcome);
     Ok(Outcome::Clean)
@@ -543,6 +544,11 @@ fn file_texts<'a>(
         .collect()
 }
 
+/// File texts held by path, as `emit` takes them.
+fn borrowed(texts: &HashMap<String, String>) -> HashMap<String, &str> {
+    texts.iter().map(|(k, v)| (k.clone(), v.as_str())).collect()
+}
+
 fn current_dir() -> Result<PathBuf> {
     std::env::current_dir().map_err(|e| Error::io("reading", "the current directory", e))
 }
@@ -572,7 +578,7 @@ fn run_release(color: ColorChoice, args: &ReleaseArgs) -> Result<Outcome> {
                 texts,
             } = refusal.as_ref()
             {
-                let sources = texts.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+                let sources = borrowed(texts);
                 emit(output, false, findings, summary, &sources)?;
             }
             let mut stderr = std::io::stderr().lock();
@@ -590,11 +596,7 @@ fn run_verify(color: ColorChoice, args: &VerifyArgs) -> Result<Outcome> {
         None => None,
     };
     let report = verify::verify(&args.path, &display, &Limits::default(), previous.as_ref())?;
-    let sources = report
-        .texts
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str()))
-        .collect();
+    let sources = borrowed(&report.texts);
     emit(output, false, &report.findings, &report.summary, &sources)?;
     Ok(verdict(&report.findings, false))
 }

@@ -464,6 +464,23 @@ fn the_feed_lists_what_each_release_changed() {
 }
 
 #[test]
+fn a_refused_site_shows_each_finding_at_its_line() {
+    let data = dataset_with(Some("schema-violation"));
+    let out = data.path().join("site");
+    let run = techpact(data.path(), &["site", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for shown in [
+        " --> data/organizations/bad-org.json:3:11",
+        "3 |   \"kind\": \"universty\",",
+        " --> data/organizations/bad-org.json:4:14",
+        "4 |   \"founded\": 2020,",
+    ] {
+        assert!(run.stdout.contains(shown), "{shown}\n{}", run.stdout);
+    }
+    assert!(!out.exists());
+}
+
+#[test]
 fn a_dataset_with_errors_gets_no_site() {
     let data = dataset_with(Some("schema-violation"));
     let out = data.path().join("site");

@@ -525,7 +525,7 @@ fn check_in_memory(
         .collect();
     let bytes = |i: usize| data[order[i]].bytes.clone();
     let outcome = check::run_in_memory(listing, &bytes, &check::Options::default())?;
-    Ok(Some(checked_of(outcome, &schema_dir, |_| None)))
+    Ok(Some(checked_of(outcome, &schema_dir)))
 }
 
 /// The listing of the record files `data`, read from the repository of
@@ -647,49 +647,29 @@ impl Checked {
 /// `root/schema`.
 fn check_dir(root: &Path) -> Result<Checked> {
     let outcome = check::run(&root.join("data"), "data", &check::Options::default())?;
-    Ok(checked_of(outcome, &root.join("schema"), |f| {
-        Some(f.text().to_string())
-    }))
+    Ok(checked_of(outcome, &root.join("schema")))
 }
 
 /// The check's `outcome` with the staleness check of the schemas in
-/// `schema_dir`, and the texts of the files a finding quotes (by `text`).
-fn checked_of(
-    outcome: check::Outcome,
-    schema_dir: &Path,
-    text: impl Fn(&crate::load::RecordFile) -> Option<String>,
-) -> Checked {
-    let mut findings = outcome.findings.clone();
-    findings.extend(schema::check_all(schema_dir, "schema"));
-    crate::diag::normalize(&mut findings);
-    // Only the files a finding quotes are needed to show it.
-    let quoted: std::collections::HashSet<&str> =
-        findings.iter().map(|f| f.file.as_str()).collect();
-    let mut texts: HashMap<String, String> = outcome
-        .dataset
-        .files
-        .iter()
-        .filter(|f| quoted.contains(f.path.as_str()))
-        .filter_map(|f| Some((f.path.clone(), text(f)?)))
-        .collect();
+/// `schema_dir`, and the texts of the files a finding quotes.
+fn checked_of(outcome: check::Outcome, schema_dir: &Path) -> Checked {
+    let (report, typed, _) = outcome.into_parts();
+    let mut checked = Checked {
+        findings: report.findings,
+        summary: report.summary,
+        texts: report.texts,
+        records: typed.records,
+    };
     for collection in Collection::ALL {
         let path = schema_dir.join(collection.schema_file_name());
         if let Ok(text) = fs::read_to_string(&path) {
-            texts.insert(format!("schema/{}", collection.schema_file_name()), text);
+            checked
+                .texts
+                .insert(format!("schema/{}", collection.schema_file_name()), text);
         }
     }
-    let records = outcome.typed.records.iter().flatten().count();
-    let summary = Summary::of(&findings, outcome.dataset.entries, records).counting(
-        crate::diag::Counted::Data {
-            record_files: outcome.dataset.files.len(),
-        },
-    );
-    Checked {
-        findings,
-        summary,
-        texts,
-        records: outcome.typed.records,
-    }
+    checked.add(schema::check_all(schema_dir, "schema"));
+    checked
 }
 
 /// The schemas committed at `rev`, by collection folder name.

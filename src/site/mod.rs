@@ -29,10 +29,11 @@ use askama::Template;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::check::{self, Outcome as Checked};
+use crate::check;
 use crate::diag::Severity;
 use crate::error::{Error, Result};
 use crate::model::{Collection, Record};
+use crate::validate::Typed;
 use fields::record_fields;
 use graph::Network;
 use index::{Entry, Index, date_in_words, field_label};
@@ -65,20 +66,23 @@ pub struct Options {
 /// The result of `techpact site`.
 #[derive(Debug)]
 pub struct Outcome {
-    /// The check that ran first.
-    pub checked: Checked,
+    /// The findings of the check that ran first.
+    pub checked: check::Report,
     /// Files written; `None` when the check had errors and nothing was written.
     pub written: Option<usize>,
     /// Records in the site.
     pub records: usize,
+    /// The typed records the site was made from.
+    pub typed: Typed,
 }
 
 /// Checks the dataset in `dir` (shown as `display`) and, when it has no
 /// errors, writes its site to `options.out`.
 pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     output::check_destination(&options.out)?;
-    let checked = check::run(dir, display, &check::Options::default())?;
-    let records = checked.typed.records.iter().flatten().count();
+    let (checked, typed, dataset) =
+        check::run(dir, display, &check::Options::default())?.into_parts();
+    let records = typed.records.iter().flatten().count();
     if checked
         .findings
         .iter()
@@ -88,10 +92,14 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
             checked,
             written: None,
             records,
+            typed,
         });
     }
+    // The pages need only the typed records: the loaded files are freed
+    // while the index is built, before the site's own peak.
+    let (index, ()) = rayon::join(|| Index::new(&typed.records), || dataset.free());
+    let index = index?;
     let context = feed::context_of(dir, options.repository.as_deref())?;
-    let index = Index::new(&checked.typed.records)?;
     let written = output::write_folder(&options.out, |root| {
         build(&index, &context, &|path: &str, bytes: &[u8]| {
             output::write_file(root, path, bytes)
@@ -103,6 +111,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         checked,
         written: Some(written),
         records,
+        typed,
     })
 }
 
