@@ -150,13 +150,12 @@ impl<'a> Index<'a> {
     pub fn new(records: &'a [Option<Record>]) -> Result<Index<'a>> {
         let fields = RefFields::for_run()?;
         let catalog = Catalog::new(records.iter().flatten())?;
-        let mut entries: Vec<(Entry, &Record)> = records
-            .par_iter()
-            .flatten()
-            .map(|r| (entry(r, &fields), r))
-            .collect();
-        entries.par_sort_by(|(a, _), (b, _)| (a.collection, &a.id).cmp(&(b.collection, &b.id)));
-        let (entries, records) = entries.into_iter().unzip();
+        // The records are put in order first and their entries made in
+        // place: sorting or splitting the entries themselves would hold
+        // them twice at once.
+        let mut records: Vec<&Record> = records.iter().flatten().collect();
+        records.par_sort_by(|a, b| (a.collection(), a.id()).cmp(&(b.collection(), b.id())));
+        let entries: Vec<Entry> = records.par_iter().map(|r| entry(r, &fields)).collect();
         let mut index = Index {
             entries,
             incoming: Vec::new(),
