@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::format::to_canonical_string;
-use crate::model::{Collection, Record};
+use crate::model::{Collection, Record, Str};
 use crate::refs::{PathPattern, RefFields, Reference, paths_where};
 use crate::rules::provenance::{self, Catalog, Statement};
 use crate::rules::{MONTHS, date_fields};
@@ -27,19 +27,19 @@ pub struct Entry {
     /// Its collection.
     pub collection: Collection,
     /// Its id.
-    pub id: String,
+    pub id: Str,
     /// What a link to it says: its name, title, or statement.
     pub title: String,
     /// Its `kind` or `category`, when it has one.
-    pub kind: Option<String>,
+    pub kind: Option<Str>,
     /// Its `aliases`.
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Str>,
     /// Its `fields`.
-    pub fields: Vec<String>,
+    pub fields: Vec<Str>,
     /// Its `country`, as a place has one.
-    pub country: Option<String>,
+    pub country: Option<Str>,
     /// The place it lies `within`, as a place has one.
-    pub within: Option<String>,
+    pub within: Option<Str>,
     /// How many citations it has.
     pub sources: usize,
     /// Its references, in field order.
@@ -48,7 +48,7 @@ pub struct Entry {
     /// once by `Index::new`, for every page that links or draws a reference.
     pub targets: Vec<Option<usize>>,
     /// Its dates with their pointers, in the order of the record's fields.
-    pub dated: Vec<(String, String)>,
+    pub dated: Vec<(Str, Str)>,
 }
 
 impl Entry {
@@ -246,7 +246,7 @@ impl<'a> Index<'a> {
 
     /// The ISO country codes a record is placed in: its own `country`, and
     /// that of every place it references, following `within` upwards.
-    pub fn countries(&self, i: usize) -> BTreeSet<String> {
+    pub fn countries(&self, i: usize) -> BTreeSet<Str> {
         let mut out = BTreeSet::new();
         let e = &self.entries[i];
         let mut places: Vec<usize> = e
@@ -298,12 +298,12 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
     let node = node_of(record);
     let refs = fields.extract(collection, &value);
     let dated = dated_in(&node, expand_all(date_fields(collection), &value));
-    let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_string);
+    let text = |key: &str| node.get(key).and_then(Node::as_str).map(Str::from);
     let texts = |key: &str| match node.get(key) {
         Some(Node::Array(items)) => items
             .iter()
             .filter_map(Node::as_str)
-            .map(str::to_string)
+            .map(Str::from)
             .collect(),
         _ => Vec::new(),
     };
@@ -313,7 +313,7 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
         .map_or_else(|| record.id().to_string(), shorten);
     Entry {
         collection,
-        id: record.id().to_string(),
+        id: record.id().into(),
         title,
         kind: text("kind").or_else(|| text("category")),
         aliases: texts("aliases"),
@@ -331,11 +331,11 @@ fn entry(record: &Record, fields: &RefFields) -> Entry {
 /// of the record's fields (as a walk through `node` meets them): each is
 /// found by following its pointer down, and they are ordered by the
 /// positions taken on the way, rather than by walking every string.
-fn dated_in(node: &Node, pointers: impl Iterator<Item = String>) -> Vec<(String, String)> {
-    let mut found: Vec<(Vec<usize>, String, String)> = pointers
+fn dated_in(node: &Node, pointers: impl Iterator<Item = String>) -> Vec<(Str, Str)> {
+    let mut found: Vec<(Vec<usize>, Str, Str)> = pointers
         .filter_map(|pointer| {
             let (positions, text) = locate(node, &pointer)?;
-            Some((positions, pointer, text.to_string()))
+            Some((positions, Str::from(pointer), Str::from(text)))
         })
         .collect();
     found.sort();
@@ -491,7 +491,7 @@ mod tests {
             let mut walked = Vec::new();
             walk_strings(&node, &mut String::new(), &mut |pointer, s| {
                 if dates.contains(pointer) {
-                    walked.push((pointer.to_string(), s.to_string()));
+                    walked.push((Str::from(pointer), Str::from(s)));
                 }
             });
             compared += walked.len();

@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::check;
 use crate::diag::Severity;
 use crate::error::{Error, Result};
-use crate::model::{Collection, Record};
+use crate::model::{Collection, Record, Str};
 use crate::validate::Typed;
 use fields::record_fields;
 use graph::Network;
@@ -348,7 +348,7 @@ fn search_index(index: &Index) -> Result<Vec<u8>> {
         fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
             s.collect_seq(self.0.entries.iter().map(|e| {
                 let mut words = vec![e.title.as_str(), e.id.as_str()];
-                words.extend(e.aliases.iter().map(String::as_str));
+                words.extend(e.aliases.iter().map(Str::as_str));
                 (
                     e.page(),
                     e.title.as_str(),
@@ -491,7 +491,7 @@ fn facets(index: &Index, members: &[usize]) -> Facets {
         if let Some(k) = e.kind() {
             kind.entry(k.replace('-', " ")).or_default().push(i);
         }
-        let set: BTreeSet<&str> = e.fields.iter().map(String::as_str).collect();
+        let set: BTreeSet<&str> = e.fields.iter().map(Str::as_str).collect();
         for f in set {
             field.entry(f.replace('-', " ")).or_default().push(i);
         }
@@ -500,7 +500,7 @@ fn facets(index: &Index, members: &[usize]) -> Facets {
             year.entry(y.to_string()).or_default().push(i);
         }
         for cc in index.countries(i) {
-            country.entry(cc).or_default().push(i);
+            country.entry(cc.into()).or_default().push(i);
         }
     }
     [
