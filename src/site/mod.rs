@@ -96,7 +96,7 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         });
     }
     // The pages need only the typed records: the loaded files are freed
-    // while the index is built, before the site's own peak.
+    // while the index is built.
     let (index, ()) = rayon::join(|| Index::new(&typed.records), || dataset.free());
     let index = index?;
     let context = feed::context_of(dir, options.repository.as_deref())?;
