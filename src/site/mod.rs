@@ -543,11 +543,11 @@ fn timeline(index: &Index, site: &SiteInfo) -> Result<String> {
                 date,
                 i,
                 Moment {
-                    iso: date.to_string(),
+                    iso: date,
                     words: date_in_words(date),
                     href: e.page(),
-                    title: e.title.clone(),
-                    collection: e.collection.to_string(),
+                    title: &e.title,
+                    collection: e.collection.dir_name(),
                     field: field_label(pointer),
                 },
             ));
@@ -560,7 +560,7 @@ fn timeline(index: &Index, site: &SiteInfo) -> Result<String> {
         match years.last_mut() {
             Some(last) if last.year == y => last.items.push(m),
             _ => years.push(Year {
-                year: y.to_string(),
+                year: y,
                 items: vec![m],
             }),
         }

@@ -180,30 +180,31 @@ pub struct NetworkPage<'a> {
     pub picture: &'a Picture,
 }
 
-/// A dated value on the timeline.
+/// A dated value on the timeline; what the record's entry holds is
+/// borrowed from it, since a large dataset has a moment for every date.
 #[derive(Debug, Clone)]
-pub struct Moment {
+pub struct Moment<'a> {
     /// The date as written.
-    pub iso: String,
+    pub iso: &'a str,
     /// In words.
     pub words: String,
     /// The record's page.
     pub href: String,
     /// Its title.
-    pub title: String,
+    pub title: &'a str,
     /// Its collection.
-    pub collection: String,
+    pub collection: &'static str,
     /// The date's field.
     pub field: String,
 }
 
 /// The moments of one year.
 #[derive(Debug, Clone)]
-pub struct Year {
+pub struct Year<'a> {
     /// The year.
-    pub year: String,
+    pub year: &'a str,
     /// Its moments, in date order.
-    pub items: Vec<Moment>,
+    pub items: Vec<Moment<'a>>,
 }
 
 /// `timeline.html`.
@@ -213,7 +214,7 @@ pub struct TimelinePage<'a> {
     /// Shared parts.
     pub frame: Frame<'a>,
     /// The years, oldest first.
-    pub years: Vec<Year>,
+    pub years: Vec<Year<'a>>,
 }
 
 /// `index.html`.
