@@ -162,13 +162,11 @@ impl Outcome {
     /// `Dataset::free`, or keeps them no longer than it must.
     pub fn into_parts(self) -> (Report, Typed, Dataset) {
         let summary = self.summary();
-        let quoted: HashSet<&str> = self.findings.iter().map(|f| f.file.as_str()).collect();
         let texts = self
             .dataset
-            .files
-            .iter()
-            .filter(|f| quoted.contains(f.path.as_str()))
-            .map(|f| (f.path.clone(), f.text().to_string()))
+            .texts_of(&self.findings)
+            .into_iter()
+            .map(|(path, text)| (path, text.to_string()))
             .collect();
         let report = Report {
             findings: self.findings,

@@ -199,7 +199,7 @@ fn run_check(color: ColorChoice, args: &CheckArgs) -> Result<Outcome> {
         args.deny_warnings,
         &outcome.findings,
         &outcome.summary(),
-        &file_texts(&outcome.dataset, &outcome.findings),
+        &outcome.dataset.texts_of(&outcome.findings),
     )?;
     let verdict = verdict(&outcome.findings, args.deny_warnings);
     // The process ends next: freeing a large dataset's millions of small
@@ -384,7 +384,7 @@ fn run_fmt(color: ColorChoice, args: &FmtArgs) -> Result<Outcome> {
         false,
         &outcome.findings,
         &outcome.summary(),
-        &file_texts(&outcome.dataset, &outcome.findings),
+        &outcome.dataset.texts_of(&outcome.findings),
     )?;
     Ok(verdict(&outcome.findings, false))
 }
@@ -503,7 +503,7 @@ fn run_site(color: ColorChoice, args: &SiteArgs) -> Result<Outcome> {
     if output.human() && !output.quiet {
         print(&format!(
             "wrote a site of {} ({}) to {}\n",
-            report::plural(outcome.records, "record"),
+            report::plural(outcome.records(), "record"),
             report::plural(files, "file"),
             args.out.display()
         ))?;
@@ -526,22 +526,6 @@ fn run_completions(args: &CompletionsArgs) -> Result<Outcome> {
     clap_complete::generate(shell, &mut Cli::command(), "techpact", &mut script);
     print(&String::from_utf8_lossy(&script))?;
     Ok(Outcome::Clean)
-}
-
-/// The text of every loaded file, by shown path, for the human report.
-/// The texts of the files that `findings` quote, by path.
-fn file_texts<'a>(
-    dataset: &'a techpact::load::Dataset,
-    findings: &[Finding],
-) -> HashMap<String, &'a str> {
-    let quoted: std::collections::HashSet<&str> =
-        findings.iter().map(|f| f.file.as_str()).collect();
-    dataset
-        .files
-        .iter()
-        .filter(|f| quoted.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), f.text()))
-        .collect()
 }
 
 /// File texts held by path, as `emit` takes them.
@@ -635,7 +619,7 @@ fn emit_checked(output: &Output, checked: &check::Outcome) -> Result<()> {
         false,
         &checked.findings,
         &checked.summary(),
-        &file_texts(&checked.dataset, &checked.findings),
+        &checked.dataset.texts_of(&checked.findings),
     )
 }
 

@@ -10,6 +10,7 @@
 //! The walk reads the folders on disk, or those of a commit (`list_committed`):
 //! the same entries give the same records and findings either way.
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -143,6 +144,17 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The texts of the files that `findings` are in, by shown path: what a
+    /// report needs to show them.
+    pub fn texts_of(&self, findings: &[Finding]) -> HashMap<String, &str> {
+        let quoted: HashSet<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+        self.files
+            .iter()
+            .filter(|f| quoted.contains(f.path.as_str()))
+            .map(|f| (f.path.clone(), f.text()))
+            .collect()
+    }
+
     /// Frees the files with every core: a large dataset's are millions of
     /// small allocations, freed one by one.
     pub fn free(self) {

@@ -70,10 +70,15 @@ pub struct Outcome {
     pub checked: check::Report,
     /// Files written; `None` when the check had errors and nothing was written.
     pub written: Option<usize>,
-    /// Records in the site.
-    pub records: usize,
     /// The typed records the site was made from.
     pub typed: Typed,
+}
+
+impl Outcome {
+    /// How many records the site holds.
+    pub fn records(&self) -> usize {
+        self.typed.records.iter().flatten().count()
+    }
 }
 
 /// Checks the dataset in `dir` (shown as `display`) and, when it has no
@@ -82,7 +87,6 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     output::check_destination(&options.out)?;
     let (checked, typed, dataset) =
         check::run(dir, display, &check::Options::default())?.into_parts();
-    let records = typed.records.iter().flatten().count();
     if checked
         .findings
         .iter()
@@ -91,7 +95,6 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
         return Ok(Outcome {
             checked,
             written: None,
-            records,
             typed,
         });
     }
@@ -110,7 +113,6 @@ pub fn run(dir: &Path, display: &str, options: &Options) -> Result<Outcome> {
     Ok(Outcome {
         checked,
         written: Some(written),
-        records,
         typed,
     })
 }
