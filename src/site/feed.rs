@@ -19,6 +19,11 @@ use crate::snapshot::Snapshot;
 /// The most releases the feed lists.
 pub const FEED_RELEASES: usize = 20;
 
+/// The most records one release's entry names; the rest are counted. A
+/// first release adds every record, and a feed reader fetches the whole
+/// feed: a dataset of 100,000 records made an entry of 15 MB.
+pub const FEED_RECORDS: usize = 100;
+
 /// One release and what it changed since the one before.
 #[derive(Debug, Clone)]
 pub struct Release {
@@ -129,7 +134,9 @@ pub fn render(index: &Index, releases: &[Release]) -> Result<String> {
         .map_err(|e| Error::Other(format!("rendering the feed: {e}")))
 }
 
-/// The changes of one release as HTML, records linked where they still exist.
+/// The changes of one release as HTML, records linked where they still
+/// exist: at most `FEED_RECORDS` of them, then how many more each
+/// collection has.
 fn entry_html(index: &Index, changes: &Changes) -> String {
     let esc = super::graph::esc;
     let link = |collection: &str, id: &str| match Collection::from_dir_name(collection)
@@ -143,21 +150,35 @@ fn entry_html(index: &Index, changes: &Changes) -> String {
         None => format!("<code>{}</code>", esc(id)),
     };
     let mut html = format!("<p>{}</p>", esc(&changes.headline()));
+    let mut room = FEED_RECORDS;
     for c in &changes.collections {
         html.push_str(&format!("<h3>{}</h3><ul>", esc(&c.collection)));
-        for id in &c.added {
-            html.push_str(&format!("<li>added {}</li>", link(&c.collection, id)));
-        }
-        for r in &c.changed {
-            let fields: Vec<String> = r.fields.iter().map(|f| esc(&f.pointer)).collect();
+        let items = c
+            .added
+            .iter()
+            .map(|id| format!("<li>added {}</li>", link(&c.collection, id)))
+            .chain(c.changed.iter().map(|r| {
+                let fields: Vec<String> = r.fields.iter().map(|f| esc(&f.pointer)).collect();
+                format!(
+                    "<li>changed {}: {}</li>",
+                    link(&c.collection, &r.id),
+                    fields.join(", ")
+                )
+            }))
+            .chain(
+                c.removed
+                    .iter()
+                    .map(|id| format!("<li>removed <code>{}</code></li>", esc(id))),
+            );
+        let total = c.added.len() + c.changed.len() + c.removed.len();
+        let shown = total.min(room);
+        html.extend(items.take(shown));
+        room -= shown;
+        if total > shown {
             html.push_str(&format!(
-                "<li>changed {}: {}</li>",
-                link(&c.collection, &r.id),
-                fields.join(", ")
+                "<li>and {} more: the release's <code>CHANGES.md</code> lists them all</li>",
+                total - shown
             ));
-        }
-        for id in &c.removed {
-            html.push_str(&format!("<li>removed <code>{}</code></li>", esc(id)));
         }
         html.push_str("</ul>");
     }
@@ -167,6 +188,71 @@ fn entry_html(index: &Index, changes: &Changes) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::bundled_records;
+    use crate::diff::{ChangedRecord, CollectionChanges, FieldChange, Totals};
+
+    /// A release's entry names its first `FEED_RECORDS` records, in the
+    /// order `diff` gives them, and counts the rest of each collection.
+    #[test]
+    fn an_entry_names_at_most_feed_records_and_counts_the_rest() {
+        let records = bundled_records();
+        let index = Index::new(&records).unwrap();
+        let ids = |prefix: &str, n: usize| -> Vec<String> {
+            (0..n).map(|k| format!("{prefix}-{k:03}")).collect()
+        };
+        let changed = ids("c", 30)
+            .into_iter()
+            .map(|id| ChangedRecord {
+                id,
+                fields: vec![FieldChange {
+                    pointer: "/note".into(),
+                    old: None,
+                    new: Some("x".into()),
+                }],
+            })
+            .collect();
+        let changes = Changes {
+            from: Some("v1.0.0".into()),
+            to: "v1.1.0".into(),
+            totals: Totals {
+                added: 100,
+                changed: 30,
+                removed: 0,
+                withdrawn: 0,
+            },
+            collections: vec![
+                CollectionChanges {
+                    collection: "labs".into(),
+                    added: ids("a", 60),
+                    changed,
+                    removed: Vec::new(),
+                    withdrawn: Vec::new(),
+                },
+                CollectionChanges {
+                    collection: "places".into(),
+                    added: ids("p", 40),
+                    changed: Vec::new(),
+                    removed: Vec::new(),
+                    withdrawn: Vec::new(),
+                },
+            ],
+        };
+        let html = entry_html(&index, &changes);
+        let named = html.matches("<li>added ").count() + html.matches("<li>changed ").count();
+        assert_eq!(named, FEED_RECORDS, "{html}");
+        // Labs: 60 added and the first 30 changed fit (90); places: 10 of 40.
+        assert!(
+            html.contains("<li>changed <code>c-029</code>: /note</li>"),
+            "{html}"
+        );
+        assert!(html.contains("<li>added <code>p-009</code></li>"), "{html}");
+        assert!(!html.contains("p-010"), "{html}");
+        assert!(
+            html.contains("<h3>places</h3><ul>") && html.contains("<li>and 30 more: "),
+            "{html}"
+        );
+        assert_eq!(html.matches("more: ").count(), 1, "{html}");
+    }
 
     #[test]
     fn remotes_become_web_addresses() {
