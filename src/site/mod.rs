@@ -36,7 +36,7 @@ use crate::model::{Collection, Record, Str};
 use crate::validate::Typed;
 use fields::record_fields;
 use graph::Network;
-use index::{Entry, Index, date_in_words, field_label};
+use index::{Entry, Index, date_in_words};
 use node::Node;
 use pages::*;
 
@@ -538,27 +538,29 @@ fn rows(index: &Index, members: &[usize], root: &str) -> Vec<Row> {
 }
 
 fn timeline(index: &Index, site: &SiteInfo) -> Result<String> {
-    let mut moments: Vec<(&str, usize, Moment)> = Vec::new();
-    for (i, e) in index.entries.iter().enumerate() {
-        for (pointer, date) in e.dated() {
+    let mut moments: Vec<(usize, Moment)> = Vec::new();
+    for (i, entry) in index.entries.iter().enumerate() {
+        for (pointer, iso) in entry.dated() {
             moments.push((
-                date,
                 i,
                 Moment {
-                    iso: date,
-                    words: date_in_words(date),
-                    href: e.page(),
-                    title: &e.title,
-                    collection: e.collection.dir_name(),
-                    field: field_label(pointer),
+                    iso,
+                    pointer,
+                    entry,
                 },
             ));
         }
     }
-    moments.sort_by(|a, b| (a.0, a.1, &a.2.field).cmp(&(b.0, b.1, &b.2.field)));
+    // By date, then record, then the date's field in words: only the dates
+    // of one record on one day need their labels made to be ordered.
+    moments.sort_by(|(i, a), (j, b)| {
+        (a.iso, i)
+            .cmp(&(b.iso, j))
+            .then_with(|| a.field().cmp(&b.field()))
+    });
     let mut years: Vec<Year> = Vec::new();
-    for (date, _, m) in moments {
-        let y = &date[..4.min(date.len())];
+    for (_, m) in moments {
+        let y = &m.iso[..4.min(m.iso.len())];
         match years.last_mut() {
             Some(last) if last.year == y => last.items.push(m),
             _ => years.push(Year {

@@ -6,6 +6,7 @@ use askama::Template;
 
 use super::fields::{Mark, Row as FieldRow, Shown};
 use super::graph::Picture;
+use super::index::{Entry, date_in_words, field_label};
 
 /// What every page shares: where the site's root is, its title, the site.
 #[derive(Debug, Clone, Copy)]
@@ -180,22 +181,44 @@ pub struct NetworkPage<'a> {
     pub picture: &'a Picture,
 }
 
-/// A dated value on the timeline; what the record's entry holds is
-/// borrowed from it, since a large dataset has a moment for every date.
+/// A dated value on the timeline, borrowed from its record's entry: a
+/// large dataset has a moment for every date, so its words, link and
+/// label are made as the page is written, not held for every moment.
 #[derive(Debug, Clone)]
 pub struct Moment<'a> {
     /// The date as written.
     pub iso: &'a str,
-    /// In words.
-    pub words: String,
+    /// Where the date sits in the record.
+    pub pointer: &'a str,
+    /// The record's entry.
+    pub entry: &'a Entry,
+}
+
+impl Moment<'_> {
+    /// The date in words.
+    pub fn words(&self) -> String {
+        date_in_words(self.iso)
+    }
+
     /// The record's page.
-    pub href: String,
-    /// Its title.
-    pub title: &'a str,
-    /// Its collection.
-    pub collection: &'static str,
-    /// The date's field.
-    pub field: String,
+    pub fn href(&self) -> String {
+        self.entry.page()
+    }
+
+    /// The record's title.
+    pub fn title(&self) -> &str {
+        &self.entry.title
+    }
+
+    /// The record's collection.
+    pub fn collection(&self) -> &'static str {
+        self.entry.collection.dir_name()
+    }
+
+    /// The date's field, in words.
+    pub fn field(&self) -> String {
+        field_label(self.pointer)
+    }
 }
 
 /// The moments of one year.
