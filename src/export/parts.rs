@@ -12,8 +12,10 @@ use crate::error::Result;
 use crate::model::{Collection, Record};
 use crate::rules::provenance::Catalog;
 
-/// How many records' statements one part holds.
-const STATEMENT_SLICE: usize = 4096;
+/// How many records' statements one part holds. A writer holds two parts
+/// at once (one written while the next is made), and a record has about
+/// ten statements of eight cells: 1,024 records' are a few megabytes.
+const STATEMENT_SLICE: usize = 1024;
 
 /// One part: which rows it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
