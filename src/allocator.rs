@@ -6,9 +6,9 @@
 //! file's text and parse tree as soon as the file's own stages are done, and
 //! a site or a release frees the loaded files before it builds, so memory
 //! freed within the last second is a large part of their peak. With the
-//! delay at 0, the peak of a check of 100,000 records went from 184 to
-//! 202 MiB to 166 to 169 MiB, and that of a site from 329 to 334 MiB to
-//! 282 MiB, with no change in time (README, Performance). `main` leaves a
+//! delay at 0, the peak of a check of 100,000 records went from 187 to
+//! 197 MiB to 163 to 166 MiB, and that of a site from 322 to 326 MiB to
+//! 275 MiB, with no change in time (README, Performance). `main` leaves a
 //! release at the default, and `MIMALLOC_PURGE_DELAY` in the environment
 //! decides for every command, when set.
 
