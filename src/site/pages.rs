@@ -182,8 +182,9 @@ pub struct NetworkPage<'a> {
 }
 
 /// A dated value on the timeline, borrowed from its record's entry: a
-/// large dataset has a moment for every date, so its words, link and
-/// label are made as the page is written, not held for every moment.
+/// large dataset has a moment for every date, so its words and label (and
+/// the entry's link) are made as the page is written, not held for every
+/// moment.
 #[derive(Debug, Clone)]
 pub struct Moment<'a> {
     /// The date as written.
@@ -198,21 +199,6 @@ impl Moment<'_> {
     /// The date in words.
     pub fn words(&self) -> String {
         date_in_words(self.iso)
-    }
-
-    /// The record's page.
-    pub fn href(&self) -> String {
-        self.entry.page()
-    }
-
-    /// The record's title.
-    pub fn title(&self) -> &str {
-        &self.entry.title
-    }
-
-    /// The record's collection.
-    pub fn collection(&self) -> &'static str {
-        self.entry.collection.dir_name()
     }
 
     /// The date's field, in words.
