@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::format::rfc3339_utc;
 use crate::git::releases as git;
 use crate::model::Collection;
+use crate::report::plural;
 use crate::snapshot::Snapshot;
 
 /// The most releases the feed lists.
@@ -174,10 +175,15 @@ fn entry_html(index: &Index, changes: &Changes) -> String {
         let shown = total.min(room);
         html.extend(items.take(shown));
         room -= shown;
-        if total > shown {
+        let rest = total - shown;
+        if rest > 0 {
+            // A collection reached once the entry is full is counted alone.
+            let count = match shown {
+                0 => plural(rest, "record"),
+                _ => format!("and {rest} more"),
+            };
             html.push_str(&format!(
-                "<li>and {} more: the release's <code>CHANGES.md</code> lists them all</li>",
-                total - shown
+                "<li>{count}: the release's <code>CHANGES.md</code> lists them all</li>"
             ));
         }
         html.push_str("</ul>");
@@ -215,7 +221,7 @@ mod tests {
             from: Some("v1.0.0".into()),
             to: "v1.1.0".into(),
             totals: Totals {
-                added: 100,
+                added: 104,
                 changed: 30,
                 removed: 0,
                 withdrawn: 0,
@@ -231,6 +237,13 @@ mod tests {
                 CollectionChanges {
                     collection: "places".into(),
                     added: ids("p", 40),
+                    changed: Vec::new(),
+                    removed: Vec::new(),
+                    withdrawn: Vec::new(),
+                },
+                CollectionChanges {
+                    collection: "sources".into(),
+                    added: ids("s", 4),
                     changed: Vec::new(),
                     removed: Vec::new(),
                     withdrawn: Vec::new(),
@@ -252,6 +265,12 @@ mod tests {
             "{html}"
         );
         assert_eq!(html.matches("more: ").count(), 1, "{html}");
+        // Sources come when the entry is full: counted, none named.
+        assert!(
+            html.contains("<h3>sources</h3><ul><li>4 records: the release's"),
+            "{html}"
+        );
+        assert!(!html.contains("s-000"), "{html}");
     }
 
     #[test]
